@@ -1,0 +1,51 @@
+// The minutes: the draft as a card for anyone, publishing for the secretary.
+import { minutesCard, publishCard } from '../../cards/cards';
+import { DomainError } from '../../services/meeting/errors';
+import * as ops from '../../services/meeting/operations';
+import { minutesModel } from '../../services/minutes/model';
+import type { Strings } from '../../services/i18n';
+import type { Meeting, Series } from '../../services/meeting/types';
+import type { AdaptiveCard } from '../../cards/render';
+import { assertCardMeeting } from './shared';
+import type { Services, Turn, TurnResult } from './types';
+
+const webLinks = (files: { name: string; url: string }[]) =>
+  files.filter((f) => /^https?:/i.test(f.url)).map((f) => ({ title: f.name, url: f.url }));
+
+export function draftCard(s: Strings, series: Series, meeting: Meeting, canPublish: boolean): AdaptiveCard {
+  const parts = meeting.agenda.some((i) => i.closed) ? (['openbaar', 'besloten'] as const) : (['openbaar'] as const);
+  const models = parts.map((part) => minutesModel(series, meeting.id, part));
+  return minutesCard(s, meeting.id, models, { canPublish, links: webLinks(meeting.minutes.publication?.files ?? []) });
+}
+
+export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult> {
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  assertCardMeeting(series, turn.cardMeetingId, false);
+  const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
+  if (!meeting) throw new DomainError('noMeeting');
+  const card = draftCard(turn.s, series, meeting, ops.roleOf(meeting, turn.actor) === 'secretary');
+  return { replies: [{ card }], invokeCard: card };
+}
+
+export function publicationCard(s: Strings, meeting: Meeting, publisherKind: string): AdaptiveCard {
+  const p = meeting.minutes.publication;
+  const where = publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
+  const state =
+    !p || p.state === 'publishing'
+      ? { text: s.card.publishing, style: 'accent' as const, canRetry: false }
+      : p.state === 'published'
+        ? { text: s.card.published(where), style: 'good' as const, canRetry: false }
+        : { text: s.card.publishFailed(p.error ?? ''), style: 'attention' as const, canRetry: true };
+  return publishCard(s, meeting.id, `${s.card.minutesTitle.replace(/ \(.*\)$/, '')}: ${meeting.title}`, {
+    ...state,
+    files: (p?.state === 'published' ? p.files : []).map((f) => ({ name: f.name, url: f.url })),
+  });
+}
+
+export async function publish(turn: Turn, svc: Services): Promise<TurnResult> {
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  assertCardMeeting(series, turn.cardMeetingId, false);
+  const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, turn.cardMeetingId);
+  const card = publicationCard(turn.s, meeting, svc.minutes.publisherKind);
+  return { replies: [{ card }], invokeCard: card, publishMeetingId: already ? undefined : meeting.id };
+}

@@ -1,0 +1,135 @@
+// The composition root: configuration → store → services → bot → HTTP server. Nothing else starts
+// anything; tests build the same graph through startNotulist().
+import 'dotenv/config';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  TurnContext,
+} from 'botbuilder';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Config, ConfigError, loadConfig } from '../services/config';
+import { strings } from '../services/i18n';
+import { createLogger, Logger } from '../services/log';
+import { MeetingService } from '../services/meeting/service';
+import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
+import { createGraphClient } from '../services/minutes/graph';
+import { MinutesService } from '../services/minutes/minutesService';
+import type { MinutesPublisher } from '../services/minutes/publisher';
+import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublisher';
+import type { DocumentStore } from '../services/store/documentStore';
+import { PostgresDocumentStore } from '../services/store/postgresStore';
+import { SqliteDocumentStore } from '../services/store/sqliteStore';
+import { LiveCards, LiveCardsOptions } from './liveCards';
+import { NotulistBot } from './notulistBot';
+import { createServer } from './server';
+
+export interface Notulist {
+  port: number;
+  url: string;
+  store: DocumentStore;
+  meetings: MeetingService;
+  liveCards: LiveCards;
+  /** Waits for in-flight turns, card edits and publishing, then closes the server and the store. */
+  stop(): Promise<void>;
+}
+
+async function openStore(config: Config): Promise<DocumentStore> {
+  if (config.databaseUrl) return PostgresDocumentStore.open(config.databaseUrl);
+  return new SqliteDocumentStore(`${config.dataDir.replace(/\/+$/, '')}/notulist.sqlite`);
+}
+
+function createPublisher(config: Config, log: Logger): MinutesPublisher {
+  if (!config.sharePoint) return new FolderMinutesPublisher(config.minutesDir);
+  const g = config.graph;
+  const client = createGraphClient({
+    tenantId: g.tenantId!,
+    clientId: g.clientId!,
+    clientSecret: g.clientSecret!,
+    baseUrl: g.baseUrl,
+    authorityHost: g.authorityHost,
+    scope: g.scope,
+  });
+  return new SharePointMinutesPublisher({ client, ...config.sharePoint, log });
+}
+
+export async function startNotulist(config: Config, opts: { log?: Logger; liveCards?: LiveCardsOptions } = {}): Promise<Notulist> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const store = await openStore(config);
+  const meetings = new MeetingService(store);
+  const minutes = new MinutesService(meetings, createPublisher(config, log));
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId ?? '',
+    MicrosoftAppPassword: config.bot.appPassword ?? '',
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+    MicrosoftAppType: config.bot.appType,
+  } as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx: TurnContext, err: Error) => {
+    log.error({ err: err.message, activityType: ctx.activity.type }, 'unhandled turn error');
+    if (ctx.activity.type === 'message') await ctx.sendActivity(strings(ctx.activity.locale).input.error()).catch(() => undefined);
+  };
+
+  const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
+  const background = new Set<Promise<unknown>>();
+  const bot = new NotulistBot({ services: { meetings, minutes }, liveCards, log, background });
+  const { server, inFlight } = createServer({ adapter, bot, log, ready: () => store.ping() });
+
+  server.listen(config.port, config.host);
+  await once(server.server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  if (config.localMode)
+    log.warn({ host: config.host, port }, 'local mode: no MicrosoftAppId, so tokens are not checked; listening on this host only');
+  log.info(
+    { port, store: config.databaseUrl ? 'postgres' : 'sqlite', minutes: config.sharePoint ? 'sharepoint' : 'folder' },
+    'Notulist is up',
+  );
+
+  let stopped = false;
+  return {
+    port,
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    store,
+    meetings,
+    liveCards,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      server.server.close();
+      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...background]);
+      await liveCards.drain();
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await startNotulist(config, { log });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'stopping: finishing turns in flight');
+      void app.stop().then(() => process.exit(0));
+    });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`Notulist could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

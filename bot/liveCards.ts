@@ -1,0 +1,163 @@
+// Keeps the cards in a chat current without flooding it. Teams counts an edit as a send (7 per second,
+// 60 per 30 seconds per conversation), so updates to one conversation are coalesced: a burst of clicks
+// becomes one edit per card, rendered from the newest state when it is sent, at most one edit per
+// interval per conversation. A 429 from the connector is retried after its Retry-After.
+import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdaptiveCard } from '../cards/render';
+import type { Logger } from '../services/log';
+
+type Render = () => Promise<AdaptiveCard | undefined>;
+
+interface Queue {
+  ref: Partial<ConversationReference>;
+  pending: Map<string, Render>;
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+  lastSentAt: number;
+}
+
+export interface LiveCardsOptions {
+  /** Minimum time between two edits in one conversation. */
+  intervalMs?: number;
+  /** How long to wait for more changes before the first edit of a burst. */
+  debounceMs?: number;
+  maxRetries?: number;
+}
+
+export class LiveCards {
+  private readonly queues = new Map<string, Queue>();
+  /** What each message shows now, so an edit that would change nothing is not sent. */
+  private readonly shown = new Map<string, string>();
+  private readonly intervalMs: number;
+  private readonly debounceMs: number;
+  private readonly maxRetries: number;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly log: Logger,
+    opts: LiveCardsOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.debounceMs = opts.debounceMs ?? 250;
+    this.maxRetries = opts.maxRetries ?? 3;
+  }
+
+  /** Schedules an edit of one message; a later schedule for the same message replaces this one. */
+  schedule(ref: Partial<ConversationReference>, activityId: string, render: Render): void {
+    const key = ref.conversation?.id ?? '';
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { ref, pending: new Map(), lastSentAt: 0 };
+      this.queues.set(key, q);
+    }
+    q.ref = ref;
+    q.pending.set(activityId, render);
+    this.arm(key, q);
+  }
+
+  /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
+  remember(activityId: string, card: AdaptiveCard): void {
+    this.shown.delete(activityId);
+    this.shown.set(activityId, JSON.stringify(card));
+    if (this.shown.size > 2000) this.shown.delete(this.shown.keys().next().value as string);
+  }
+
+  /** Sends a new message proactively (outside a turn) and returns its id. */
+  async send(ref: Partial<ConversationReference>, card: AdaptiveCard, text?: string): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.withRetry(() =>
+      this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
+        id = (await ctx.sendActivity({ type: 'message', text, attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+      }),
+    );
+    if (id) this.remember(id, card);
+    return id;
+  }
+
+  /** Waits until every scheduled edit is sent (for a graceful stop and for tests). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const busy = [...this.queues.values()].filter((q) => q.pending.size || q.running || q.timer);
+      if (!busy.length) return;
+      for (const q of busy) {
+        if (q.timer) {
+          clearTimeout(q.timer);
+          q.timer = undefined;
+          if (!q.running) q.running = this.flush(q);
+        }
+      }
+      await Promise.all(busy.map((q) => q.running));
+    }
+  }
+
+  private arm(key: string, q: Queue): void {
+    if (q.timer || q.running) return;
+    const wait = Math.max(this.debounceMs, q.lastSentAt + this.intervalMs - Date.now());
+    q.timer = setTimeout(() => {
+      q.timer = undefined;
+      q.running = this.flush(q).finally(() => {
+        q.running = undefined;
+        if (q.pending.size) this.arm(key, q);
+        else this.queues.delete(key);
+      });
+    }, wait);
+    q.timer.unref?.();
+  }
+
+  private async flush(q: Queue): Promise<void> {
+    const batch = [...q.pending.entries()];
+    q.pending.clear();
+    for (const [activityId, render] of batch) {
+      try {
+        const card = await render();
+        if (!card || this.shown.get(activityId) === JSON.stringify(card)) continue;
+        const activity: Partial<Activity> = { id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+        await this.withRetry(() =>
+          this.adapter.continueConversationAsync(this.appId, q.ref, async (ctx: TurnContext) => {
+            await ctx.updateActivity(activity);
+          }),
+        );
+        q.lastSentAt = Date.now();
+        this.remember(activityId, card);
+      } catch (err) {
+        this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
+      }
+    }
+  }
+
+  private async withRetry(send: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (err) {
+        const status = statusOf(err);
+        const retryable = status === 429 || status === 412 || status === 502 || status === 503 || status === 504;
+        if (!retryable || attempt >= this.maxRetries) throw err;
+        const retryAfter = retryAfterMs(err) ?? Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random());
+        this.log.info({ status, retryAfter }, 'connector throttled; retrying');
+        await sleep(retryAfter);
+      }
+    }
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: number; response?: { status?: number } };
+  return e?.statusCode ?? e?.response?.status;
+}
+
+function retryAfterMs(err: unknown): number | undefined {
+  const headers = (err as { response?: { headers?: { get?: (n: string) => string | undefined } } })?.response?.headers;
+  const value = headers?.get?.('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.min(60_000, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.min(60_000, at - Date.now())) : undefined;
+}
+
+export function errorSummary(err: unknown): { message: string; status?: number } {
+  return { message: err instanceof Error ? err.message : String(err), status: statusOf(err) };
+}

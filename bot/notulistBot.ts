@@ -1,0 +1,325 @@
+// The Teams side of a turn: reads the activity (text with the bot's @mention, card clicks, meeting
+// events), turns it into a Turn, lets the router handle it, and sends what comes back. The only place,
+// with bot/liveCards.ts and the server, that knows the Bot Framework.
+import {
+  Activity,
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  CardFactory,
+  ConversationReference,
+  InvokeResponse,
+  MeetingEndEventDetails,
+  MeetingStartEventDetails,
+  MessageFactory,
+  TeamsActivityHandler,
+  TeamsInfo,
+  TurnContext,
+} from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { agendaCard, itemCard, messageCard, welcomeCard } from '../cards/cards';
+import type { AdaptiveCard } from '../cards/render';
+import { strings, Strings } from '../services/i18n';
+import type { Logger } from '../services/log';
+import * as ops from '../services/meeting/operations';
+import type { Meeting, Person, Series } from '../services/meeting/types';
+import { Command, Mention, parseCardData, parseText } from './commands';
+import { handle, Services, Turn, TurnResult } from './handlers';
+import { publicationCard } from './handlers/minutes';
+import { errorSummary, LiveCards } from './liveCards';
+
+/** Longer messages are refused before parsing; proposals are the longest legitimate texts. */
+export const MAX_MESSAGE_CHARS = 100_000;
+const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export interface BotDeps {
+  services: Services;
+  liveCards: LiveCards;
+  log: Logger;
+  /** Background work (publishing) the server waits for on shutdown. */
+  background: Set<Promise<unknown>>;
+}
+
+export class NotulistBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (ctx, next) => {
+      await this.onText(ctx);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (ctx, next) => {
+      await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard(strings(ctx.activity.locale)))));
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient?.id);
+      // Teams sends installationUpdate too; greet once, on whichever carries the bot.
+      if (botAdded && ctx.activity.channelId !== 'msteams')
+        await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard(strings(ctx.activity.locale)))));
+      await next();
+    });
+    this.onTeamsMeetingStartEvent(async (meeting: MeetingStartEventDetails, ctx, next) => {
+      await this.meetingEvent(ctx, 'start', meeting.startTime);
+      await next();
+    });
+    this.onTeamsMeetingEndEvent(async (meeting: MeetingEndEventDetails, ctx, next) => {
+      await this.meetingEvent(ctx, 'end', meeting.endTime);
+      await next();
+    });
+  }
+
+  // ---- messages and card clicks ----
+
+  private async onText(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const s = strings(a.locale);
+    if (a.value !== undefined && a.value !== null && (typeof a.value === 'object' || !a.text)) {
+      // Action.Submit: the card's data arrives as the message's value.
+      const req = parseCardData(a.value);
+      await this.runTurn(ctx, {
+        ...this.turnBase(ctx, s),
+        command: req.command,
+        cardMeetingId: req.meetingId,
+        card: req.card,
+        isInvoke: false,
+      });
+      return;
+    }
+    const raw = a.text ?? '';
+    if (raw.length > MAX_MESSAGE_CHARS) {
+      await ctx.sendActivity(s.input.tooLong(MAX_MESSAGE_CHARS));
+      return;
+    }
+    const text = stripNul(TurnContext.removeRecipientMention(a) ?? raw).replace(/^\s*<at>[^<]*<\/at>\s*/i, '');
+    const command = parseText(text, await this.mentions(ctx));
+    await this.runTurn(ctx, { ...this.turnBase(ctx, s), command, isInvoke: false });
+  }
+
+  /** Card clicks are answered here whatever their value holds: a malformed one gets a card saying so. */
+  protected override async onInvokeActivity(ctx: TurnContext): Promise<InvokeResponse> {
+    if (ctx.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(ctx);
+    const response = await this.onAdaptiveCardInvoke(ctx, (ctx.activity.value ?? {}) as AdaptiveCardInvokeValue);
+    return { status: response.statusCode, body: response };
+  }
+
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const s = strings(ctx.activity.locale);
+    const action = (value as unknown as { action?: { verb?: unknown; data?: unknown } })?.action;
+    const req = parseCardData(action?.data === undefined ? {} : action.data, typeof action?.verb === 'string' ? action.verb : undefined);
+    const turn: Turn = { ...this.turnBase(ctx, s), command: req.command, cardMeetingId: req.meetingId, card: req.card, isInvoke: true };
+    try {
+      const result = await this.runTurn(ctx, turn);
+      const card = result.invokeCard ?? messageCard(s.input.badCardData(), 'attention');
+      return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
+    } catch (err) {
+      // Teams shows "something went wrong" for a failed invoke; a card that says so is kinder.
+      this.deps.log.error({ err: errorSummary(err) }, 'card action failed');
+      return {
+        statusCode: 200,
+        type: CARD_CONTENT_TYPE,
+        value: messageCard(s.input.error(), 'attention') as unknown as Record<string, unknown>,
+      };
+    }
+  }
+
+  private turnBase(ctx: TurnContext, s: Strings): Omit<Turn, 'command' | 'isInvoke'> {
+    const a = ctx.activity;
+    const tenantId = tenantOf(a);
+    return {
+      tenantId,
+      conversationId: a.conversation.id,
+      actor: { id: a.from.id, aadObjectId: a.from.aadObjectId || undefined, name: (a.from.name ?? '').trim() || a.from.id },
+      s,
+    };
+  }
+
+  /** Other users @mentioned in the message; their Entra id is looked up in the roster when Teams has it. */
+  private async mentions(ctx: TurnContext): Promise<Mention[]> {
+    const botId = ctx.activity.recipient?.id;
+    const found: Mention[] = [];
+    for (const e of ctx.activity.entities ?? []) {
+      if (e.type !== 'mention') continue;
+      const m = e as unknown as { text?: string; mentioned?: { id?: string; name?: string } };
+      if (!m.mentioned?.id || m.mentioned.id === botId) continue;
+      const person: Person = { id: m.mentioned.id, name: (m.mentioned.name ?? '').trim() || m.mentioned.id };
+      if (ctx.activity.channelId === 'msteams') {
+        try {
+          const member = await TeamsInfo.getMember(ctx, m.mentioned.id);
+          if (member.aadObjectId) person.aadObjectId = member.aadObjectId;
+          if (member.name) person.name = member.name;
+        } catch {
+          // The roster is a nicety: the mention's id alone binds the role.
+        }
+      }
+      found.push({ text: m.text ?? `<at>${person.name}</at>`, person });
+    }
+    return found;
+  }
+
+  /** One turn: handle, send the replies, then the follow-up work (live cards, publishing). */
+  private async runTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
+    const log = this.deps.log.child({ turn: randomUUID().slice(0, 8), command: turn.command.kind, invoke: turn.isInvoke });
+    const result = await handle(turn, this.deps.services);
+    log.info({ changed: !!result.changedMeetingId }, 'turn handled');
+    const ref = TurnContext.getConversationReference(ctx.activity) as Partial<ConversationReference>;
+    let sentItemCardId: string | undefined;
+    let sentProgressId: string | undefined;
+    if (!turn.isInvoke) {
+      for (const reply of result.replies) {
+        const activity: Partial<Activity> =
+          'card' in reply
+            ? { type: 'message', text: reply.text, attachments: [CardFactory.adaptiveCard(reply.card)] }
+            : { type: 'message', text: reply.text };
+        const sent = await ctx.sendActivity(activity);
+        if ('card' in reply && sent?.id) this.deps.liveCards.remember(sent.id, reply.card);
+        if ('card' in reply && result.itemShown && !sentItemCardId) sentItemCardId = sent?.id;
+        if ('card' in reply && result.publishMeetingId) sentProgressId = sent?.id;
+      }
+    }
+    const replyToId = ctx.activity.replyToId;
+    if (result.itemShown) {
+      const id = turn.isInvoke ? replyToId : sentItemCardId;
+      if (id) await this.trackItemCard(turn, result.itemShown.meetingId, id, result.itemShown.itemId);
+    }
+    if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
+    if (result.changedMeetingId)
+      this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId, turn.isInvoke ? replyToId : undefined);
+    if (result.publishMeetingId) {
+      const cardId = turn.isInvoke ? replyToId : sentProgressId;
+      this.startPublish(ref, turn, result.publishMeetingId, cardId, log);
+    }
+    if (result.republishMeetingId) this.startPublish(ref, turn, result.republishMeetingId, undefined, log);
+    return result;
+  }
+
+  private async trackItemCard(turn: Turn, meetingId: string, activityId: string, itemId: string): Promise<void> {
+    await this.deps.services.meetings.update(turn.tenantId, turn.conversationId, (series) => {
+      const meeting = series.meetings.find((m) => m.id === meetingId);
+      if (meeting && (meeting.itemCard?.activityId !== activityId || meeting.itemCard.itemId !== itemId))
+        meeting.itemCard = { activityId, itemId };
+    });
+  }
+
+  /** Posts a fresh live agenda card at the bottom of the chat; the previous one is retired. */
+  private async postAgendaCard(ctx: TurnContext, turn: Turn, meetingId: string): Promise<void> {
+    const series = await this.deps.services.meetings.read(turn.tenantId, turn.conversationId);
+    const meeting = series.meetings.find((m) => m.id === meetingId);
+    if (!meeting) return;
+    const previous = meeting.agendaCardId;
+    if (previous) {
+      // Retired within the turn, so the chat never shows two live agendas.
+      const stub = messageCard(strings(meeting.locale).card.agendaMoved, 'default');
+      await ctx
+        .updateActivity({ id: previous, type: 'message', attachments: [CardFactory.adaptiveCard(stub)] })
+        .catch((err) => this.deps.log.warn({ err: errorSummary(err) }, 'could not retire the previous agenda card'));
+    }
+    const card = sharedAgendaCard(series, meeting);
+    const sent = await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    if (!sent?.id) return;
+    this.deps.liveCards.remember(sent.id, card);
+    await this.deps.services.meetings.update(turn.tenantId, turn.conversationId, (s) => {
+      const m = s.meetings.find((x) => x.id === meetingId);
+      if (m) m.agendaCardId = sent.id;
+    });
+  }
+
+  private refreshLiveCards(
+    ref: Partial<ConversationReference>,
+    tenantId: string,
+    conversationId: string,
+    meetingId: string,
+    skipId?: string,
+  ): void {
+    void skipId;
+    const read = async () => {
+      const series = await this.deps.services.meetings.read(tenantId, conversationId);
+      return { series, meeting: series.meetings.find((m) => m.id === meetingId) };
+    };
+    void read().then(({ series, meeting }) => {
+      if (!meeting) return;
+      if (meeting.agendaCardId)
+        this.deps.liveCards.schedule(ref, meeting.agendaCardId, async () => {
+          const fresh = await read();
+          // A card retired since this edit was scheduled keeps its "moved" text.
+          if (!fresh.meeting || fresh.meeting.agendaCardId !== meeting.agendaCardId) return undefined;
+          return sharedAgendaCard(fresh.series, fresh.meeting);
+        });
+      if (meeting.itemCard) {
+        const { activityId, itemId } = meeting.itemCard;
+        this.deps.liveCards.schedule(ref, activityId, async () => {
+          const fresh = await read();
+          const item = fresh.meeting?.agenda.find((i) => i.id === itemId);
+          return fresh.meeting && item
+            ? itemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting, item, { chairView: true })
+            : undefined;
+        });
+      }
+      void series;
+    });
+  }
+
+  private startPublish(ref: Partial<ConversationReference>, turn: Turn, meetingId: string, cardId: string | undefined, log: Logger): void {
+    const job = (async () => {
+      const { meeting } = await this.deps.services.minutes.publish(turn.tenantId, turn.conversationId, meetingId);
+      const p = meeting.minutes.publication;
+      log.info({ meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
+      const card = publicationCard(strings(meeting.locale ?? turn.s.lang), meeting, this.deps.services.minutes.publisherKind);
+      if (cardId) this.deps.liveCards.schedule(ref, cardId, async () => card);
+      else await this.deps.liveCards.send(ref, card);
+    })().catch((err) => log.error({ err: errorSummary(err) }, 'publishing failed'));
+    this.deps.background.add(job);
+    void job.finally(() => this.deps.background.delete(job));
+  }
+
+  // ---- Teams meeting events ----
+
+  private async meetingEvent(ctx: TurnContext, event: 'start' | 'end', at: unknown): Promise<void> {
+    const tenantId = tenantOf(ctx.activity);
+    const when =
+      at instanceof Date
+        ? at.toISOString()
+        : typeof at === 'string' && !Number.isNaN(Date.parse(at))
+          ? new Date(at).toISOString()
+          : new Date().toISOString();
+    const { series, result: meeting } = await this.deps.services.meetings.update(tenantId, ctx.activity.conversation.id, (series) =>
+      ops.recordMeetingEvent(series, event, when),
+    );
+    if (!meeting) return;
+    const s = strings(meeting.locale);
+    if (event === 'start') {
+      const turn = {
+        tenantId,
+        conversationId: ctx.activity.conversation.id,
+        actor: { id: '', name: '' },
+        s,
+        command: { kind: 'showAgenda' } as Command,
+        isInvoke: false,
+      };
+      await this.postAgendaCard(ctx, turn, meeting.id);
+    } else {
+      const name = meeting.secretaryName ?? meeting.secretary.name;
+      const mention = { type: 'mention', text: `<at>${escapeAt(name)}</at>`, mentioned: { id: meeting.secretary.id, name } };
+      await ctx.sendActivity({ type: 'message', text: s.done.meetingEnded(mention.text), entities: [mention] });
+    }
+    void series;
+  }
+}
+
+/** The agenda card everyone sees: the member view, with the chair's and secretary's own view fetched by their clients. */
+function sharedAgendaCard(series: Series, meeting: Meeting): AdaptiveCard {
+  const userIds = [meeting.secretary, ...meeting.chairs].map((p) => p.id).filter((id) => id.startsWith('29:'));
+  return agendaCard(strings(meeting.locale), series, meeting, { chairView: false, refreshUserIds: [...new Set(userIds)] });
+}
+
+export function tenantOf(a: Partial<Activity>): string {
+  const fromChannel = (a.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  return (typeof fromChannel === 'string' && fromChannel) || a.conversation?.tenantId || `channel:${a.channelId ?? 'unknown'}`;
+}
+
+function stripNul(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL cannot be stored in PostgreSQL's jsonb
+  return text.replace(/\u0000/g, '');
+}
+
+function escapeAt(name: string): string {
+  return name.replace(/[<>]/g, '');
+}

@@ -1,0 +1,133 @@
+// Configuration from the environment (and a .env file), validated once at start. A wrong value stops
+// the bot with one line naming the variable and what it expects.
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), `an http(s) URL (${what})`)
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(1, 'a port number 1-65535').max(65535, 'a port number 1-65535').default(3978),
+    HOST: optionalText,
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppTenantId: optionalText,
+    MicrosoftAppType: z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'one of MultiTenant, SingleTenant, UserAssignedMSI',
+      })
+      .optional(),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL'),
+    MINUTES_DIR: optionalText,
+    SHAREPOINT_SITE_ID: optionalText,
+    SHAREPOINT_DRIVE_ID: optionalText,
+    SHAREPOINT_FOLDER: z.string().trim().min(1).default('Besluitenlijsten'),
+    SHAREPOINT_DECISIONS_LIST_ID: optionalText,
+    SHAREPOINT_ACTIONS_LIST_ID: optionalText,
+    GRAPH_TENANT_ID: optionalText,
+    GRAPH_CLIENT_ID: optionalText,
+    GRAPH_CLIENT_SECRET: optionalText,
+    GRAPH_BASE_URL: url('Graph endpoint').default('https://graph.microsoft.com'),
+    GRAPH_AUTHORITY_HOST: url('Entra ID authority host').default('https://login.microsoftonline.com'),
+    GRAPH_SCOPE: z.string().trim().min(1).default('https://graph.microsoft.com/.default'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI')
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of MicrosoftAppId' });
+    if (c.MicrosoftAppType === 'SingleTenant' && !c.MicrosoftAppTenantId)
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (SingleTenant bot)' });
+    if (c.SHAREPOINT_SITE_ID) {
+      for (const [name, fallback] of [
+        ['GRAPH_TENANT_ID', 'MicrosoftAppTenantId'],
+        ['GRAPH_CLIENT_ID', 'MicrosoftAppId'],
+        ['GRAPH_CLIENT_SECRET', 'MicrosoftAppPassword'],
+      ] as const) {
+        if (!c[name] && !c[fallback])
+          ctx.addIssue({ code: 'custom', path: [name], message: `set (or ${fallback}) when SHAREPOINT_SITE_ID is set` });
+      }
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  /** No credentials: tokens are not checked, and the server listens on loopback unless HOST says otherwise. */
+  localMode: boolean;
+  bot: { appId?: string; appPassword?: string; tenantId?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
+  dataDir: string;
+  databaseUrl?: string;
+  minutesDir: string;
+  sharePoint?: {
+    siteId: string;
+    driveId?: string;
+    folder: string;
+    decisionsListId?: string;
+    actionsListId?: string;
+  };
+  graph: { tenantId?: string; clientId?: string; clientSecret?: string; baseUrl: string; authorityHost: string; scope: string };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    const given = env[name];
+    throw new ConfigError(
+      `Configuration: ${name} must be ${issue.message.replace(/^Invalid input: /, '')}${given !== undefined ? ` (got "${given}")` : ''}`,
+    );
+  }
+  const c = parsed.data;
+  const localMode = !c.MicrosoftAppId;
+  const dataDir = c.DATA_DIR;
+  return {
+    port: c.PORT,
+    host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    localMode,
+    bot: {
+      appId: c.MicrosoftAppId,
+      appPassword: c.MicrosoftAppPassword,
+      tenantId: c.MicrosoftAppTenantId,
+      appType: c.MicrosoftAppType ?? (c.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant'),
+    },
+    dataDir,
+    databaseUrl: c.DATABASE_URL,
+    minutesDir: c.MINUTES_DIR ?? `${dataDir.replace(/\/+$/, '')}/minutes`,
+    sharePoint: c.SHAREPOINT_SITE_ID
+      ? {
+          siteId: c.SHAREPOINT_SITE_ID,
+          driveId: c.SHAREPOINT_DRIVE_ID,
+          folder: c.SHAREPOINT_FOLDER,
+          decisionsListId: c.SHAREPOINT_DECISIONS_LIST_ID,
+          actionsListId: c.SHAREPOINT_ACTIONS_LIST_ID,
+        }
+      : undefined,
+    graph: {
+      tenantId: c.GRAPH_TENANT_ID ?? c.MicrosoftAppTenantId,
+      clientId: c.GRAPH_CLIENT_ID ?? c.MicrosoftAppId,
+      clientSecret: c.GRAPH_CLIENT_SECRET ?? c.MicrosoftAppPassword,
+      baseUrl: c.GRAPH_BASE_URL,
+      authorityHost: c.GRAPH_AUTHORITY_HOST,
+      scope: c.GRAPH_SCOPE,
+    },
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,75 @@
+// Dates as the users write them (dd-mm-jjjj, hh:mm) and as the minutes show them ("10 oktober 2016").
+import { DomainError } from './errors';
+
+const MONTHS_NL = [
+  'januari',
+  'februari',
+  'maart',
+  'april',
+  'mei',
+  'juni',
+  'juli',
+  'augustus',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "10-10-2016" (also 10/10/2016, 10.10.2016, 2016-10-10) → "2016-10-10"; a date that does not exist throws. */
+export function parseDate(input: string): string {
+  const s = input.trim();
+  let d: number, m: number, y: number;
+  let match = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s);
+  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else throw new DomainError('invalidDate', { value: s.slice(0, 40) });
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || y > 2200 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    throw new DomainError('invalidDate', { value: s.slice(0, 40) });
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** "10:30-12:00" (also 10.30 – 12.00) → { start: "10:30", end: "12:00" }; a single time gives only start. */
+export function parseTimeRange(input: string): { start: string; end?: string } {
+  const parts = input
+    .trim()
+    .replace(/\s*uur$/i, '')
+    .split(/\s*[-–—]\s*|\s+tot\s+/i)
+    .filter(Boolean);
+  if (parts.length < 1 || parts.length > 2) throw new DomainError('invalidTime', { value: input.trim().slice(0, 40) });
+  const times = parts.map((p) => {
+    const m = /^(\d{1,2})[:.](\d{2})$/.exec(p);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new DomainError('invalidTime', { value: input.trim().slice(0, 40) });
+    return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+  });
+  if (times[1] && times[1] <= times[0]!) throw new DomainError('invalidTime', { value: input.trim().slice(0, 40) });
+  return { start: times[0]!, end: times[1] };
+}
+
+/** "2016-10-10" → "10 oktober 2016" (nl) or "10 October 2016" (en). */
+export function longDate(iso: string, lang: 'nl' | 'en' = 'nl'): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  return `${d} ${(lang === 'en' ? MONTHS_EN : MONTHS_NL)[m - 1]} ${y}`;
+}
+
+/** "2016-10-10" → "10-10-2016", the way users type dates. */
+export function shortDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return `${d}-${m}-${y}`;
+}

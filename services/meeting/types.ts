@@ -1,0 +1,181 @@
+// The meeting domain: plain data, no Bot Framework types. One Series per Teams conversation
+// (tenant + conversation id) holds every meeting held in it and the action items that carry over.
+
+/** A Teams user as the bot knows them: ids are what rights are bound to, the name is for display. */
+export interface Person {
+  /** The channel id (Teams: "29:…"). */
+  id: string;
+  /** Entra ID object id, when Teams sent it. */
+  aadObjectId?: string;
+  name: string;
+}
+
+export type ItemKind =
+  'opening' | 'announcements' | 'previousMinutes' | 'discussion' | 'decision' | 'information' | 'questionRound' | 'closing';
+
+export type Outcome = 'agreed' | 'agreedWithChanges' | 'deferred' | 'rejected' | 'adopted' | 'noted';
+
+export interface Attachment {
+  title: string;
+  url?: string;
+}
+
+/** What was read from a proposal document (voorstel). Missing fields stay undefined. */
+export interface Proposal {
+  subject?: string;
+  itemCode?: string;
+  date?: string;
+  /** false when the document says "OPENBAAR nee": the item becomes closed (besloten). */
+  public?: boolean;
+  handledBy?: string;
+  portfolioHolder?: string;
+  registrationNumber?: string;
+  phone?: string;
+  /** The introduction of the advice (the sentence before the numbered points, or the whole advice). */
+  adviceIntro?: string;
+  /** The numbered decision/advice points, in order. */
+  advice: string[];
+  attachments: string[];
+  summary?: string;
+  /** The document as sent, kept so nothing is lost when parsing misses something. */
+  text: string;
+  /** Header fields that could not be found (Dutch field names, as in the document). */
+  missing: string[];
+}
+
+export interface Note {
+  text: string;
+  by: Person;
+  at: string;
+}
+
+export interface Decision {
+  /** Sequence number within the meeting, stable once given: shown as "<date>/<number>". */
+  number: number;
+  itemId: string;
+  text: string;
+  outcome?: Outcome;
+  by: Person;
+  at: string;
+}
+
+export interface ActionItem {
+  /** Number within the conversation, stable across meetings: `gereed <number>`. */
+  number: number;
+  meetingId: string;
+  itemId: string;
+  itemCode: string;
+  owner: string;
+  /** Set when the owner was named with an @mention: they may then mark it done themselves. */
+  ownerUser?: Person;
+  text: string;
+  /** ISO date (yyyy-mm-dd). */
+  due?: string;
+  status: 'open' | 'done';
+  createdAt: string;
+  doneAt?: string;
+  doneBy?: Person;
+}
+
+/** An announcement (mededeling) or a round question (rondvraag): text with the name it is attributed to. */
+export interface Contribution {
+  id: number;
+  author: string;
+  text: string;
+  by: Person;
+  at: string;
+}
+
+export interface AgendaItem {
+  /** Stable id, used in card data; codes can repeat after an agenda change, ids never do. */
+  id: string;
+  code: string;
+  title: string;
+  kind: ItemKind;
+  /** A closed (besloten) item never appears in the public minutes. */
+  closed: boolean;
+  portfolioHolder?: string;
+  attachments: Attachment[];
+  proposal?: Proposal;
+  notes: Note[];
+  /** For a previousMinutes item: the meeting whose minutes it offers for approval. */
+  previousMinutesOf?: string;
+}
+
+export interface Absence {
+  name: string;
+  /** afgemeld: sent apologies before or during the meeting. */
+  withNotice: boolean;
+}
+
+export interface Publication {
+  state: 'publishing' | 'published' | 'failed';
+  at: string;
+  /** Which minutes status the published files carry. */
+  status: 'concept' | 'adopted';
+  files: { name: string; url: string }[];
+  error?: string;
+  /** Where the progress card is, so it can be updated to the result. */
+  cardActivityId?: string;
+  /** Publisher-specific ids kept so a republish replaces instead of duplicating (list item ids…). */
+  remote?: Record<string, string>;
+}
+
+export interface Minutes {
+  status: 'concept' | 'adopted';
+  /** ISO date of the meeting that adopted them. */
+  adoptedOn?: string;
+  adoptedInMeetingId?: string;
+  publication?: Publication;
+}
+
+export type MeetingStatus = 'planned' | 'running' | 'closed';
+
+export interface Meeting {
+  id: string;
+  title: string;
+  /** The language of the cards everyone sees (the planner's Teams locale). */
+  locale?: string;
+  /** ISO date (yyyy-mm-dd). */
+  date: string;
+  /** hh:mm */
+  startTime?: string;
+  endTime?: string;
+  location?: string;
+  chairName?: string;
+  secretaryName?: string;
+  members: string[];
+  /** Rights: bound to Teams ids. */
+  secretary: Person;
+  chairs: Person[];
+  status: MeetingStatus;
+  currentItemId?: string;
+  agenda: AgendaItem[];
+  announcements: Contribution[];
+  questions: Contribution[];
+  decisions: Decision[];
+  present: string[];
+  absent: Absence[];
+  nextDecisionNumber: number;
+  nextContributionId: number;
+  createdAt: string;
+  /** Actual times from Teams' meeting events (ISO timestamps). */
+  startedAt?: string;
+  endedAt?: string;
+  closedAt?: string;
+  minutes: Minutes;
+  /** The live agenda card's message id in the chat. */
+  agendaCardId?: string;
+  /** The newest item card posted in the chat, kept up to date as records are added. */
+  itemCard?: { activityId: string; itemId: string };
+}
+
+export interface Series {
+  tenantId: string;
+  conversationId: string;
+  meetings: Meeting[];
+  actions: ActionItem[];
+  nextActionNumber: number;
+  /** Where to post proactively (serialized conversation reference, opaque to the domain). */
+  conversationRef?: Record<string, unknown>;
+}

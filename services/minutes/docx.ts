@@ -1,0 +1,283 @@
+// Renders a MinutesModel as a Word document laid out like the besluitenlijsten the secretariat has always
+// made: title, part, status, a borderless table of meeting facts, then NR / Agendapunten / Bijlagen.
+// User text only ever becomes the text of a run; the docx library escapes it, and characters XML cannot
+// hold at all are replaced so Word still opens the file.
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  ExternalHyperlink,
+  Footer,
+  LevelFormat,
+  Packer,
+  PageNumber,
+  PageOrientation,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableBorders,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  WidthType,
+  type ParagraphChild,
+} from 'docx';
+import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesModel, Run } from './model';
+
+// A4 in twentieths of a point, with 2 cm margins: 9638 twips of text width.
+const PAGE_WIDTH = 11906;
+const PAGE_HEIGHT = 16838;
+const MARGIN = 1134;
+const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+
+const FONT = 'Arial';
+/** Half-points: 10 pt body text. */
+const BODY_SIZE = 20;
+const BULLET_REF = 'notulist-bullet';
+const FOOTER_STYLE = 'NotulistFooter';
+const HEADER_FILL = 'D9E2F3';
+const CELL_MARGINS = { top: 60, bottom: 60, left: 100, right: 100 };
+const LINE = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
+const GRID_BORDERS = {
+  top: LINE,
+  bottom: LINE,
+  left: LINE,
+  right: LINE,
+  insideHorizontal: LINE,
+  insideVertical: LINE,
+};
+
+// Characters an XML 1.0 document cannot contain (most C0 controls, unpaired surrogates, U+FFFE/F).
+const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function xmlSafe(text: string): string {
+  return text.replace(XML_INVALID, '\uFFFD');
+}
+
+/** A run per line, so line breaks typed by a member become real breaks instead of collapsing. */
+function textRuns(run: Run): TextRun[] {
+  const lines = xmlSafe(run.text).replace(/\r\n?/g, '\n').split('\n');
+  return lines.map((line, i) => new TextRun({ text: line, bold: run.bold, italics: run.italic, break: i > 0 ? 1 : undefined }));
+}
+
+function runsOf(runs: Run[]): TextRun[] {
+  return runs.flatMap(textRuns);
+}
+
+function para(runs: Run[], options: { spacingAfter?: number; keepNext?: boolean } = {}): Paragraph {
+  return new Paragraph({
+    children: runsOf(runs),
+    spacing: { after: options.spacingAfter ?? 80 },
+    keepNext: options.keepNext,
+  });
+}
+
+function blockParagraph(block: Block): Paragraph {
+  if (block.kind === 'bullet') {
+    return new Paragraph({
+      children: runsOf(block.runs),
+      numbering: { reference: BULLET_REF, level: 0 },
+      spacing: { after: 60 },
+    });
+  }
+  return para(block.runs, { spacingAfter: block.role === 'portfolioHolder' ? 60 : 100 });
+}
+
+function cell(children: Paragraph[], width: number, options: { header?: boolean } = {}): TableCell {
+  return new TableCell({
+    // A cell must hold at least one paragraph to be valid.
+    children: children.length > 0 ? children : [new Paragraph({})],
+    width: { size: width, type: WidthType.DXA },
+    margins: CELL_MARGINS,
+    shading: options.header ? { type: ShadingType.CLEAR, color: 'auto', fill: HEADER_FILL } : undefined,
+  });
+}
+
+function headerCell(text: string, width: number): TableCell {
+  return cell([para([{ text, bold: true }], { spacingAfter: 0 })], width, { header: true });
+}
+
+function titleBlock(model: MinutesModel): Paragraph[] {
+  return [
+    new Paragraph({
+      children: [new TextRun({ text: xmlSafe(model.title), bold: true, size: 32 })],
+      spacing: { after: 120 },
+    }),
+    new Paragraph({
+      children: [new TextRun({ text: model.partLabel, bold: true, size: 24 })],
+      spacing: { after: 60 },
+    }),
+    new Paragraph({ children: [new TextRun({ text: xmlSafe(model.status), italics: true })], spacing: { after: 240 } }),
+  ];
+}
+
+const FACT_LABEL_WIDTH = 1700;
+
+function factsTable(model: MinutesModel): Table {
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [FACT_LABEL_WIDTH, TEXT_WIDTH - FACT_LABEL_WIDTH],
+    layout: TableLayoutType.FIXED,
+    borders: TableBorders.NONE,
+    rows: model.header.map(
+      (row) =>
+        new TableRow({
+          children: [
+            cell([para([{ text: row.label, bold: true }], { spacingAfter: 0 })], FACT_LABEL_WIDTH),
+            cell([para([{ text: row.value }], { spacingAfter: 0 })], TEXT_WIDTH - FACT_LABEL_WIDTH),
+          ],
+        }),
+    ),
+  });
+}
+
+const ITEM_WIDTHS = [800, TEXT_WIDTH - 800 - 2300, 2300];
+
+function attachmentParagraph(attachment: AttachmentRef): Paragraph {
+  const title = xmlSafe(attachment.title);
+  const child: ParagraphChild = attachment.url
+    ? new ExternalHyperlink({
+        link: xmlSafe(attachment.url),
+        children: [new TextRun({ text: title, style: 'Hyperlink' })],
+      })
+    : new TextRun({ text: title });
+  return new Paragraph({ children: [child], spacing: { after: 60 } });
+}
+
+function itemTableRow(item: ItemRow): TableRow {
+  const content = [para([{ text: item.title, bold: true }], { spacingAfter: 100 }), ...item.blocks.map(blockParagraph)];
+  return new TableRow({
+    children: [
+      cell([para([{ text: item.code, bold: true }], { spacingAfter: 0 })], ITEM_WIDTHS[0]),
+      cell(content, ITEM_WIDTHS[1]),
+      cell(item.attachments.map(attachmentParagraph), ITEM_WIDTHS[2]),
+    ],
+  });
+}
+
+function itemsTable(model: MinutesModel): Table {
+  const header = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: [headerCell('NR', ITEM_WIDTHS[0]), headerCell('Agendapunten', ITEM_WIDTHS[1]), headerCell('Bijlagen', ITEM_WIDTHS[2])],
+  });
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: ITEM_WIDTHS,
+    layout: TableLayoutType.FIXED,
+    borders: GRID_BORDERS,
+    rows: [header, ...model.items.map(itemTableRow)],
+  });
+}
+
+const ACTION_WIDTHS = [700, 4300, 2000, 1600, TEXT_WIDTH - 700 - 4300 - 2000 - 1600];
+const ACTION_HEADERS = ['Nr', 'Actie', 'Wie', 'Gereed voor', 'Status'];
+
+function actionTableRow(action: ActionRow): TableRow {
+  const values = [action.number, action.text, action.owner, action.due, action.status];
+  return new TableRow({
+    children: values.map((value, i) => cell([para([{ text: value }], { spacingAfter: 0 })], ACTION_WIDTHS[i])),
+  });
+}
+
+function actionSection(model: MinutesModel): (Paragraph | Table)[] {
+  if (model.actions.length === 0) return [];
+  const header = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: ACTION_HEADERS.map((text, i) => headerCell(text, ACTION_WIDTHS[i])),
+  });
+  return [
+    new Paragraph({
+      children: [new TextRun({ text: 'Actielijst', bold: true, size: 24 })],
+      spacing: { before: 360, after: 120 },
+      keepNext: true,
+    }),
+    new Table({
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      columnWidths: ACTION_WIDTHS,
+      layout: TableLayoutType.FIXED,
+      borders: GRID_BORDERS,
+      rows: [header, ...model.actions.map(actionTableRow)],
+    }),
+  ];
+}
+
+function pageFooter(model: MinutesModel): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        // Through the style, so the page number fields get the small size too (LibreOffice ignores the run's).
+        style: FOOTER_STYLE,
+        alignment: AlignmentType.RIGHT,
+        children: [
+          new TextRun({
+            children: [
+              `${xmlSafe(model.title)} – ${model.partLabel.toLowerCase()} – pagina `,
+              PageNumber.CURRENT,
+              ' van ',
+              PageNumber.TOTAL_PAGES,
+            ],
+          }),
+        ],
+      }),
+    ],
+  });
+}
+
+function documentFor(model: MinutesModel): Document {
+  return new Document({
+    title: xmlSafe(`${model.title} – ${model.partLabel}`),
+    subject: 'Besluitenlijst',
+    description: xmlSafe(`${model.body}, ${model.meetingDate}, ${model.partLabel.toLowerCase()}`),
+    creator: 'Notulist',
+    lastModifiedBy: 'Notulist',
+    styles: {
+      default: {
+        document: { run: { font: FONT, size: BODY_SIZE, language: { value: 'nl-NL' } } },
+      },
+      paragraphStyles: [{ id: FOOTER_STYLE, name: 'Notulist voettekst', basedOn: 'Normal', run: { size: 16, color: '595959' } }],
+    },
+    numbering: {
+      config: [
+        {
+          reference: BULLET_REF,
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.BULLET,
+              text: '\u2022',
+              alignment: AlignmentType.LEFT,
+              style: { paragraph: { indent: { left: 284, hanging: 227 } } },
+            },
+          ],
+        },
+      ],
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: PAGE_WIDTH, height: PAGE_HEIGHT, orientation: PageOrientation.PORTRAIT },
+            margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+          },
+        },
+        footers: { default: pageFooter(model) },
+        children: [
+          ...titleBlock(model),
+          factsTable(model),
+          new Paragraph({ children: [], spacing: { after: 240 } }),
+          itemsTable(model),
+          ...actionSection(model),
+        ],
+      },
+    ],
+  });
+}
+
+export async function renderDocx(model: MinutesModel): Promise<Buffer> {
+  return Packer.toBuffer(documentFor(model));
+}

@@ -1,0 +1,313 @@
+// The minutes (besluitenlijst) of one meeting as plain, render-neutral data. The .docx and Markdown
+// renderers only lay this out; every rule about what goes into which document lives here, so the
+// public/closed split is decided in exactly one place.
+import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
+
+export type MinutesPart = 'openbaar' | 'besloten';
+
+/** A piece of text with emphasis. Text is user text or a fixed label, never markup. */
+export interface Run {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+}
+
+export type BlockRole = 'portfolioHolder' | 'note' | 'announcement' | 'question' | 'decision' | 'action';
+
+/** One paragraph or bullet inside the Agendapunten cell. Text may contain line breaks ("\n"). */
+export interface Block {
+  kind: 'paragraph' | 'bullet';
+  role: BlockRole;
+  runs: Run[];
+}
+
+export interface AttachmentRef {
+  title: string;
+  /** Only set for http(s) and mailto links, so a renderer can link it without further checks. */
+  url?: string;
+}
+
+export interface ItemRow {
+  /** The agenda code (NR); "" for a row added for announcements or questions without an agenda item. */
+  code: string;
+  title: string;
+  blocks: Block[];
+  attachments: AttachmentRef[];
+}
+
+export interface HeaderRow {
+  label: string;
+  value: string;
+}
+
+export interface ActionRow {
+  number: string;
+  text: string;
+  owner: string;
+  /** Dutch long date or "". */
+  due: string;
+  status: 'open' | 'gereed';
+}
+
+export interface MinutesModel {
+  /** "BESLUITENLIJST Districtelijk Veiligheidsoverleg" */
+  title: string;
+  /** The body's name (meeting title). */
+  body: string;
+  part: MinutesPart;
+  /** "Openbaar deel" / "Besloten deel" */
+  partLabel: string;
+  /** "Status: concept" / "Status: vastgesteld op 12 december 2016" */
+  status: string;
+  /** ISO date of the meeting (yyyy-mm-dd), for file names and properties. */
+  meetingDate: string;
+  header: HeaderRow[];
+  items: ItemRow[];
+  /** Empty when there is nothing to list: renderers then omit the Actielijst. */
+  actions: ActionRow[];
+}
+
+const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+
+const OUTCOME_LABELS: Record<Outcome, string> = {
+  agreed: 'akkoord',
+  agreedWithChanges: 'akkoord met wijzigingen',
+  deferred: 'aangehouden',
+  rejected: 'afgewezen',
+  adopted: 'vastgesteld',
+  noted: 'ter kennisgeving',
+};
+
+export function outcomeLabel(outcome: Outcome): string {
+  return OUTCOME_LABELS[outcome];
+}
+
+/** "2016-10-10" → "10 oktober 2016". Anything that is not an ISO date is returned unchanged. */
+export function dutchDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!match) return iso;
+  const month = MONTHS[Number(match[2]) - 1];
+  if (!month) return iso;
+  return `${Number(match[3])} ${month} ${match[1]}`;
+}
+
+/** "10:30" → "10.30", the Dutch way of writing a time. */
+function dutchTime(hhmm: string): string {
+  return hhmm.trim().replace(':', '.');
+}
+
+export function timeRange(start?: string, end?: string): string {
+  if (start && end) return `${dutchTime(start)} – ${dutchTime(end)} uur`;
+  if (start) return `${dutchTime(start)} uur`;
+  if (end) return `tot ${dutchTime(end)} uur`;
+  return '';
+}
+
+/** "a, b en c", as a Dutch list of names is written. */
+export function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} en ${names[names.length - 1]}`;
+}
+
+export function findMeeting(series: Series, meetingId: string): Meeting {
+  const meeting = series.meetings.find((m) => m.id === meetingId);
+  if (!meeting) throw new Error(`Meeting ${meetingId} not found in series`);
+  return meeting;
+}
+
+export function statusLine(meeting: Meeting): string {
+  if (meeting.minutes.status !== 'adopted') return 'Status: concept';
+  return meeting.minutes.adoptedOn ? `Status: vastgesteld op ${dutchDate(meeting.minutes.adoptedOn)}` : 'Status: vastgesteld';
+}
+
+function headerRows(meeting: Meeting): HeaderRow[] {
+  const absent = meeting.absent.map((a) => (a.withNotice ? `${a.name} (afgemeld)` : a.name));
+  const rows: HeaderRow[] = [
+    { label: 'Datum', value: dutchDate(meeting.date) },
+    { label: 'Tijdstip', value: timeRange(meeting.startTime, meeting.endTime) },
+    { label: 'Voorzitter', value: meeting.chairName ?? '' },
+    { label: 'Locatie', value: meeting.location ?? '' },
+    { label: 'Secretaris', value: meeting.secretaryName ?? '' },
+    { label: 'Aanwezig', value: joinNames(meeting.present) },
+    { label: 'Afwezig', value: joinNames(absent) },
+  ];
+  // A fact that was never recorded is left out rather than shown as an empty line.
+  return rows.filter((row) => row.value !== '');
+}
+
+/** Whether the item an action belongs to is closed, looked up in the action's own meeting. */
+function actionIsClosed(series: Series, action: ActionItem): boolean {
+  const meeting = series.meetings.find((m) => m.id === action.meetingId);
+  const item = meeting?.agenda.find((i) => i.id === action.itemId);
+  // An action whose item no longer exists has nothing marking it closed: it stays public.
+  return item?.closed ?? false;
+}
+
+/**
+ * The actions the Actielijst of this document shows: all of this meeting's actions plus the open ones
+ * of earlier meetings (public document), or only those on this meeting's closed items (closed document).
+ */
+export function listedActions(series: Series, meetingId: string, part: MinutesPart): ActionItem[] {
+  const index = series.meetings.findIndex((m) => m.id === meetingId);
+  if (index < 0) throw new Error(`Meeting ${meetingId} not found in series`);
+  const earlier = new Set(series.meetings.slice(0, index).map((m) => m.id));
+  const listed = series.actions.filter((action) => {
+    if (part === 'besloten') return action.meetingId === meetingId && actionIsClosed(series, action);
+    if (actionIsClosed(series, action)) return false;
+    return action.meetingId === meetingId || (earlier.has(action.meetingId) && action.status === 'open');
+  });
+  return [...listed].sort((a, b) => a.number - b.number);
+}
+
+function actionRow(action: ActionItem): ActionRow {
+  return {
+    number: String(action.number),
+    text: action.text,
+    owner: action.owner,
+    due: action.due ? dutchDate(action.due) : '',
+    status: action.status === 'done' ? 'gereed' : 'open',
+  };
+}
+
+function contributionRuns(author: string, text: string): Run[] {
+  return author.trim() ? [{ text: `${author}: ` }, { text }] : [{ text }];
+}
+
+/** One bullet per announcer, in order of their first announcement; several texts share the bullet. */
+function announcementBlocks(announcements: Contribution[]): Block[] {
+  const byAuthor = new Map<string, string[]>();
+  for (const a of announcements) {
+    const texts = byAuthor.get(a.author) ?? [];
+    texts.push(a.text);
+    byAuthor.set(a.author, texts);
+  }
+  return [...byAuthor].map(([author, texts]) => ({
+    kind: 'bullet',
+    role: 'announcement',
+    runs: contributionRuns(author, texts.join(' ')),
+  }));
+}
+
+function questionBlocks(questions: Contribution[]): Block[] {
+  return questions.map((q) => ({ kind: 'bullet', role: 'question', runs: contributionRuns(q.author, q.text) }));
+}
+
+function decisionBlocks(meeting: Meeting, item: AgendaItem): Block[] {
+  return meeting.decisions
+    .filter((d) => d.itemId === item.id)
+    .sort((a, b) => a.number - b.number)
+    .map((d) => {
+      const outcome = d.outcome ? ` (${outcomeLabel(d.outcome)})` : '';
+      return {
+        kind: 'paragraph',
+        role: 'decision',
+        runs: [{ text: `Besluit ${meeting.date}/${d.number}${outcome}: `, bold: true }, { text: d.text }],
+      };
+    });
+}
+
+function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Block[] {
+  return series.actions
+    .filter((a) => a.meetingId === meeting.id && a.itemId === item.id)
+    .sort((a, b) => a.number - b.number)
+    .map((a) => ({
+      kind: 'paragraph',
+      role: 'action',
+      runs: [
+        { text: `Actie ${a.number}: `, bold: true },
+        { text: a.text },
+        { text: ` — ${a.owner}${a.due ? `, voor ${dutchDate(a.due)}` : ''}` },
+      ],
+    }));
+}
+
+const LINKABLE = /^(https?:\/\/|mailto:)/i;
+
+function attachmentRefs(item: AgendaItem): AttachmentRef[] {
+  const own = item.attachments.map((a) =>
+    a.url && LINKABLE.test(a.url.trim()) ? { title: a.title, url: a.url.trim() } : { title: a.title },
+  );
+  const fromProposal = (item.proposal?.attachments ?? []).map((title) => ({ title }));
+  return [...own, ...fromProposal];
+}
+
+interface Contributions {
+  /** The agenda item the announcements / questions are shown under (the first of its kind). */
+  announcementsItemId?: string;
+  questionsItemId?: string;
+}
+
+function contributionItems(meeting: Meeting): Contributions {
+  return {
+    announcementsItemId: meeting.agenda.find((i) => i.kind === 'announcements')?.id,
+    questionsItemId: meeting.agenda.find((i) => i.kind === 'questionRound')?.id,
+  };
+}
+
+function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Contributions): ItemRow {
+  const blocks: Block[] = [];
+  if (item.portfolioHolder) {
+    blocks.push({
+      kind: 'paragraph',
+      role: 'portfolioHolder',
+      runs: [{ text: `Portefeuillehouder: ${item.portfolioHolder}`, italic: true }],
+    });
+  }
+  for (const note of item.notes) blocks.push({ kind: 'paragraph', role: 'note', runs: [{ text: note.text }] });
+  if (item.id === where.announcementsItemId) blocks.push(...announcementBlocks(meeting.announcements));
+  if (item.id === where.questionsItemId) blocks.push(...questionBlocks(meeting.questions));
+  blocks.push(...decisionBlocks(meeting, item));
+  blocks.push(...actionBlocks(series, meeting, item));
+  return { code: item.code, title: item.title, blocks, attachments: attachmentRefs(item) };
+}
+
+/** Rows for announcements / questions recorded while the agenda has no item of that kind. */
+function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Meeting, where: Contributions): void {
+  if (!where.announcementsItemId && meeting.announcements.length > 0) {
+    const opening = kinds.indexOf('opening');
+    rows.splice(opening + 1, 0, {
+      code: '',
+      title: 'Mededelingen',
+      blocks: announcementBlocks(meeting.announcements),
+      attachments: [],
+    });
+    kinds.splice(opening + 1, 0, 'announcements');
+  }
+  if (!where.questionsItemId && meeting.questions.length > 0) {
+    const closing = kinds.indexOf('closing');
+    const at = closing < 0 ? rows.length : closing;
+    rows.splice(at, 0, { code: '', title: 'Rondvraag', blocks: questionBlocks(meeting.questions), attachments: [] });
+    kinds.splice(at, 0, 'questionRound');
+  }
+}
+
+function itemRows(series: Series, meeting: Meeting, part: MinutesPart): ItemRow[] {
+  const where = contributionItems(meeting);
+  // The closed flag decides everything: a public document never sees a closed item, not even its code.
+  const items = meeting.agenda.filter((item) => item.closed === (part === 'besloten'));
+  const rows = items.map((item) => itemRow(series, meeting, item, where));
+  if (part === 'openbaar') {
+    insertLooseContributions(
+      rows,
+      items.map((i) => i.kind),
+      meeting,
+      where,
+    );
+  }
+  return rows;
+}
+
+export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
+  const meeting = findMeeting(series, meetingId);
+  return {
+    title: `BESLUITENLIJST ${meeting.title}`,
+    body: meeting.title,
+    part,
+    partLabel: part === 'openbaar' ? 'Openbaar deel' : 'Besloten deel',
+    status: statusLine(meeting),
+    meetingDate: meeting.date,
+    header: headerRows(meeting),
+    items: itemRows(series, meeting, part),
+    actions: listedActions(series, meetingId, part).map(actionRow),
+  };
+}

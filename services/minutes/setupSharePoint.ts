@@ -1,0 +1,192 @@
+// `npm run setup:sharepoint`: prepares a SharePoint site for the SharePoint publisher, and can be run
+// again at any time (it only adds what is missing):
+//   - the library columns (Vergadering, Vergaderdatum, Status, Openbaarheid, AantalBesluiten) on the
+//     document library the minutes go to;
+//   - the lists "Notulist besluiten" and "Notulist acties" with their columns (Sleutel indexed and unique).
+// It prints the two list ids for SHAREPOINT_DECISIONS_LIST_ID / SHAREPOINT_ACTIONS_LIST_ID.
+//
+// Graph application permissions (app-only, admin consent):
+//   - Preferred: Sites.Selected, with this app granted on the one site by an admin:
+//       POST /sites/{site-id}/permissions
+//       { "roles": ["write"], "grantedToIdentities": [{ "application": { "id": "<client id>", "displayName": "Notulist" } }] }
+//     "write" is enough to publish (files, library fields, list items). Running this setup (creating lists
+//     and columns) needs "manage" (or "fullcontrol") on the site; an admin can grant that for the setup
+//     and lower it to "write" afterwards (PATCH /sites/{site-id}/permissions/{permission-id}).
+//   - Otherwise: Sites.ReadWrite.All to publish, plus Sites.Manage.All to create lists and columns.
+//
+// Environment: SHAREPOINT_SITE_ID (required), SHAREPOINT_DRIVE_ID (default: the site's default library),
+// GRAPH_TENANT_ID / GRAPH_CLIENT_ID / GRAPH_CLIENT_SECRET (falling back to MicrosoftAppTenantId /
+// MicrosoftAppId / MicrosoftAppPassword), GRAPH_BASE_URL, GRAPH_AUTHORITY_HOST, GRAPH_SCOPE.
+import fs from 'node:fs';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { createGraphClient } from './graph';
+import {
+  ACTION_COLUMNS,
+  ACTIONS_LIST_NAME,
+  ColumnSpec,
+  DECISION_COLUMNS,
+  DECISIONS_LIST_NAME,
+  LIBRARY_COLUMNS,
+  PublishError,
+  columnDefinition,
+  graphApi,
+  withRetries,
+} from './sharePointPublisher';
+
+export interface SetupResult {
+  driveId: string;
+  libraryListId: string;
+  decisionsListId: string;
+  actionsListId: string;
+  /** What this run created, e.g. "list Notulist acties", "column Vergadering on Documenten". */
+  created: string[];
+}
+
+export async function setupSharePoint(
+  client: Client,
+  siteId: string,
+  driveId?: string,
+  report: (line: string) => void = () => undefined,
+): Promise<SetupResult> {
+  const site = `/sites/${encodeURIComponent(siteId)}`;
+  const created: string[] = [];
+  const get = (step: string, path: string, query?: Record<string, string>): Promise<unknown> =>
+    withRetries<unknown>(step, { idempotent: true }, () => {
+      const request = graphApi(client, path);
+      return (query ? request.query(query) : request).get();
+    });
+
+  const drive = driveId ?? stringField(await get('finding the site’s document library', `${site}/drive`), 'id');
+  const library = await get('finding the library’s list', `/drives/${encodeURIComponent(drive)}/list`);
+  const libraryListId = stringField(library, 'id');
+  const libraryName = optionalString(library, 'displayName') ?? 'the document library';
+
+  const ensureColumns = async (listId: string, listName: string, specs: readonly ColumnSpec[]): Promise<void> => {
+    const path = `${site}/lists/${encodeURIComponent(listId)}/columns`;
+    const existing = new Set(
+      arrayField(await get(`reading the columns of ${listName}`, path), 'value')
+        .map((c) => optionalString(c, 'name')?.toLowerCase())
+        .filter((name): name is string => name !== undefined),
+    );
+    for (const spec of specs) {
+      if (existing.has(spec.name.toLowerCase())) continue;
+      const step = `adding column ${spec.name} to ${listName}`;
+      try {
+        // A repeat of a create whose answer was lost fails with 409: then the column is there.
+        await withRetries<unknown>(step, { idempotent: true }, () => graphApi(client, path).post(columnDefinition(spec)));
+      } catch (err) {
+        if (!(err instanceof PublishError) || err.status !== 409) throw err;
+      }
+      created.push(`column ${spec.name} on ${listName}`);
+      report(`created column ${spec.name} on ${listName}`);
+    }
+  };
+
+  const findList = async (name: string): Promise<string | undefined> => {
+    const filter = `displayName eq '${name.replace(/'/g, "''")}'`;
+    const found = await get(`looking up list ${name}`, `${site}/lists`, { $filter: encodeURIComponent(filter) });
+    const match = arrayField(found, 'value').find((l) => optionalString(l, 'displayName') === name);
+    return match === undefined ? undefined : stringField(match, 'id');
+  };
+
+  const ensureList = async (name: string, specs: readonly ColumnSpec[]): Promise<string> => {
+    let id = await findList(name);
+    if (!id) {
+      const step = `creating list ${name}`;
+      try {
+        const list = await withRetries<unknown>(step, { idempotent: false, onLostAnswer: () => findList(name) }, () =>
+          graphApi(client, `${site}/lists`).post({
+            displayName: name,
+            columns: specs.map(columnDefinition),
+            list: { template: 'genericList' },
+          }),
+        );
+        id = typeof list === 'string' ? list : stringField(list, 'id');
+      } catch (err) {
+        if (!(err instanceof PublishError) || err.status !== 409) throw err;
+        id = await findList(name);
+        if (!id) throw err;
+      }
+      created.push(`list ${name}`);
+      report(`created list ${name}`);
+    }
+    // Also for an existing list: a list from an older version may lack a column.
+    await ensureColumns(id, name, specs);
+    return id;
+  };
+
+  await ensureColumns(libraryListId, libraryName, LIBRARY_COLUMNS);
+  const decisionsListId = await ensureList(DECISIONS_LIST_NAME, DECISION_COLUMNS);
+  const actionsListId = await ensureList(ACTIONS_LIST_NAME, ACTION_COLUMNS);
+  return { driveId: drive, libraryListId, decisionsListId, actionsListId, created };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  const v = isRecord(value) ? value[field] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function stringField(value: unknown, field: string): string {
+  const v = optionalString(value, field);
+  if (!v) throw new Error(`Graph answered without ${field}`);
+  return v;
+}
+
+function arrayField(value: unknown, field: string): unknown[] {
+  const v = isRecord(value) ? value[field] : undefined;
+  return Array.isArray(v) ? v : [];
+}
+
+function env(...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = process.env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  // Same .env as the bot, without overriding what the shell set.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const siteId = env('SHAREPOINT_SITE_ID');
+  const tenantId = env('GRAPH_TENANT_ID', 'MicrosoftAppTenantId');
+  const clientId = env('GRAPH_CLIENT_ID', 'MicrosoftAppId');
+  const clientSecret = env('GRAPH_CLIENT_SECRET', 'MicrosoftAppPassword');
+  const missing = [
+    ['SHAREPOINT_SITE_ID', siteId],
+    ['GRAPH_TENANT_ID (or MicrosoftAppTenantId)', tenantId],
+    ['GRAPH_CLIENT_ID (or MicrosoftAppId)', clientId],
+    ['GRAPH_CLIENT_SECRET (or MicrosoftAppPassword)', clientSecret],
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  if (!siteId || !tenantId || !clientId || !clientSecret) {
+    console.error(`setup:sharepoint: missing ${missing.join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const client = createGraphClient({
+    tenantId,
+    clientId,
+    clientSecret,
+    baseUrl: env('GRAPH_BASE_URL'),
+    authorityHost: env('GRAPH_AUTHORITY_HOST'),
+    scope: env('GRAPH_SCOPE'),
+  });
+  const result = await setupSharePoint(client, siteId, env('SHAREPOINT_DRIVE_ID'), (line) => console.error(line));
+  if (result.created.length === 0) console.error('Nothing to create: the site was already set up.');
+  console.log(`SHAREPOINT_DRIVE_ID=${result.driveId}`);
+  console.log(`SHAREPOINT_DECISIONS_LIST_ID=${result.decisionsListId}`);
+  console.log(`SHAREPOINT_ACTIONS_LIST_ID=${result.actionsListId}`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`setup:sharepoint failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}

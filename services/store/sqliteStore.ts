@@ -1,0 +1,85 @@
+// The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so a committed write
+// survives kill -9 and power loss, and a write is either wholly there or not at all.
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DocumentStore, EtagConflictError, StoreItems } from './documentStore';
+
+export class SqliteDocumentStore implements DocumentStore {
+  private readonly db: Database.Database;
+  private readonly selectOne: Database.Statement<[string], { etag: string; value: string }>;
+  private readonly upsert: Database.Statement<[string, string, string, string]>;
+  private readonly remove: Database.Statement<[string]>;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL)',
+    );
+    this.selectOne = this.db.prepare('SELECT etag, value FROM documents WHERE key = ?');
+    this.upsert = this.db.prepare(
+      'INSERT INTO documents (key, etag, value, updated_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at',
+    );
+    this.remove = this.db.prepare('DELETE FROM documents WHERE key = ?');
+  }
+
+  read(keys: string[]): Promise<StoreItems> {
+    return settle(() => {
+      const out: StoreItems = {};
+      for (const key of keys) {
+        const row = this.selectOne.get(key);
+        if (row) out[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
+      }
+      return out;
+    });
+  }
+
+  write(changes: StoreItems): Promise<void> {
+    return settle(() => {
+      const now = new Date().toISOString();
+      const apply = this.db.transaction((entries: [string, StoreItems[string]][]) => {
+        for (const [key, item] of entries) {
+          const { eTag, ...value } = item;
+          if (eTag && eTag !== '*') {
+            const row = this.selectOne.get(key);
+            if (row && row.etag !== eTag) throw new EtagConflictError(key);
+          }
+          this.upsert.run(key, randomUUID(), JSON.stringify(value), now);
+        }
+      });
+      // IMMEDIATE takes the write lock before the eTag check: a deferred transaction that reads first can
+      // fail with SQLITE_BUSY_SNAPSHOT (busy_timeout does not help) when another process shares the file.
+      apply.immediate(Object.entries(changes));
+    });
+  }
+
+  delete(keys: string[]): Promise<void> {
+    return settle(() => this.db.transaction((ks: string[]) => ks.forEach((k) => this.remove.run(k))).immediate(keys));
+  }
+
+  ping(): Promise<void> {
+    return settle(() => void this.db.prepare('SELECT 1').get());
+  }
+
+  close(): Promise<void> {
+    return settle(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
+
+// Every failure (closed database, SQLITE_BUSY, an eTag conflict) must arrive as a rejected promise, as
+// with any other store, not as a synchronous throw from the call itself.
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}

@@ -1,0 +1,480 @@
+// The SharePoint publisher and its setup against a local HTTPS stand-in for Entra ID + Graph, with the
+// real @azure/identity and the real Graph client. They run in a child process (publishDriver) because
+// Node reads NODE_EXTRA_CA_CERTS, which makes it trust the stand-in, only at start-up.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
+import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
+import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
+
+const DRIVER = path.join(__dirname, '../support/publishDriver.js');
+
+interface DriverAnswer {
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+  hostLookups: string[];
+  stderr: string;
+}
+
+interface PublishAnswer {
+  files: { name: string; url: string }[];
+  remote: Record<string, string>;
+}
+
+interface SetupAnswer {
+  driveId: string;
+  libraryListId: string;
+  decisionsListId: string;
+  actionsListId: string;
+  created: string[];
+}
+
+function runDriver(standIn: GraphStandIn, job: DriverJob): Promise<DriverAnswer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DRIVER], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: standIn.caFile },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      try {
+        const parsed: unknown = JSON.parse(stdout);
+        const answer = parsed as Omit<DriverAnswer, 'stderr'>;
+        resolve({ ...answer, stderr });
+      } catch {
+        reject(new Error(`driver printed no JSON. stdout: ${stdout}\nstderr: ${stderr}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(job));
+  });
+}
+
+function ok<T>(answer: DriverAnswer): T {
+  assert.ok(answer.ok, `driver failed: ${answer.error}\n${answer.stderr}`);
+  // Nothing may try to reach a host other than the stand-in (no instance discovery, no default hosts).
+  assert.deepEqual(answer.hostLookups, []);
+  return answer.result as T;
+}
+
+function fakeDocx(size: number, seed: string): Buffer {
+  // Any bytes do: the publisher never looks inside. "PK" keeps it looking like a zip in a hex dump.
+  const bytes = randomBytes(size);
+  bytes.write(`PK${seed}`, 0);
+  return bytes;
+}
+
+const BODY = 'Districtelijk Veiligheidsoverleg';
+const DATE = '2016-10-10';
+const FOLDER = `Besluitenlijsten/${DATE} ${BODY}`;
+
+function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20_000, closed: 12_000 }): WirePackage {
+  return {
+    meetingId: 'meeting-1',
+    meetingDate: DATE,
+    body: BODY,
+    status: 'concept',
+    files: [
+      { name: `${DATE} ${BODY} openbaar.docx`, part: 'openbaar', base64: fakeDocx(sizes.open, 'o').toString('base64') },
+      {
+        name: `${DATE} ${BODY} besloten.docx`,
+        part: 'besloten',
+        base64: fakeDocx(sizes.closed, 'b').toString('base64'),
+      },
+    ],
+    decisions: [
+      {
+        key: `${DATE}/1`,
+        itemCode: '2',
+        itemTitle: 'Verslag',
+        text: 'Het verslag wordt vastgesteld.',
+        outcome: 'adopted',
+        closed: false,
+      },
+      {
+        key: `${DATE}/2`,
+        itemCode: '4',
+        itemTitle: "Cameratoezicht 't Zand",
+        text: 'Conform advies.',
+        outcome: 'agreed',
+        closed: false,
+      },
+      {
+        key: `${DATE}/3`,
+        itemCode: '7',
+        itemTitle: 'Personele zaak',
+        text: 'Aangehouden.',
+        outcome: 'deferred',
+        closed: true,
+      },
+    ],
+    actions: [
+      {
+        key: '12',
+        number: 12,
+        itemCode: '4',
+        text: 'Evaluatie cameratoezicht opstellen',
+        owner: 'Piet',
+        due: '2016-12-01',
+        status: 'open',
+      },
+      { key: '13', number: 13, itemCode: '5', text: 'Overleg met de politie plannen', owner: 'Marie', status: 'open' },
+    ],
+    ...overrides,
+  };
+}
+
+describe('SharePoint publisher against a Graph stand-in (child process, real Graph client and @azure/identity)', function () {
+  this.timeout(20_000);
+  let standIn: GraphStandIn;
+  let graph: DriverGraphSettings;
+  let setup: SetupAnswer;
+
+  const publishJob = (
+    pkg: WirePackage,
+    extra: Partial<Extract<DriverJob, { kind: 'publish' }>> = {},
+  ): Extract<DriverJob, { kind: 'publish' }> => ({
+    kind: 'publish',
+    graph,
+    siteId: standIn.siteId,
+    decisionsListId: setup.decisionsListId,
+    actionsListId: setup.actionsListId,
+    // Short back-off for dropped connections (they carry no Retry-After).
+    retry: { baseDelayMs: 200 },
+    package: pkg,
+    ...extra,
+  });
+  const publish = async (pkg: WirePackage, extra: Partial<Extract<DriverJob, { kind: 'publish' }>> = {}) =>
+    ok<PublishAnswer>(await runDriver(standIn, publishJob(pkg, extra)));
+  const decisions = () => [...(standIn.list(DECISIONS_LIST_NAME)?.items.values() ?? [])];
+  const actions = () => [...(standIn.list(ACTIONS_LIST_NAME)?.items.values() ?? [])];
+  const requests = (method: string, pathIncludes: string): RequestLogEntry[] =>
+    standIn.requests.filter((r) => r.method === method && r.path.includes(pathIncludes));
+  const listItemCreates = () => requests('POST', '/items').filter((r) => r.path.includes('/lists/'));
+
+  before(async () => {
+    standIn = await GraphStandIn.start();
+    graph = {
+      tenantId: standIn.tenantId,
+      clientId: standIn.clientId,
+      clientSecret: standIn.clientSecret,
+      baseUrl: standIn.baseUrl,
+      authorityHost: standIn.authorityHost,
+    };
+    setup = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
+  });
+
+  after(async () => {
+    await standIn?.close();
+  });
+
+  beforeEach(() => standIn.resetContent());
+
+  it('quickXorHash matches the published test vector, in both implementations', () => {
+    const expected = Buffer.from([104, 40, 3, 27, 216, 240, 6, 16, 220, 225, 13, 114, 107, 3, 25, 0, 0, 0, 0, 0]);
+    assert.equal(quickXorHash(Buffer.from('hello world')), expected.toString('base64'));
+    const big = randomBytes(100_003);
+    assert.equal(quickXorHash(big), standInQuickXorHash(big));
+  });
+
+  it('setupSharePoint creates the library columns and both lists once; a second run changes nothing', async () => {
+    assert.deepEqual(setup.created, [
+      'column Vergadering on Documenten',
+      'column Vergaderdatum on Documenten',
+      'column Status on Documenten',
+      'column Openbaarheid on Documenten',
+      'column AantalBesluiten on Documenten',
+      `list ${DECISIONS_LIST_NAME}`,
+      `list ${ACTIONS_LIST_NAME}`,
+    ]);
+    const columnsBefore = [setup.libraryListId, setup.decisionsListId, setup.actionsListId].map(
+      (id) => standIn.listById(id)?.columns.length,
+    );
+
+    const again = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
+    assert.deepEqual(again.created, []);
+    assert.equal(again.decisionsListId, setup.decisionsListId);
+    assert.equal(again.actionsListId, setup.actionsListId);
+    assert.deepEqual(standIn.writes(), [], 'the second run writes nothing');
+    const columnsAfter = [setup.libraryListId, setup.decisionsListId, setup.actionsListId].map(
+      (id) => standIn.listById(id)?.columns.length,
+    );
+    assert.deepEqual(columnsAfter, columnsBefore);
+
+    const key = standIn.list(DECISIONS_LIST_NAME)?.columns.find((c) => c.name === 'Sleutel');
+    assert.ok(key?.indexed && key.enforceUniqueValues, 'Sleutel is indexed and unique');
+  });
+
+  it('a first publish writes each file and each list item exactly once and sets the library fields', async () => {
+    const pkg = meetingPackage();
+    const result = await publish(pkg);
+
+    const files = standIn.files();
+    assert.equal(files.length, 2);
+    for (const wire of pkg.files) {
+      const stored = standIn.file(`${FOLDER}/${wire.name}`);
+      assert.ok(stored, `${wire.name} is in the meeting's folder`);
+      assert.equal(stored.versions, 1);
+      assert.ok(stored.bytes.equals(Buffer.from(wire.base64, 'base64')));
+    }
+    assert.deepEqual(standIn.file(`${FOLDER}/${pkg.files[0].name}`)?.fields, {
+      Vergadering: BODY,
+      Vergaderdatum: `${DATE}T12:00:00Z`,
+      Status: 'concept',
+      Openbaarheid: 'openbaar',
+      AantalBesluiten: 2,
+    });
+    assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.Openbaarheid, 'besloten');
+    assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.AantalBesluiten, 3);
+
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    const second = decisions().find((i) => i.fields.Title === `${DATE}/2`);
+    assert.deepEqual(second?.fields, {
+      Title: `${DATE}/2`,
+      Sleutel: `meeting-1/${DATE}/2`,
+      Besluit: 'Conform advies.',
+      Uitkomst: 'conform',
+      Agendapunt: '4',
+      Onderwerp: "Cameratoezicht 't Zand",
+      Vergadering: BODY,
+      Vergaderdatum: `${DATE}T12:00:00Z`,
+      Openbaarheid: 'openbaar',
+    });
+    const action = actions().find((i) => i.fields.Title === 'Actie 12');
+    assert.equal(action?.fields.Sleutel, `${BODY}/actie/12`);
+    assert.equal(action?.fields.Streefdatum, '2016-12-01T12:00:00Z');
+    assert.equal(action?.fields.Status, 'open');
+    assert.equal(actions().find((i) => i.fields.Title === 'Actie 13')?.fields.Streefdatum, undefined);
+
+    assert.equal(requests('PUT', ':/content').length, 2);
+    assert.equal(listItemCreates().length, 5);
+    assert.equal(standIn.tokenRequests, 1, 'one token for the whole publish');
+    assert.ok(standIn.requests.filter((r) => r.path.startsWith('/v1.0/')).every((r) => r.authorization));
+    assert.deepEqual(
+      result.files.map((f) => f.name),
+      pkg.files.map((f) => f.name),
+    );
+    assert.ok(result.files.every((f) => f.url.startsWith(`${standIn.baseUrl}/sites/`)));
+    assert.deepEqual(Object.keys(result.remote).sort(), [
+      `action:12`,
+      `action:13`,
+      `decision:${DATE}/1`,
+      `decision:${DATE}/2`,
+      `decision:${DATE}/3`,
+      `file:${pkg.files[1].name}`,
+      `file:${pkg.files[0].name}`,
+    ]);
+  });
+
+  it('a file above the simple-upload limit goes through an upload session, fragment by fragment, without a token', async () => {
+    const pkg = meetingPackage({}, { open: 700 * 1024, closed: 10_000 });
+    await publish(pkg, { simpleUploadLimit: 64 * 1024, uploadFragmentSize: 320 * 1024 });
+
+    const big = standIn.file(`${FOLDER}/${pkg.files[0].name}`);
+    assert.ok(big?.bytes.equals(Buffer.from(pkg.files[0].base64, 'base64')));
+    assert.equal(big?.versions, 1);
+    assert.equal(big?.fields.Openbaarheid, 'openbaar');
+    assert.equal(requests('POST', '/createUploadSession').length, 1);
+    const fragments = requests('PUT', '/upload/');
+    assert.equal(fragments.length, 3, '320 KiB + 320 KiB + 60 KiB');
+    assert.ok(
+      fragments.every((r) => !r.authorization),
+      'upload URLs are pre-authenticated',
+    );
+    assert.equal(requests('PUT', ':/content').length, 1, 'the small file still goes in one PUT');
+  });
+
+  // Each fault must end with exactly one version per file and one item per decision/action.
+  // `sent`: how many requests matched the fault's method and path in the end (a lost answer that
+  // landed is not sent again).
+  const faults: {
+    name: string;
+    big?: boolean;
+    fault: (lists: SetupAnswer) => Fault;
+    waitsForRetryAfter?: boolean;
+    sent: number;
+  }[] = [
+    {
+      name: '429 with Retry-After on the simple upload',
+      fault: () => ({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 1 }),
+      waitsForRetryAfter: true,
+      sent: 3,
+    },
+    {
+      name: '503 with Retry-After on an upload-session fragment',
+      big: true,
+      fault: () => ({ method: 'PUT', pathIncludes: '/upload/', status: 503, retryAfter: 1, skip: 1 }),
+      waitsForRetryAfter: true,
+      sent: 4,
+    },
+    {
+      name: '429 with Retry-After on a list-item create',
+      fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.decisionsListId}/items`, status: 429, retryAfter: 1 }),
+      waitsForRetryAfter: true,
+      sent: 4,
+    },
+    {
+      name: '503 with Retry-After on a list-item create',
+      fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.actionsListId}/items`, status: 503, retryAfter: 1 }),
+      waitsForRetryAfter: true,
+      sent: 3,
+    },
+    {
+      name: '429 with Retry-After on setting the library fields',
+      fault: () => ({ method: 'PATCH', pathIncludes: '/listItem/fields', status: 429, retryAfter: 1 }),
+      waitsForRetryAfter: true,
+      sent: 3,
+    },
+    {
+      name: 'a dropped connection after a list-item create was applied',
+      fault: (l) => ({
+        method: 'POST',
+        pathIncludes: `/lists/${l.decisionsListId}/items`,
+        drop: true,
+        afterWrite: true,
+      }),
+      sent: 3,
+    },
+    {
+      name: 'a dropped connection after the simple upload was applied',
+      fault: () => ({ method: 'PUT', pathIncludes: ':/content', drop: true, afterWrite: true }),
+      sent: 2,
+    },
+    {
+      name: 'a dropped connection on a fragment before it was applied',
+      big: true,
+      fault: () => ({ method: 'PUT', pathIncludes: '/upload/', drop: true, skip: 1 }),
+      sent: 4,
+    },
+    {
+      name: 'a dropped connection after the last fragment completed the file',
+      big: true,
+      fault: () => ({ method: 'PUT', pathIncludes: '/upload/', drop: true, afterWrite: true, skip: 2 }),
+      sent: 3,
+    },
+  ];
+
+  for (const { name, big, fault, waitsForRetryAfter, sent } of faults) {
+    it(`survives ${name}`, async () => {
+      const injected = fault(setup);
+      standIn.inject(injected);
+      const pkg = meetingPackage({}, big ? { open: 700 * 1024, closed: 10_000 } : undefined);
+      await publish(pkg, big ? { simpleUploadLimit: 64 * 1024, uploadFragmentSize: 320 * 1024 } : {});
+
+      assert.deepEqual(standIn.pendingFaults(), [], 'the fault was hit');
+      assert.equal(requests(injected.method ?? 'GET', injected.pathIncludes).length, sent);
+      const hit = standIn.requests.findIndex((r) => r.fault !== undefined);
+      if (waitsForRetryAfter) {
+        const retry = standIn.requests.slice(hit + 1).find((r) => r.method === injected.method && r.path.includes(injected.pathIncludes));
+        assert.ok(retry, 'the request was sent again');
+        assert.ok(retry.at - standIn.requests[hit].at >= 950, 'after Retry-After (1 s)');
+      }
+      assert.equal(standIn.files().length, 2);
+      for (const file of standIn.files()) assert.equal(file.versions, 1, `${file.name}: one version`);
+      for (const wire of pkg.files) {
+        assert.ok(standIn.file(`${FOLDER}/${wire.name}`)?.bytes.equals(Buffer.from(wire.base64, 'base64')));
+      }
+      assert.ok(standIn.files().every((f) => f.fields.Vergadering === BODY));
+      assert.equal(decisions().length, 3);
+      assert.equal(actions().length, 2);
+      assert.ok(
+        [...decisions(), ...actions()].every((i) => i.writes === 1),
+        'each item written once',
+      );
+    });
+  }
+
+  it('gives up after bounded retries with an error naming the step', async () => {
+    standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 503, retryAfter: 0, times: 100 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(answer.ok, false);
+    assert.match(
+      answer.error ?? '',
+      /^upload of 2016-10-10 Districtelijk Veiligheidsoverleg openbaar\.docx failed \(after 5 attempts\): 503/,
+    );
+    assert.equal(requests('PUT', ':/content').length, 5);
+    assert.deepEqual(standIn.files(), []);
+  });
+
+  it('republishing with `previous` replaces the files (a new version) and updates the list items', async () => {
+    const first = await publish(meetingPackage());
+    const pkg = meetingPackage({
+      status: 'adopted',
+      adoptedOn: '2016-11-14',
+      decisions: meetingPackage().decisions.map((d) =>
+        d.key === `${DATE}/2` ? { ...d, text: 'Gewijzigd vastgesteld.', outcome: 'agreedWithChanges' } : d,
+      ),
+      actions: meetingPackage().actions.map((a) => (a.key === '12' ? { ...a, status: 'done', due: undefined } : a)),
+    });
+    standIn.requests.length = 0;
+    const second = await publish(pkg, { previous: first.remote });
+
+    assert.equal(standIn.files().length, 2);
+    for (const wire of pkg.files) {
+      const stored = standIn.file(`${FOLDER}/${wire.name}`);
+      assert.equal(stored?.versions, 2);
+      assert.ok(stored?.bytes.equals(Buffer.from(wire.base64, 'base64')));
+      assert.equal(stored?.fields.Status, 'vastgesteld');
+    }
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    const changed = decisions().find((i) => i.fields.Title === `${DATE}/2`);
+    assert.equal(changed?.fields.Besluit, 'Gewijzigd vastgesteld.');
+    assert.equal(changed?.fields.Uitkomst, 'gewijzigd vastgesteld');
+    const done = actions().find((i) => i.fields.Title === 'Actie 12');
+    assert.equal(done?.fields.Status, 'gereed');
+    assert.equal(done?.fields.Streefdatum, undefined, 'a due date taken away is cleared');
+    assert.equal(listItemCreates().length, 0, 'no list item created');
+    assert.equal(requests('GET', '/items?').length, 0, 'known ids need no look-up');
+    assert.deepEqual(second.remote, first.remote);
+  });
+
+  it('republishing without `previous` (ids lost) finds the items by key instead of adding them', async () => {
+    await publish(meetingPackage());
+    await publish(meetingPackage());
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok(standIn.files().every((f) => f.versions === 2));
+  });
+
+  it('a republish removes the files and decisions the meeting no longer has, and keeps actions', async () => {
+    const first = await publish(meetingPackage());
+    const full = meetingPackage();
+    const pkg = meetingPackage({
+      files: full.files.filter((f) => f.part === 'openbaar'),
+      decisions: full.decisions.filter((d) => !d.closed),
+      actions: full.actions.slice(0, 1),
+    });
+    const second = await publish(pkg, { previous: first.remote });
+    assert.deepEqual(
+      standIn.files().map((f) => f.name),
+      [pkg.files[0].name],
+    );
+    assert.equal(decisions().length, 2);
+    assert.equal(actions().length, 2, 'actions carry over between meetings: never removed');
+    assert.equal(second.remote[`decision:${DATE}/3`], undefined);
+  });
+
+  it('a bad client secret fails with a clear error and writes nothing', async () => {
+    const answer = await runDriver(standIn, publishJob(meetingPackage(), { graph: { ...graph, clientSecret: 'not-the-secret' } }));
+    assert.equal(answer.ok, false);
+    assert.match(answer.error ?? '', /could not get a token from Entra ID/);
+    assert.match(answer.error ?? '', /AADSTS7000215/);
+    assert.deepEqual(answer.hostLookups, []);
+    assert.deepEqual(
+      standIn.requests.filter((r) => r.path.startsWith('/v1.0/')),
+      [],
+      'no Graph request without a token',
+    );
+    assert.deepEqual(standIn.files(), []);
+    assert.equal(decisions().length + actions().length, 0);
+  });
+});

@@ -1,0 +1,428 @@
+// The besluitenlijst: model rules, the .docx read back as text, the Markdown text, the package, and a
+// LibreOffice round trip proving the documents open in a real word processor.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import JSZip from 'jszip';
+import type { AgendaItem, Series } from '../../services/meeting/types';
+import { renderDocx } from '../../services/minutes/docx';
+import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown';
+import { dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
+import { buildMinutesPackage, safeFileTitle } from '../../services/minutes/package';
+import { HOSTILE_ANNOUNCEMENT, OCTOBER_MEETING_ID, PRESENT, SECRETARY, seedSeries } from '../support/seedMeeting';
+
+const SECRET_PHRASE = 'Zwaluwstaart-7319 reorganisatie korpsleiding';
+const SECRET_TITLE = 'Personele aangelegenheid korpschef';
+const SECRET_DECISION = 'Het DVO besluit tot vertrouwelijke voordracht';
+const SECRET_ACTION = 'Voordracht vertrouwelijk afstemmen met de burgemeester';
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|quot|apos|amp);/gi, (_, entity: string) => {
+    if (entity[0] === '#') {
+      const hex = entity[1] === 'x' || entity[1] === 'X';
+      return String.fromCodePoint(parseInt(entity.slice(hex ? 2 : 1), hex ? 16 : 10));
+    }
+    return { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' }[entity.toLowerCase()] ?? '';
+  });
+}
+
+async function docxPart(docx: Buffer, path: string): Promise<string> {
+  const zip = await JSZip.loadAsync(docx);
+  const file = zip.file(path);
+  assert.ok(file, `${path} missing from the .docx`);
+  return file.async('string');
+}
+
+/** The document's text: paragraphs end in a newline, table cells in a tab. */
+async function docxText(docx: Buffer): Promise<string> {
+  const xml = await docxPart(docx, 'word/document.xml');
+  const text = xml
+    .replace(/<\/w:p>/g, '\n')
+    .replace(/<\/w:tc>/g, '\t')
+    .replace(/<[^>]+>/g, '');
+  return decodeEntities(text);
+}
+
+/** The text of every table cell, trimmed, so a cell holding only an item code can be found. */
+function cells(text: string): string[] {
+  return text.split('\t').map((c) => c.trim());
+}
+
+/** Asserts the parts occur in this order. */
+function assertInOrder(text: string, parts: string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    assert.ok(at >= 0, `"${part}" missing or out of order`);
+    from = at + part.length;
+  }
+}
+
+function closedItem(): AgendaItem {
+  return {
+    id: 'g',
+    code: 'G',
+    title: SECRET_TITLE,
+    kind: 'discussion',
+    closed: true,
+    attachments: [{ title: 'Vertrouwelijke notitie' }],
+    notes: [{ text: `Besproken: ${SECRET_PHRASE}.`, by: SECRETARY, at: '2016-10-10T11:50:00.000Z' }],
+  };
+}
+
+/** The seed meeting with a closed item before the closing, with a decision and an action on it. */
+function seriesWithClosedItem(): Series {
+  const series = seedSeries();
+  const meeting = series.meetings[1];
+  meeting.agenda.splice(meeting.agenda.length - 1, 0, closedItem());
+  meeting.decisions.push({ number: 4, itemId: 'g', text: SECRET_DECISION, outcome: 'agreed', by: SECRETARY, at: '' });
+  series.actions.push({
+    number: 4,
+    meetingId: OCTOBER_MEETING_ID,
+    itemId: 'g',
+    itemCode: 'G',
+    owner: 'O. van Veldhuizen',
+    text: SECRET_ACTION,
+    status: 'open',
+    createdAt: '2016-10-10T11:55:00.000Z',
+  });
+  series.nextActionNumber = 5;
+  return series;
+}
+
+async function publicText(series: Series = seedSeries()): Promise<string> {
+  return docxText(await renderDocx(minutesModel(series, OCTOBER_MEETING_ID, 'openbaar')));
+}
+
+describe('minutes: formatting helpers', () => {
+  it('writes Dutch dates, times and name lists', () => {
+    assert.equal(dutchDate('2016-10-10'), '10 oktober 2016');
+    assert.equal(dutchDate('2016-03-01'), '1 maart 2016');
+    assert.equal(timeRange('10:30', '12:00'), '10.30 – 12.00 uur');
+    assert.equal(timeRange('10:30', undefined), '10.30 uur');
+    assert.equal(timeRange(undefined, undefined), '');
+    assert.equal(joinNames(['a']), 'a');
+    assert.equal(joinNames(['a', 'b']), 'a en b');
+    assert.equal(joinNames(['a', 'b', 'c']), 'a, b en c');
+  });
+
+  it('makes titles safe for file names', () => {
+    assert.equal(safeFileTitle('DVO: 50% \\ / * ? " < > | # klaar.'), 'DVO 50 klaar');
+    assert.equal(safeFileTitle('  a\u0007\tb  '), 'a b');
+    assert.equal(safeFileTitle('???'), 'Besluitenlijst');
+    assert.ok(safeFileTitle('x'.repeat(300)).length <= 80);
+  });
+});
+
+describe('minutes: model', () => {
+  it('marks absentees who sent apologies', () => {
+    const series = seedSeries();
+    series.meetings[1].absent[1].withNotice = true;
+    const absent = minutesModel(series, OCTOBER_MEETING_ID, 'openbaar').header.find((r) => r.label === 'Afwezig');
+    assert.equal(absent?.value, 'A. Gerritsen, I. Bakker (afgemeld), C. Visser, S. Dinsbach en M. Koenders');
+  });
+
+  it('adds Mededelingen and Rondvraag rows when the agenda has no such items', () => {
+    const series = seedSeries();
+    const meeting = series.meetings[1];
+    meeting.agenda = meeting.agenda.filter((i) => i.kind !== 'announcements' && i.kind !== 'questionRound');
+    meeting.questions.push({ id: 9, author: 'R. Welten', text: 'Hoe staat het met T&H OR?', by: SECRETARY, at: '' });
+    const rows = minutesModel(series, OCTOBER_MEETING_ID, 'openbaar').items;
+    assert.deepEqual(
+      rows.map((r) => `${r.code}|${r.title}`),
+      [
+        'A|Opening',
+        '|Mededelingen',
+        'C|Besluitenlijst DVO 4 juli 2016',
+        'D1|Doorontwikkeling regionale samenwerking Platform IVZ',
+        'D2|Cultuuronderzoek Nationale Politie',
+        '|Rondvraag',
+        'F|Sluiting',
+      ],
+    );
+    assert.equal(rows[1].blocks.length, 5);
+    assert.deepEqual(
+      rows[5].blocks.map((b) => b.runs.map((r) => r.text).join('')),
+      ['R. Welten: Hoe staat het met T&H OR?'],
+    );
+  });
+
+  it('joins several announcements of one announcer into one bullet', () => {
+    const series = seedSeries();
+    series.meetings[1].announcements.push({ id: 6, author: 'A. Raven', text: 'Nog een.', by: SECRETARY, at: '' });
+    const b = minutesModel(series, OCTOBER_MEETING_ID, 'openbaar').items[1];
+    const raven = b.blocks.filter((x) => x.runs[0].text === 'A. Raven: ');
+    assert.equal(raven.length, 1);
+    assert.ok(raven[0].runs[1].text.endsWith('€ 300.000. Nog een.'));
+  });
+
+  it('keeps every trace of a closed item out of the public model', () => {
+    const json = JSON.stringify(minutesModel(seriesWithClosedItem(), OCTOBER_MEETING_ID, 'openbaar'));
+    for (const secret of [SECRET_PHRASE, SECRET_TITLE, SECRET_DECISION, SECRET_ACTION, 'Vertrouwelijke notitie']) {
+      assert.ok(!json.includes(secret), `public model leaks "${secret}"`);
+    }
+  });
+});
+
+describe('minutes: .docx', () => {
+  let text: string;
+  before(async () => {
+    text = await publicText();
+  });
+
+  it('has the title, the part, the status and every meeting fact', () => {
+    assertInOrder(text, [
+      'BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
+      'Openbaar deel\n',
+      'Status: concept\n',
+      'Datum\n\t10 oktober 2016\n',
+      'Tijdstip\n\t10.30 – 12.00 uur\n',
+      'Voorzitter\n\tO. van Veldhuizen\n',
+      'Locatie\n\tMeldkamer Hengelo, Demmersweg 55\n',
+      'Secretaris\n\tH. Meuleman\n',
+      `Aanwezig\n\t${PRESENT.slice(0, -1).join(', ')} en J. Slot\n`,
+      'Afwezig\n\tA. Gerritsen, I. Bakker, C. Visser, S. Dinsbach en M. Koenders\n',
+      'NR\n\tAgendapunten\n\tBijlagen\n',
+    ]);
+  });
+
+  it('lists every agenda item in agenda order with its content', () => {
+    assertInOrder(text, [
+      'A\n\tOpening\n',
+      'De voorzitter opent de vergadering met een woord van welkom;',
+      'B\n\tMededelingen\n',
+      'M. Stegers: Het Platform IVZ heeft opnieuw een subsidie',
+      'A. Raven: Stand van zaken',
+      'R. Welten: Onze eenheid',
+      'H. Robben: Ontwikkelingen op het terrein van burgernet',
+      'C\n\tBesluitenlijst DVO 4 juli 2016\n',
+      'Het verslag wordt vastgesteld. N.a.v. verslag:\n',
+      'Besluit 2016-10-10/1 (vastgesteld): De besluitenlijst van het DVO van 4 juli 2016 wordt vastgesteld.\n',
+      'Besluitenlijst DVO 4 juli 2016\n\t',
+      'D1\n\tDoorontwikkeling regionale samenwerking Platform IVZ\n',
+      'Portefeuillehouder: G.J. Kok\n',
+      'Dhr. Kok geeft een toelichting',
+      'Besluit 2016-10-10/2 (akkoord): Het DVO stemt in',
+      'Actie 3: Individuele gesprekken met deelnemers over geleverde capaciteit — O. van Veldhuizen, voor 1 december 2016\n',
+      'Notitie doorontwikkeling Platform IVZ\n',
+      'Animatie Platform IVZ\n',
+      'D2\n\tCultuuronderzoek Nationale Politie\n',
+      'Besluit 2016-10-10/3 (ter kennisgeving): Het DVO neemt kennis',
+      'E\n\tRondvraag\n',
+      'Wordt geen gebruik van gemaakt.\n',
+      'F\n\tSluiting\n',
+    ]);
+  });
+
+  it('shows the hostile announcement verbatim', () => {
+    assert.ok(text.includes(`J. Slot: ${HOSTILE_ANNOUNCEMENT}\n`));
+  });
+
+  it('links attachments and sets the core properties', async () => {
+    const docx = await renderDocx(minutesModel(seedSeries(), OCTOBER_MEETING_ID, 'openbaar'));
+    const rels = await docxPart(docx, 'word/_rels/document.xml.rels');
+    assert.ok(rels.includes('Target="https://example.org/dvo/2016-07-04.pdf?a=1&amp;b=2"'));
+    assert.ok(rels.includes('TargetMode="External"'));
+    const core = await docxPart(docx, 'docProps/core.xml');
+    assert.ok(core.includes('<dc:creator>Notulist</dc:creator>'));
+    assert.ok(core.includes('<dc:title>BESLUITENLIJST Districtelijk Veiligheidsoverleg – Openbaar deel</dc:title>'));
+  });
+
+  it('lists the open action of an earlier meeting, not the done one', () => {
+    const actions = text.slice(text.indexOf('Actielijst\n'));
+    assertInOrder(actions, [
+      'Nr\n\tActie\n\tWie\n\tGereed voor\n\tStatus\n',
+      '1\n\tFaciliterende rol openbaar bestuur bij particuliere camerabeelden uitzoeken\n\tJ. Knol\n\t\n\topen\n',
+      '3\n\tIndividuele gesprekken met deelnemers over geleverde capaciteit\n\tO. van Veldhuizen\n\t1 december 2016\n\topen\n',
+    ]);
+    assert.ok(!text.includes('Stuurgroep Zorg, Veiligheid en Straf informeren'));
+  });
+
+  it('shows a done action of this meeting as gereed and omits an empty action list', async () => {
+    const series = seedSeries();
+    series.actions[2].status = 'done';
+    assert.ok((await publicText(series)).includes('\n\t1 december 2016\n\tgereed\n'));
+    series.actions = [];
+    assert.ok(!(await publicText(series)).includes('Actielijst'));
+  });
+
+  it('shows the adopted status', async () => {
+    const series = seedSeries();
+    series.meetings[1].minutes = { status: 'adopted', adoptedOn: '2016-12-12', adoptedInMeetingId: 'x' };
+    const adopted = await publicText(series);
+    assert.ok(adopted.includes('Status: vastgesteld op 12 december 2016\n'));
+    assert.ok(!adopted.includes('Status: concept'));
+  });
+
+  it('keeps long texts, emoji, line breaks and characters XML cannot hold', async () => {
+    const series = seedSeries();
+    const long = `${"Lange tekst met “quotes” en 'apostrof' 🚓🙂 ".repeat(70)}einde`.slice(0, 3000);
+    assert.equal(long.length, 3000);
+    const notes = series.meetings[1].agenda[0].notes;
+    notes.push({ text: long, by: SECRETARY, at: '' });
+    notes.push({ text: 'regel een\nregel twee\u0001', by: SECRETARY, at: '' });
+    const docx = await renderDocx(minutesModel(series, OCTOBER_MEETING_ID, 'openbaar'));
+    const xml = await docxPart(docx, 'word/document.xml');
+    assert.ok(!xml.includes('\u0001'));
+    assert.ok(xml.includes('<w:t xml:space="preserve">regel een</w:t></w:r><w:r><w:br/><w:t xml:space="preserve">'));
+    assert.ok((await docxText(docx)).includes(`${long}\n`));
+  });
+});
+
+describe('minutes: closed items', () => {
+  it('leaves a closed item out of the public document and puts it in the besloten one', async () => {
+    const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+    assert.deepEqual(
+      pkg.files.map((f) => [f.name, f.part]),
+      [
+        ['2016-10-10 Districtelijk Veiligheidsoverleg openbaar.docx', 'openbaar'],
+        ['2016-10-10 Districtelijk Veiligheidsoverleg besloten.docx', 'besloten'],
+      ],
+    );
+    const open = await docxText(pkg.files[0].content);
+    for (const secret of [SECRET_PHRASE, SECRET_TITLE, SECRET_DECISION, SECRET_ACTION, 'Vertrouwelijke notitie']) {
+      assert.ok(!open.includes(secret), `public document leaks "${secret}"`);
+    }
+    assert.ok(!cells(open).includes('G'), 'public document shows the closed item code');
+    assertInOrder(open, ['D2\n\tCultuuronderzoek', 'F\n\tSluiting\n']);
+
+    const closed = await docxText(pkg.files[1].content);
+    assertInOrder(closed, [
+      'BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
+      'Besloten deel\n',
+      'Status: concept\n',
+      'NR\n\tAgendapunten\n\tBijlagen\n',
+      `G\n\t${SECRET_TITLE}\n`,
+      SECRET_PHRASE,
+      `Besluit 2016-10-10/4 (akkoord): ${SECRET_DECISION}\n`,
+      `Actie 4: ${SECRET_ACTION} — O. van Veldhuizen\n`,
+      'Vertrouwelijke notitie\n',
+      'Actielijst\n',
+      `4\n\t${SECRET_ACTION}\n`,
+    ]);
+    for (const open of ['Cultuuronderzoek', 'Individuele gesprekken', 'Faciliterende rol', HOSTILE_ANNOUNCEMENT]) {
+      assert.ok(!closed.includes(open), `besloten document holds public "${open}"`);
+    }
+  });
+
+  it('lists decisions with their closed flag and the actions shown in the documents', async () => {
+    const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+    assert.equal(pkg.meetingDate, '2016-10-10');
+    assert.equal(pkg.body, 'Districtelijk Veiligheidsoverleg');
+    assert.equal(pkg.status, 'concept');
+    assert.deepEqual(
+      pkg.decisions.map((d) => [d.key, d.itemCode, d.outcome, d.closed]),
+      [
+        ['2016-10-10/1', 'C', 'adopted', false],
+        ['2016-10-10/2', 'D1', 'agreed', false],
+        ['2016-10-10/3', 'D2', 'noted', false],
+        ['2016-10-10/4', 'G', 'agreed', true],
+      ],
+    );
+    assert.deepEqual(
+      pkg.actions.map((a) => [a.key, a.itemCode, a.status, a.due]),
+      [
+        ['1', 'D1', 'open', undefined],
+        ['3', 'D1', 'open', '2016-12-01'],
+        ['4', 'G', 'open', undefined],
+      ],
+    );
+  });
+
+  it('makes only the public file when no item is closed', async () => {
+    const pkg = await buildMinutesPackage(seedSeries(), OCTOBER_MEETING_ID);
+    assert.deepEqual(
+      pkg.files.map((f) => f.part),
+      ['openbaar'],
+    );
+  });
+});
+
+describe('minutes: Markdown', () => {
+  it('has the same content, with user text escaped so it shows verbatim', () => {
+    const md = renderMarkdown(minutesModel(seedSeries(), OCTOBER_MEETING_ID, 'openbaar'));
+    assertInOrder(md, [
+      '# BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
+      '**Openbaar deel**',
+      'Status: concept',
+      '**Datum:** 10 oktober 2016',
+      '### A — Opening',
+      '### B — Mededelingen',
+      '- M. Stegers: Het Platform IVZ',
+      '**Besluit 2016-10-10/1 (vastgesteld):** De besluitenlijst',
+      '**Bijlagen**\n\n- [Besluitenlijst DVO 4 juli 2016](https://example.org/dvo/2016-07-04.pdf?a=1&b=2)\n',
+      '### D1 — Doorontwikkeling regionale samenwerking Platform IVZ',
+      '*Portefeuillehouder: G.J. Kok*',
+      '**Besluit 2016-10-10/2 (akkoord):** Het DVO stemt in',
+      '**Actie 3:** Individuele gesprekken',
+      '### F — Sluiting',
+      '## Actielijst',
+      '| 1 | Faciliterende rol',
+    ]);
+    const hostile = 'Test $\\{foo\\} \\<script\\>alert(1)\\</script\\> \\*\\*vet\\*\\* \\| pijp \\| en een & teken';
+    assert.ok(md.includes(`- J. Slot: ${hostile}\n`));
+    // Removing the escapes gives back exactly what was typed.
+    assert.equal(hostile.replace(/\\([!-/:-@[-`{-~])/g, '$1'), HOSTILE_ANNOUNCEMENT);
+    assert.ok(!md.includes('${'));
+    assert.ok(!md.includes('<script>'));
+  });
+
+  it('escapes constructs that only count at the start of a line', () => {
+    assert.equal(
+      escapeMarkdown('# kop\n- lijst\n1. genummerd\n---\n> citaat'),
+      '\\# kop  \n\\- lijst  \n1\\. genummerd  \n\\---  \n\\> citaat',
+    );
+    assert.equal(escapeMarkdown('[link](x) ![img](y) &amp; a_b'), '\\[link\\](x) \\!\\[img\\](y) \\&amp; a\\_b');
+  });
+});
+
+/** Whether an executable of that name is on PATH, without running it. */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('minutes: LibreOffice', function () {
+  this.timeout(150_000);
+
+  it('converts the openbaar and besloten documents to PDF', async function () {
+    if (!onPath('soffice')) {
+      // Say why in the report: CI installs LibreOffice, a developer machine may not have it.
+      if (this.test) this.test.title += ' (skipped: soffice, LibreOffice, is not on PATH; CI runs this check)';
+      this.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'notulist-minutes-'));
+    const profile = join(tmpdir(), `lo-profile-${process.pid}`);
+    try {
+      const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+      const inputs = pkg.files.map((file) => {
+        const path = join(dir, file.name);
+        writeFileSync(path, file.content);
+        return path;
+      });
+      // One soffice start for both documents keeps the run short.
+      await promisify(execFile)(
+        'soffice',
+        [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...inputs],
+        { timeout: 120_000 },
+      );
+      for (const input of inputs) {
+        const pdf = join(dir, basename(input).replace(/\.docx$/, '.pdf'));
+        assert.ok(existsSync(pdf), `${basename(pdf)} was not made`);
+        assert.ok(statSync(pdf).size > 1000, `${basename(pdf)} is empty`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

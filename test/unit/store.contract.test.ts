@@ -1,0 +1,277 @@
+// One contract for every DocumentStore: the botbuilder Storage semantics the bot relies on (eTag optimistic
+// concurrency, atomic multi-key writes), run against the embedded SQLite store and the PostgreSQL store.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DocumentStore, EtagConflictError, isEtagConflict, StoreItem } from '../../services/store/documentStore';
+import { PostgresDocumentStore } from '../../services/store/postgresStore';
+import { SqliteDocumentStore } from '../../services/store/sqliteStore';
+import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
+
+export interface StoreHarness {
+  /** Opens another store instance on the same data, as another bot instance would. */
+  open(): Promise<DocumentStore>;
+  /** Removes the backing data; called once after the suite, when every opened store is closed. */
+  stop(): Promise<void>;
+}
+
+/** The stored document without its eTag, for comparing with what was written. */
+function withoutEtag(item: StoreItem | undefined): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  const { eTag: _eTag, ...value } = item;
+  return value;
+}
+
+async function rejectsWithConflict(promise: Promise<unknown>, key: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(isEtagConflict(err), `expected EtagConflictError, got ${String(err)}`);
+    assert.ok(err instanceof EtagConflictError);
+    assert.equal(err.key, key);
+    return true;
+  });
+}
+
+export function storeContract(name: string, makeStore: () => Promise<StoreHarness | null>, skipMessage = ''): void {
+  describe(`DocumentStore contract: ${name}`, function () {
+    let harness: StoreHarness | null = null;
+    const opened: DocumentStore[] = [];
+    let store: DocumentStore;
+
+    async function open(): Promise<DocumentStore> {
+      if (!harness) throw new Error('no store harness');
+      const instance = await harness.open();
+      opened.push(instance);
+      return instance;
+    }
+
+    // Unique keys per test, so the suite also runs against a long-lived DATABASE_URL_TEST.
+    const newKey = (label: string): string => `${label}/${randomUUID()}`;
+
+    before(async function () {
+      harness = await makeStore();
+      if (!harness) {
+        console.log(`      ${skipMessage}`);
+        this.skip();
+      }
+      store = await open();
+    });
+
+    after(async function () {
+      for (const instance of opened) await instance.close();
+      await harness?.stop();
+    });
+
+    it('reads missing keys as an empty result', async function () {
+      assert.deepEqual(await store.read([newKey('missing'), newKey('missing')]), {});
+      assert.deepEqual(await store.read([]), {});
+    });
+
+    it('reads back a written document with an eTag, and only the keys that exist', async function () {
+      const key = newKey('doc');
+      const value = { title: 'Stuurgroep', items: [1, 2, { nested: true }], empty: null, flag: false };
+      await store.write({ [key]: value });
+      const result = await store.read([key, newKey('other')]);
+      assert.deepEqual(Object.keys(result), [key]);
+      assert.deepEqual(withoutEtag(result[key]), value);
+      assert.equal(typeof result[key].eTag, 'string');
+      assert.ok((result[key].eTag ?? '').length > 0);
+    });
+
+    it('assigns its own eTag: the one passed in is never stored', async function () {
+      const key = newKey('own-etag');
+      await store.write({ [key]: { eTag: '*', a: 1 } });
+      const first = (await store.read([key]))[key];
+      assert.notEqual(first.eTag, '*');
+      assert.deepEqual(withoutEtag(first), { a: 1 });
+    });
+
+    it('changes the eTag on every write, also when the value is the same', async function () {
+      const key = newKey('etags');
+      const seen = new Set<string | undefined>();
+      for (let i = 0; i < 3; i++) {
+        await store.write({ [key]: { same: 'value' } });
+        seen.add((await store.read([key]))[key].eTag);
+      }
+      assert.equal(seen.size, 3);
+    });
+
+    it('writes with the current eTag and rejects a stale eTag without changing anything', async function () {
+      const key = newKey('cas');
+      await store.write({ [key]: { v: 1 } });
+      const v1 = (await store.read([key]))[key];
+      await store.write({ [key]: { ...v1, v: 2 } });
+      const v2 = (await store.read([key]))[key];
+      assert.deepEqual(withoutEtag(v2), { v: 2 });
+
+      await rejectsWithConflict(store.write({ [key]: { ...v1, v: 3 } }), key);
+      assert.deepEqual((await store.read([key]))[key], v2, 'value and eTag unchanged after a conflict');
+    });
+
+    it('overwrites unconditionally with eTag "*" or without an eTag', async function () {
+      const key = newKey('overwrite');
+      await store.write({ [key]: { v: 1 } });
+      await store.write({ [key]: { v: 2, eTag: '*' } });
+      assert.deepEqual(withoutEtag((await store.read([key]))[key]), { v: 2 });
+      await store.write({ [key]: { v: 3 } });
+      assert.deepEqual(withoutEtag((await store.read([key]))[key]), { v: 3 });
+    });
+
+    // The creation rule: a change with an eTag is written when the document does not exist, whatever the
+    // eTag. Once it exists its eTag is one the store made up, so a second creator's eTag never matches it:
+    // of two creators that both read "missing", exactly one wins and the other gets a conflict (and must
+    // re-read and merge). Creators that pass "*" or no eTag instead overwrite each other, last one wins.
+    it('creates a missing document whatever its eTag; of two concurrent creators exactly one wins', async function () {
+      const created = newKey('create');
+      await store.write({ [created]: { by: 'anyone', eTag: 'made-up-etag' } });
+      assert.deepEqual(withoutEtag((await store.read([created]))[created]), { by: 'anyone' });
+
+      const key = newKey('race');
+      const other = await open();
+      assert.deepEqual(await store.read([key]), {});
+      assert.deepEqual(await other.read([key]), {});
+      const results = await Promise.allSettled([
+        store.write({ [key]: { by: 'a', eTag: 'etag-a' } }),
+        other.write({ [key]: { by: 'b', eTag: 'etag-b' } }),
+      ]);
+      const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i === 0 ? 'a' : 'b'] : []));
+      const losers = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      assert.equal(winners.length, 1, 'exactly one creator wins');
+      assert.equal(losers.length, 1);
+      assert.ok(isEtagConflict(losers[0]), `the loser gets an EtagConflictError, got ${String(losers[0])}`);
+      assert.deepEqual(withoutEtag((await other.read([key]))[key]), { by: winners[0] });
+
+      // The loser retrying with its made-up eTag still conflicts: it has to read the winner's document.
+      const loserEtag = winners[0] === 'a' ? 'etag-b' : 'etag-a';
+      await rejectsWithConflict(store.write({ [key]: { by: 'late', eTag: loserEtag } }), key);
+    });
+
+    it('writes several keys atomically: one stale eTag means none is written', async function () {
+      // Both orders, so that the stale key is checked before and after the good one is written.
+      for (const staleFirst of [true, false]) {
+        const [a, b] = staleFirst ? [newKey('a'), newKey('b')] : [newKey('b'), newKey('a')];
+        await store.write({ [a]: { v: 1 }, [b]: { v: 1 } });
+        const before = await store.read([a, b]);
+        assert.deepEqual(withoutEtag(before[a]), { v: 1 });
+        assert.deepEqual(withoutEtag(before[b]), { v: 1 });
+        await store.write({ [a]: { v: 2 } }); // makes before[a].eTag stale
+        const current = await store.read([a, b]);
+
+        const changes = staleFirst
+          ? { [a]: { ...before[a], v: 3 }, [b]: { ...current[b], v: 3 } }
+          : { [b]: { ...current[b], v: 3 }, [a]: { ...before[a], v: 3 } };
+        await rejectsWithConflict(store.write(changes), a);
+        assert.deepEqual(await store.read([a, b]), current, 'neither key changed');
+
+        await store.write({ [a]: { ...current[a], v: 4 }, [b]: { ...current[b], v: 4 } });
+        const after = await store.read([a, b]);
+        assert.deepEqual([withoutEtag(after[a]), withoutEtag(after[b])], [{ v: 4 }, { v: 4 }]);
+      }
+    });
+
+    it('deletes documents; deleting a missing key is not an error', async function () {
+      const [a, b, missing] = [newKey('del'), newKey('keep'), newKey('missing')];
+      await store.write({ [a]: { v: 1 }, [b]: { v: 1 } });
+      const old = (await store.read([a]))[a];
+      await store.delete([a, missing]);
+      await store.delete([]);
+      const left = await store.read([a, b]);
+      assert.deepEqual(Object.keys(left), [b]);
+      // A deleted document no longer exists, so a write with its old eTag creates it again.
+      await store.write({ [a]: { ...old, v: 2 } });
+      assert.deepEqual(withoutEtag((await store.read([a]))[a]), { v: 2 });
+    });
+
+    it('round-trips unicode, awkward keys and a 1 MB document', async function () {
+      const key = newKey('conv/19:abc@thread.tacv2;messageid=1/ünï \'quote\' "dq" \\ 😀');
+      const value = {
+        text: 'Besluit: “akkoord” — ß ü é ñ 中文 العربية עברית 😀👍🏽 e\u0301 \t\n\r \\ \' " </script> ${x}',
+        'key with spaces and ✓': ['a', 1, -2.5, 1e-7, Number.MAX_SAFE_INTEGER, true, null, {}, []],
+        deep: { a: { b: { c: { d: ['e'] } } } },
+        sql: "'); DROP TABLE notulist_documents; --",
+      };
+      await store.write({ [key]: value });
+      assert.deepEqual(withoutEtag((await store.read([key]))[key]), value);
+
+      const big = newKey('big');
+      const bigValue = {
+        body: 'é'.repeat(256 * 1024) + 'x'.repeat(512 * 1024),
+        rows: Array.from({ length: 5000 }, (_, i) => ({ i, name: `member ${i}`, ok: i % 2 === 0 })),
+      };
+      assert.ok(Buffer.byteLength(JSON.stringify(bigValue)) > 1024 * 1024, 'more than 1 MB of JSON');
+      await store.write({ [big]: bigValue });
+      assert.deepEqual(withoutEtag((await store.read([big]))[big]), bigValue);
+    });
+
+    // The bot's pattern when 30 members click a card button at once: read, append, write with the eTag
+    // that was read, and on a conflict read again and retry. No click may be lost.
+    it('loses no entry when 30 read-modify-write loops append to one document at once', async function () {
+      this.timeout(30_000);
+      const key = newKey('attendance');
+      await store.write({ [key]: { entries: [] } });
+      const instances = [store, await open(), await open()];
+      let conflicts = 0;
+
+      async function append(instance: DocumentStore, entry: string): Promise<void> {
+        for (let attempt = 1; attempt <= 500; attempt++) {
+          const doc = (await instance.read([key]))[key];
+          const entries = Array.isArray(doc.entries) ? (doc.entries as string[]) : [];
+          try {
+            await instance.write({ [key]: { ...doc, entries: [...entries, entry] } });
+            return;
+          } catch (err) {
+            if (!isEtagConflict(err)) throw err;
+            conflicts++;
+          }
+        }
+        throw new Error(`${entry} gave up after 500 conflicts`);
+      }
+
+      const members = Array.from({ length: 30 }, (_, i) => `member-${i}`);
+      await Promise.all(members.map((m, i) => append(instances[i % instances.length], m)));
+      const entries = (await store.read([key]))[key].entries as string[];
+      assert.equal(entries.length, 30);
+      assert.deepEqual([...entries].sort(), [...members].sort());
+      assert.ok(conflicts > 0, 'the loops really did contend');
+    });
+
+    it('answers ping, and rejects it once closed', async function () {
+      await store.ping();
+      const extra = await open();
+      await extra.ping();
+      await extra.close();
+      await assert.rejects(extra.ping());
+      await extra.close(); // closing twice is harmless
+    });
+
+    it('keeps its data when closed and reopened', async function () {
+      const key = newKey('reopen');
+      const first = await open();
+      await first.write({ [key]: { kept: 'yes' } });
+      const written = (await first.read([key]))[key];
+      await first.close();
+      const second = await open();
+      assert.deepEqual((await second.read([key]))[key], written);
+    });
+  });
+}
+
+storeContract('SqliteDocumentStore', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'notulist-sqlite-'));
+  const file = join(dir, 'store.db');
+  return Promise.resolve({
+    open: () => Promise.resolve(new SqliteDocumentStore(file)),
+    stop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
+});
+
+storeContract(
+  'PostgresDocumentStore',
+  async () => {
+    const postgres = await startPostgres();
+    if (!postgres) return null;
+    return { open: () => PostgresDocumentStore.open(postgres.url), stop: () => postgres.stop() };
+  },
+  POSTGRES_SKIP_MESSAGE,
+);
