@@ -282,19 +282,19 @@ const cardSchemas = {
   [Verb.start]: z.object(base),
   [Verb.goTo]: z.object({ ...base, itemId: id.optional(), targetItem: id.optional() }),
   [Verb.showItem]: z.object({ ...base, itemId: id }),
-  [Verb.announcement]: z.object({ ...base, text: userText, onBehalfOf: userText.optional() }),
-  [Verb.question]: z.object({ ...base, text: userText, onBehalfOf: userText.optional() }),
+  [Verb.announcement]: z.object({ ...base, announcementText: userText, announcementOnBehalfOf: userText.optional() }),
+  [Verb.question]: z.object({ ...base, questionText: userText, questionOnBehalfOf: userText.optional() }),
   [Verb.apologies]: z.object(base),
   [Verb.present]: z.object(base),
   [Verb.attendance]: z.object({ ...base, which: z.enum(['present', 'absent']), names: userText }),
-  [Verb.note]: z.object({ ...base, itemId: id, text: userText }),
+  [Verb.note]: z.object({ ...base, itemId: id, noteText: userText }),
   [Verb.decision]: z.object({
     ...base,
     itemId: id,
-    text: userText,
+    decisionText: userText,
     outcome: z.enum(['agreed', 'agreedWithChanges', 'deferred', 'rejected', 'adopted', 'noted', '']).optional(),
   }),
-  [Verb.action]: z.object({ ...base, itemId: id, owner: userText, text: userText, due: z.string().max(40).optional() }),
+  [Verb.action]: z.object({ ...base, itemId: id, owner: userText, actionText: userText, due: z.string().max(40).optional() }),
   [Verb.actions]: z.object(base),
   [Verb.done]: z.object({ ...base, number: z.coerce.number().int().min(1).max(999999) }),
   [Verb.close]: z.object(base),
@@ -349,8 +349,8 @@ export function parseCardData(data: unknown, fallbackVerb?: string): CardRequest
         return { kind: 'showItem', itemId: str('itemId') };
       case Verb.announcement:
       case Verb.question: {
-        const who = str('onBehalfOf')?.trim();
-        return { kind: raw.verb, text: str('text') ?? '', onBehalfOf: who ? who : undefined };
+        const who = str(`${raw.verb}OnBehalfOf`)?.trim();
+        return { kind: raw.verb, text: str(`${raw.verb}Text`) ?? '', onBehalfOf: who ? who : undefined };
       }
       case Verb.apologies:
         return { kind: 'apologies' };
@@ -359,7 +359,7 @@ export function parseCardData(data: unknown, fallbackVerb?: string): CardRequest
       case Verb.attendance:
         return { kind: 'attendance', which: d.which as 'present' | 'absent', names: splitNames(str('names') ?? '') };
       case Verb.note:
-        return { kind: 'note', text: str('text') ?? '', itemId: str('itemId') };
+        return { kind: 'note', text: str('noteText') ?? '', itemId: str('itemId') };
       case Verb.decision:
         return {
           kind: 'decision',
@@ -368,7 +368,13 @@ export function parseCardData(data: unknown, fallbackVerb?: string): CardRequest
           itemId: str('itemId'),
         };
       case Verb.action:
-        return { kind: 'action', owner: str('owner') ?? '', text: str('text') ?? '', due: str('due') || undefined, itemId: str('itemId') };
+        return {
+          kind: 'action',
+          owner: str('owner') ?? '',
+          text: str('actionText') ?? '',
+          due: str('due') || undefined,
+          itemId: str('itemId'),
+        };
       case Verb.actions:
         return { kind: 'actions' };
       case Verb.done:

@@ -145,13 +145,23 @@ const MAX_REFRESH_USERS = 60;
 export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: AgendaCardOptions): AdaptiveCard {
   const all = meeting.agenda;
   const currentIndex = all.findIndex((i) => i.id === meeting.currentItemId);
-  // Page size shrinks until the card fits: a 60-item agenda with long titles is paged, never cut.
-  for (let pageSize = Math.max(all.length, 1); ; pageSize = Math.ceil(pageSize * 0.75)) {
-    const pages = Math.max(1, Math.ceil(all.length / pageSize));
-    const page = Math.min(pages - 1, Math.max(0, opts.page ?? (currentIndex >= 0 ? Math.floor(currentIndex / pageSize) : 0)));
-    const card = renderAgenda(s, series, meeting, opts, { page, pageSize, pages });
-    if (cardBytes(card) <= MAX_CARD_BYTES - 1024 || pageSize <= 5) return card;
-  }
+  const budget = MAX_CARD_BYTES - 1024;
+  const render = (page: number, pageSize: number) =>
+    renderAgenda(s, series, meeting, opts, { page, pageSize, pages: Math.max(1, Math.ceil(all.length / pageSize)) });
+  const whole = render(0, Math.max(all.length, 1));
+  if (cardBytes(whole) <= budget && opts.page === undefined) return whole;
+  // Too big for one card: page it. One page size for every page, so page buttons stay stable; a
+  // 60-item agenda with long titles is paged, never cut.
+  let pageSize = Math.max(all.length, 1);
+  const fits = (size: number) => {
+    const pages = Math.max(1, Math.ceil(all.length / size));
+    for (let p = 0; p < pages; p++) if (cardBytes(render(p, size)) > budget) return false;
+    return true;
+  };
+  while (pageSize > 5 && !fits(pageSize)) pageSize = Math.max(5, Math.floor(pageSize * 0.8));
+  const pages = Math.max(1, Math.ceil(all.length / pageSize));
+  const page = Math.min(pages - 1, Math.max(0, opts.page ?? (currentIndex >= 0 ? Math.floor(currentIndex / pageSize) : 0)));
+  return render(page, pageSize);
 }
 
 function renderAgenda(
@@ -383,32 +393,48 @@ function blockText(block: Block): string {
 
 /** The draft minutes: the same model as the documents; long minutes fall back to a summary per item. */
 export function minutesCard(s: Strings, meetingId: string, models: MinutesModel[], opts: MinutesCardOptions): AdaptiveCard {
-  for (const max of [2000, 800, 300, 120, 0]) {
+  const full = models.reduce((n, m) => n + m.items.reduce((k, i) => k + i.blocks.reduce((j, b) => j + blockText(b).length, 0), 0), 0);
+  // Each level shows less: shorter paragraphs, then titles only, then shorter titles, then fewer items.
+  const levels = [
+    { text: 2000, title: 300, items: Infinity },
+    { text: 800, title: 300, items: Infinity },
+    { text: 300, title: 200, items: Infinity },
+    { text: 120, title: 120, items: Infinity },
+    { text: 0, title: 80, items: Infinity },
+    { text: 0, title: 50, items: 40 },
+    { text: 0, title: 40, items: 15 },
+  ];
+  for (const [n, level] of levels.entries()) {
     const parts = models.map((m) => ({
       title: m.title,
       partLabel: m.partLabel,
       status: m.status.replace(/^Status:\s*/, ''),
-      header: m.header.filter((h) => h.value).map((h) => ({ label: h.label, value: clip(h.value, Math.max(max, 300), s) })),
-      items: m.items.map((i) => ({
-        code: i.code,
-        title: clip(i.title, 300, s),
-        lines: max === 0 ? [] : i.blocks.map((b) => clip(blockText(b), max, s)),
-      })),
-      actions: m.actions.map((a) =>
-        clip(`${a.number}. ${a.text} — ${a.owner}${a.due ? `, ${a.due}` : ''} (${a.status})`, Math.max(max, 200), s),
-      ),
+      header: m.header.filter((h) => h.value).map((h) => ({ label: h.label, value: clip(h.value, level.text ? 1000 : 200, s) })),
+      items: [
+        ...m.items.slice(0, level.items).map((i) => ({
+          code: i.code,
+          title: clip(i.title, level.title, s),
+          lines: level.text === 0 ? [] : i.blocks.map((b) => clip(blockText(b), level.text, s)),
+        })),
+        ...(m.items.length > level.items ? [{ code: '…', title: s.card.moreItems(m.items.length - level.items), lines: [] }] : []),
+      ],
+      actions:
+        level.text === 0
+          ? []
+          : m.actions.map((a) =>
+              clip(`${a.number}. ${a.text} — ${a.owner}${a.due ? `, ${a.due}` : ''} (${a.status})`, Math.max(level.text, 200), s),
+            ),
     }));
-    const full = models.reduce((n, m) => n + m.items.reduce((k, i) => k + i.blocks.reduce((j, b) => j + blockText(b).length, 0), 0), 0);
     const card = renderCard(minutesTemplate, {
       meetingId,
       parts,
       canPublish: opts.canPublish,
       links: opts.links ?? [],
-      note: max < 2000 ? s.card.minutesLong(full) : '',
+      note: n > 0 ? s.card.minutesLong(full) : '',
       labels: { ...s.actions, ...s.card },
       ...bannerData(opts.banner),
     });
-    if (cardBytes(card) <= MAX_CARD_BYTES - 512 || max === 0) return card;
+    if (cardBytes(card) <= MAX_CARD_BYTES - 512 || n === levels.length - 1) return card;
   }
   throw new Error('unreachable');
 }

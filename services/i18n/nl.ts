@@ -145,7 +145,9 @@ export const nl = {
     minutesTitle: 'Besluitenlijst (concept)',
     minutesAdopted: (date: string) => `vastgesteld op ${date}`,
     minutesConcept: 'concept',
-    minutesLong: (chars: number) => `De volledige besluitenlijst is ${chars} tekens; hieronder de samenvatting.`,
+    minutesLong: (chars: number) =>
+      `De volledige besluitenlijst is ${chars} tekens; hierboven een samenvatting. De volledige tekst staat in de documenten na publiceren.`,
+    moreItems: (n: number) => `en nog ${n} punten (zie de documenten)`,
     decisionsCount: (n: number) => `${n} ${n === 1 ? 'besluit' : 'besluiten'}`,
     actionsCount: (n: number) => `${n} ${n === 1 ? 'actie' : 'acties'}`,
     publishing: 'De besluitenlijst wordt gepubliceerd… bezig.',

@@ -1,0 +1,63 @@
+// npm run bench: speed and memory of the parts a meeting leans on, measured (never asserted in tests).
+// Prints one line per figure; the README keeps the latest numbers.
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agendaCard, itemCard } from '../../cards/cards';
+import { strings } from '../../services/i18n';
+import { MeetingService } from '../../services/meeting/service';
+import * as ops from '../../services/meeting/operations';
+import { buildMinutesPackage } from '../../services/minutes/package';
+import { parseProposal } from '../../services/proposal/parseProposal';
+import { SqliteDocumentStore } from '../../services/store/sqliteStore';
+import { OCTOBER_MEETING_ID, seedSeries, SECRETARY } from '../support/seedMeeting';
+import { readFileSync } from 'node:fs';
+
+async function time(label: string, runs: number, fn: () => unknown): Promise<void> {
+  await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) await fn();
+  const ms = (performance.now() - t0) / runs;
+  console.log(`${label.padEnd(52)} ${ms.toFixed(2).padStart(9)} ms/op  (${runs} runs)`);
+}
+
+async function main(): Promise<void> {
+  const s = strings('nl-NL');
+  const series = seedSeries();
+  const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+  await time('agenda card (seed meeting)', 200, () => agendaCard(s, series, meeting, { chairView: true }));
+  await time('item card (seed meeting, D1)', 200, () => itemCard(s, series, meeting, meeting.agenda[3]!, { chairView: true }));
+  await time('minutes package (.docx, seed meeting)', 20, () => buildMinutesPackage(series, meeting.id));
+  const proposal = readFileSync(join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt'), 'utf8');
+  await time('parse proposal (seed 001, 12 KB)', 200, () => parseProposal(proposal));
+
+  const dir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
+  const store = new SqliteDocumentStore(join(dir, 'bench.sqlite'));
+  const meetings = new MeetingService(store);
+  await meetings.update('t', 'c', (sr, now) => {
+    ops.planMeeting(sr, SECRETARY, { title: 'Bench', date: '2026-12-01', members: [] }, now);
+  });
+  let n = 0;
+  await time('store: one announcement (read, change, fsync write)', 300, () =>
+    meetings.update('t', 'c', (sr, now) => ops.addContribution(sr, SECRETARY, 'announcement', `Mededeling ${n++}`, undefined, now)),
+  );
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      meetings.update('t', 'c', (sr, now) =>
+        ops.addContribution(sr, { id: `29:m${i}`, name: `Lid ${i}` }, 'announcement', 'tegelijk', undefined, now),
+      ),
+    ),
+  );
+  console.log(`${'store: 30 members at once (eTag retries)'.padEnd(52)} ${(performance.now() - t0).toFixed(2).padStart(9)} ms total`);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  global.gc?.();
+  const mem = process.memoryUsage();
+  console.log(
+    `${'memory after the runs (rss / heap used)'.padEnd(52)} ${(mem.rss / 2 ** 20).toFixed(1)} MB / ${(mem.heapUsed / 2 ** 20).toFixed(1)} MB`,
+  );
+}
+
+void main();
