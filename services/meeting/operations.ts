@@ -325,13 +325,9 @@ export function addContribution(
   now: string,
 ): Contribution {
   const meeting = requireMeeting(series);
-  const contribution: Contribution = {
-    id: meeting.nextContributionId++,
-    author: onBehalfOf !== undefined ? cleanName(onBehalfOf, 'namens') : actor.name,
-    text: cleanText(text, kind === 'announcement' ? 'mededeling' : 'rondvraag'),
-    by: { ...actor },
-    at: now,
-  };
+  const author = onBehalfOf !== undefined ? cleanName(onBehalfOf, 'namens') : actor.name;
+  const value = cleanText(text, kind === 'announcement' ? 'mededeling' : 'rondvraag');
+  const contribution: Contribution = { id: meeting.nextContributionId++, author, text: value, by: { ...actor }, at: now };
   (kind === 'announcement' ? meeting.announcements : meeting.questions).push(contribution);
   return contribution;
 }
