@@ -171,6 +171,8 @@ export class PublishError extends Error {
 const FRAGMENT_UNIT = 320 * 1024;
 const DEFAULT_SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_FRAGMENT_SIZE = 10 * FRAGMENT_UNIT;
+// A fragment that hangs this long is treated like a dropped connection (the Graph client sets no timeout either).
+const FRAGMENT_TIMEOUT_MS = 5 * 60_000;
 const RETRYABLE_STATUS = new Set([429, 503, 504]);
 // Our own loop is the only retry policy: the client's RetryHandler would nest its retries inside ours
 // (and it skips octet-stream bodies anyway).
@@ -219,6 +221,16 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   async publish(pkg: MinutesPackage, previous?: Record<string, string>): Promise<PublishResult> {
+    try {
+      return await this.write(pkg, previous);
+    } catch (err) {
+      // A folder deleted in SharePoint since it was cached would fail every later publish: look up again.
+      this.folderIds.clear();
+      throw err;
+    }
+  }
+
+  private async write(pkg: MinutesPackage, previous: Record<string, string> | undefined): Promise<PublishResult> {
     const remote: Record<string, string> = {};
     const driveId = await this.driveId();
     const folderId = await this.ensureFolder(driveId, [...this.folder, safeName(`${pkg.meetingDate} ${pkg.body}`)]);
@@ -387,6 +399,7 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
           headers: { 'Content-Range': `bytes ${offset}-${end}/${total}` },
           // A copy: the DOM typings want an ArrayBuffer-backed view, and a Buffer may share a pooled one.
           body: new Uint8Array(content.subarray(offset, end + 1)),
+          signal: AbortSignal.timeout(FRAGMENT_TIMEOUT_MS),
         });
       } catch (err) {
         const failure = describeFailure(err);
@@ -713,6 +726,7 @@ const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR
 function isNetworkError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as Error & { code?: unknown }).code;
+    if (e.name === 'TimeoutError') return true;
     if (e.message === 'fetch failed' || NETWORK_CODES.test(e.message) || (typeof code === 'string' && NETWORK_CODES.test(code)))
       return true;
   }

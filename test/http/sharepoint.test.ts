@@ -445,6 +445,24 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.ok(standIn.files().every((f) => f.versions === 2));
   });
 
+  it('two publishes of the same meeting at once end with one folder, one file each and one item per key', async () => {
+    // Both look up, find nothing and create: the folder's "fail" conflict behaviour and the unique
+    // Sleutel column turn the loser's create into a 409, which is resolved by looking up again.
+    const [a, b] = await Promise.all([publish(meetingPackage()), publish(meetingPackage())]);
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.equal(standIn.files().length, 2);
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.deepEqual(
+      Object.keys(a.remote)
+        .filter((k) => !k.startsWith('file:'))
+        .map((k) => a.remote[k]),
+      Object.keys(b.remote)
+        .filter((k) => !k.startsWith('file:'))
+        .map((k) => b.remote[k]),
+    );
+  });
+
   it('a republish removes the files and decisions the meeting no longer has, and keeps actions', async () => {
     const first = await publish(meetingPackage());
     const full = meetingPackage();
