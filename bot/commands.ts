@@ -363,7 +363,7 @@ export function parseCardData(data: unknown, fallbackVerb?: string): CardRequest
       case Verb.decision:
         return {
           kind: 'decision',
-          text: str('text') ?? '',
+          text: str('decisionText') ?? '',
           outcome: (str('outcome') || undefined) as Outcome | undefined,
           itemId: str('itemId'),
         };

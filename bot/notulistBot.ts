@@ -181,8 +181,7 @@ export class NotulistBot extends TeamsActivityHandler {
       if (id) await this.trackItemCard(turn, result.itemShown.meetingId, id, result.itemShown.itemId);
     }
     if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
-    if (result.changedMeetingId)
-      this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId, turn.isInvoke ? replyToId : undefined);
+    if (result.changedMeetingId) await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
     if (result.publishMeetingId) {
       const cardId = turn.isInvoke ? replyToId : sentProgressId;
       this.startPublish(ref, turn, result.publishMeetingId, cardId, log);
@@ -222,39 +221,37 @@ export class NotulistBot extends TeamsActivityHandler {
     });
   }
 
-  private refreshLiveCards(
+  /** Schedules edits of the meeting's live cards; they are rendered from the newest state when sent. */
+  private async refreshLiveCards(
     ref: Partial<ConversationReference>,
     tenantId: string,
     conversationId: string,
     meetingId: string,
-    skipId?: string,
-  ): void {
-    void skipId;
+  ): Promise<void> {
     const read = async () => {
       const series = await this.deps.services.meetings.read(tenantId, conversationId);
       return { series, meeting: series.meetings.find((m) => m.id === meetingId) };
     };
-    void read().then(({ series, meeting }) => {
-      if (!meeting) return;
-      if (meeting.agendaCardId)
-        this.deps.liveCards.schedule(ref, meeting.agendaCardId, async () => {
-          const fresh = await read();
-          // A card retired since this edit was scheduled keeps its "moved" text.
-          if (!fresh.meeting || fresh.meeting.agendaCardId !== meeting.agendaCardId) return undefined;
-          return sharedAgendaCard(fresh.series, fresh.meeting);
-        });
-      if (meeting.itemCard) {
-        const { activityId, itemId } = meeting.itemCard;
-        this.deps.liveCards.schedule(ref, activityId, async () => {
-          const fresh = await read();
-          const item = fresh.meeting?.agenda.find((i) => i.id === itemId);
-          return fresh.meeting && item
-            ? itemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting, item, { chairView: true })
-            : undefined;
-        });
-      }
-      void series;
-    });
+    const { meeting } = await read();
+    if (!meeting) return;
+    const agendaId = meeting.agendaCardId;
+    if (agendaId)
+      this.deps.liveCards.schedule(ref, agendaId, async () => {
+        const fresh = await read();
+        // A card retired since this edit was scheduled keeps its "moved" text.
+        if (!fresh.meeting || fresh.meeting.agendaCardId !== agendaId) return undefined;
+        return sharedAgendaCard(fresh.series, fresh.meeting);
+      });
+    if (meeting.itemCard) {
+      const { activityId, itemId } = meeting.itemCard;
+      this.deps.liveCards.schedule(ref, activityId, async () => {
+        const fresh = await read();
+        const item = fresh.meeting?.agenda.find((i) => i.id === itemId);
+        return fresh.meeting && item
+          ? itemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting, item, { chairView: true })
+          : undefined;
+      });
+    }
   }
 
   private startPublish(ref: Partial<ConversationReference>, turn: Turn, meetingId: string, cardId: string | undefined, log: Logger): void {

@@ -16,7 +16,12 @@ const url = (what: string) =>
 
 const schema = z
   .object({
-    PORT: z.coerce.number().int().min(1, 'a port number 1-65535').max(65535, 'a port number 1-65535').default(3978),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(0, 'a port number 0-65535 (0: any free port)')
+      .max(65535, 'a port number 0-65535 (0: any free port)')
+      .default(3978),
     HOST: optionalText,
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,

@@ -64,6 +64,30 @@ describe('commands: card data', () => {
       onBehalfOf: undefined,
     });
     assert.deepEqual(parseCardData({ verb: 'goTo', meetingId: 'm1', itemId: 'abc' }).command, { kind: 'goTo', itemId: 'abc' });
+    assert.deepEqual(
+      parseCardData({ verb: 'decision', meetingId: 'm1', itemId: 'i1', decisionText: 'Akkoord', outcome: 'agreed' }).command,
+      {
+        kind: 'decision',
+        text: 'Akkoord',
+        outcome: 'agreed',
+        itemId: 'i1',
+      },
+    );
+    assert.deepEqual(parseCardData({ verb: 'note', meetingId: 'm1', itemId: 'i1', noteText: 'Welkom' }).command, {
+      kind: 'note',
+      text: 'Welkom',
+      itemId: 'i1',
+    });
+    assert.deepEqual(
+      parseCardData({ verb: 'action', meetingId: 'm1', itemId: 'i1', owner: 'A', actionText: 'Doen', due: '2026-12-01' }).command,
+      {
+        kind: 'action',
+        owner: 'A',
+        text: 'Doen',
+        due: '2026-12-01',
+        itemId: 'i1',
+      },
+    );
   });
 
   const forged: [string, unknown][] = [
