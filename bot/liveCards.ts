@@ -82,10 +82,10 @@ export class LiveCards {
       const busy = [...this.queues.values()].filter((q) => q.pending.size || q.running || q.timer);
       if (!busy.length) return;
       for (const q of busy) {
-        if (q.timer) {
+        if (q.timer && !q.running) {
           clearTimeout(q.timer);
           q.timer = undefined;
-          if (!q.running) q.running = this.flush(q);
+          this.start(q.ref.conversation?.id ?? '', q);
         }
       }
       await Promise.all(busy.map((q) => q.running));
@@ -97,13 +97,17 @@ export class LiveCards {
     const wait = Math.max(this.debounceMs, q.lastSentAt + this.intervalMs - Date.now());
     q.timer = setTimeout(() => {
       q.timer = undefined;
-      q.running = this.flush(q).finally(() => {
-        q.running = undefined;
-        if (q.pending.size) this.arm(key, q);
-        else this.queues.delete(key);
-      });
+      this.start(key, q);
     }, wait);
     q.timer.unref?.();
+  }
+
+  private start(key: string, q: Queue): void {
+    q.running = this.flush(q).finally(() => {
+      q.running = undefined;
+      if (q.pending.size) this.arm(key, q);
+      else this.queues.delete(key);
+    });
   }
 
   private async flush(q: Queue): Promise<void> {

@@ -113,7 +113,9 @@ describe('HTTP: bad input', function () {
       assert.ok(card, 'answered with a card');
       assert.deepEqual(cardProblems([card], []), []);
     }
-    const submit = await t.send(t.base('member', { type: 'message', value: { verb: 'announcement', meetingId: m.id, text: 'x', extra: 1 } }));
+    const submit = await t.send(
+      t.base('member', { type: 'message', value: { verb: 'announcement', meetingId: m.id, text: 'x', extra: 1 } }),
+    );
     ok(submit, 'submit');
     const after = await meeting();
     assert.equal(after.announcements.length, 1);
@@ -167,8 +169,14 @@ describe('HTTP: bad input', function () {
     const m0 = was.meetings[0]!;
     const m1 = now.meetings[0]!;
     assert.equal(now.meetings.length, was.meetings.length);
-    assert.deepEqual(m1.agenda, m0.agenda.map((i, k) => ({ ...i, ...{ notes: m1.agenda[k]!.notes } })));
-    assert.deepEqual(m1.agenda.map((i) => i.notes), m0.agenda.map((i) => i.notes));
+    assert.deepEqual(
+      m1.agenda,
+      m0.agenda.map((i, k) => ({ ...i, ...{ notes: m1.agenda[k]!.notes } })),
+    );
+    assert.deepEqual(
+      m1.agenda.map((i) => i.notes),
+      m0.agenda.map((i) => i.notes),
+    );
     assert.deepEqual(m1.announcements[0], m0.announcements[0]);
     assert.deepEqual(m1.decisions, m0.decisions);
     assert.deepEqual(now.actions, was.actions);

@@ -34,7 +34,8 @@ describe('HTTP: thirty members at once', function () {
     assert.ok(id, 'the live agenda card was posted');
     return id;
   };
-  const putsTo = (id: string, since: number) => h.connector.sent(t.conversationId, since).filter((e) => e.op === 'update' && e.id === id).length;
+  const putsTo = (id: string, since: number) =>
+    h.connector.sent(t.conversationId, since).filter((e) => e.op === 'update' && e.id === id).length;
 
   it('30 typed announcements at the same moment are all stored, with far fewer than 30 card edits', async () => {
     const id = await agendaCardId();
@@ -77,7 +78,9 @@ describe('HTTP: thirty members at once', function () {
       .waitFor(() => putsTo(id, mark) >= 1, 8000)
       .catch((err: Error) => {
         const log = h.connector.sent(t.conversationId, mark).map((e) => `${e.op} ${e.id}`);
-        throw new Error(`${err.message}; agenda card ${id}; throttled ${JSON.stringify(h.connector.throttled)}; log ${JSON.stringify(log)}`);
+        throw new Error(
+          `${err.message}; agenda card ${id}; throttled ${JSON.stringify(h.connector.throttled)}; log ${JSON.stringify(log)}`,
+        );
       });
     await settle(h, 1500);
     assert.equal(h.connector.throttled.length, 1, 'one edit was throttled');

@@ -232,7 +232,12 @@ export class TeamsClient {
       status: 0,
       body: `no action matching ${String(re)}${opts.verb ? ` (verb ${opts.verb})` : ''} in ${source.cards().length} card(s): ${source
         .cards(source === this ? userKey : undefined)
-        .map((c) => `${c.id ?? '-'}[${findActions(c.card).map((a) => `${String(a.title)}/${String(a.verb ?? '')}`).join(', ')}]`)
+        .map(
+          (c) =>
+            `${c.id ?? '-'}[${findActions(c.card)
+              .map((a) => `${String(a.title)}/${String(a.verb ?? '')}`)
+              .join(', ')}]`,
+        )
         .join(' ')}`,
     };
   }
