@@ -277,7 +277,7 @@ export class NotulistBot extends TeamsActivityHandler {
         : typeof at === 'string' && !Number.isNaN(Date.parse(at))
           ? new Date(at).toISOString()
           : new Date().toISOString();
-    const { series, result: meeting } = await this.deps.services.meetings.update(tenantId, ctx.activity.conversation.id, (series) =>
+    const { result: meeting } = await this.deps.services.meetings.update(tenantId, ctx.activity.conversation.id, (series) =>
       ops.recordMeetingEvent(series, event, when),
     );
     if (!meeting) return;
@@ -297,7 +297,6 @@ export class NotulistBot extends TeamsActivityHandler {
       const mention = { type: 'mention', text: `<at>${escapeAt(name)}</at>`, mentioned: { id: meeting.secretary.id, name } };
       await ctx.sendActivity({ type: 'message', text: s.done.meetingEnded(mention.text), entities: [mention] });
     }
-    void series;
   }
 }
 
