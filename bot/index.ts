@@ -14,6 +14,7 @@ import { strings } from '../services/i18n';
 import { createLogger, Logger } from '../services/log';
 import { MeetingService } from '../services/meeting/service';
 import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
+import { DraftLinks } from '../services/minutes/draftLinks';
 import { createGraphClient } from '../services/minutes/graph';
 import { MinutesService } from '../services/minutes/minutesService';
 import type { MinutesPublisher } from '../services/minutes/publisher';
@@ -58,7 +59,12 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore(config);
   const meetings = new MeetingService(store);
-  const minutes = new MinutesService(meetings, createPublisher(config, log));
+  // Links to full drafts need an address users' browsers reach: PUBLIC_URL, or our own when local.
+  let ownUrl = '';
+  const { publicUrl } = config;
+  const draftBase = publicUrl ? () => publicUrl : config.localMode ? () => ownUrl : undefined;
+  const draftLinks = draftBase ? await DraftLinks.open(store, draftBase) : undefined;
+  const minutes = new MinutesService(meetings, createPublisher(config, log), draftLinks);
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -75,11 +81,13 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
   const background = new Set<Promise<unknown>>();
   const bot = new NotulistBot({ services: { meetings, minutes }, liveCards, log, background });
-  const { server, inFlight } = createServer({ adapter, bot, log, ready: () => store.ping() });
+  const { server, inFlight } = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
 
   server.listen(config.port, config.host);
   await once(server.server, 'listening');
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  ownUrl = url;
   if (config.localMode)
     log.warn({ host: config.host, port }, 'local mode: no MicrosoftAppId, so tokens are not checked; listening on this host only');
   log.info(
@@ -90,7 +98,7 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   let stopped = false;
   return {
     port,
-    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    url,
     store,
     meetings,
     liveCards,

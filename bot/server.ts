@@ -1,7 +1,9 @@
-// HTTP: POST /api/messages through botbuilder's CloudAdapter, GET /healthz and /readyz. Nothing else.
+// HTTP: POST /api/messages through botbuilder's CloudAdapter, GET /healthz and /readyz, and the full
+// draft minutes behind the signed links on the draft card (GET /minutes/draft/…). Nothing else.
 import { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { Logger } from '../services/log';
+import type { DraftResponse } from '../services/minutes/minutesService';
 import type { NotulistBot } from './notulistBot';
 
 /** Teams' own limit for a message is about 100 KB; a body past this is refused before parsing. */
@@ -12,6 +14,7 @@ export interface ServerDeps {
   bot: NotulistBot;
   log: Logger;
   ready: () => Promise<void>;
+  drafts: { openDraft(token: string, file: string | undefined, locale?: string): Promise<DraftResponse> };
 }
 
 export interface RunningServer {
@@ -20,8 +23,9 @@ export interface RunningServer {
   inFlight: Set<Promise<unknown>>;
 }
 
-export function createServer({ adapter, bot, log, ready }: ServerDeps): RunningServer {
-  const server = restify.createServer({ name: 'notulist', handleUncaughtExceptions: false });
+export function createServer({ adapter, bot, log, ready, drafts }: ServerDeps): RunningServer {
+  // Draft-link tokens name a tenant, a chat and a meeting: longer than the router's default 100 characters.
+  const server = restify.createServer({ name: 'notulist', handleUncaughtExceptions: false, maxParamLength: 2048 });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: false }));
   const inFlight = new Set<Promise<unknown>>();
 
@@ -61,7 +65,44 @@ export function createServer({ adapter, bot, log, ready }: ServerDeps): RunningS
     }
   });
 
+  const serveDraft = async (req: restify.Request, res: restify.Response) => {
+    const params = req.params as { token?: string; file?: string };
+    try {
+      const answer = await drafts.openDraft(String(params.token ?? ''), params.file, req.header('accept-language'));
+      // The draft may hold the closed part: never cached, never indexed, no referrer, no script.
+      res.header('Cache-Control', 'no-store');
+      res.header('Referrer-Policy', 'no-referrer');
+      res.header('X-Robots-Tag', 'noindex, nofollow');
+      res.header('X-Content-Type-Options', 'nosniff');
+      res.header(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+      res.header('Content-Type', answer.contentType);
+      if (answer.fileName)
+        res.header(
+          'Content-Disposition',
+          `attachment; filename="${asciiFileName(answer.fileName)}"; filename*=UTF-8''${encodeURIComponent(answer.fileName)}`,
+        );
+      res.sendRaw(answer.status, answer.body);
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'draft link failed');
+      res.status(500);
+      res.json({ error: { code: 'InternalError', message: 'The draft could not be shown.' } });
+    }
+  };
+  server.get('/minutes/draft/:token', serveDraft);
+  server.get('/minutes/draft/:token/:file', serveDraft);
+
   return { server, inFlight };
+}
+
+/** The plain-ASCII fallback name for browsers that ignore filename*. */
+function asciiFileName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/["\\]/g, '_');
 }
 
 /** A body that is not an activity gets a 400 before it reaches the SDK. */

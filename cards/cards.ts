@@ -384,6 +384,8 @@ export interface MinutesCardOptions {
   canPublish: boolean;
   banner?: Banner;
   links?: { title: string; url: string }[];
+  /** The first link opens the full text: a shortened card points there. */
+  fullTextLinked?: boolean;
 }
 
 function blockText(block: Block): string {
@@ -430,7 +432,7 @@ export function minutesCard(s: Strings, meetingId: string, models: MinutesModel[
       parts,
       canPublish: opts.canPublish,
       links: opts.links ?? [],
-      note: n > 0 ? s.card.minutesLong(full) : '',
+      note: n === 0 ? '' : opts.fullTextLinked ? s.card.minutesLongLinked(full) : s.card.minutesLong(full),
       labels: { ...s.actions, ...s.card },
       ...bannerData(opts.banner),
     });

@@ -23,6 +23,9 @@ const schema = z
       .max(65535, 'a port number 0-65535 (0: any free port)')
       .default(3978),
     HOST: optionalText,
+    PUBLIC_URL: optionalText
+      .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), "an http(s) URL (where users' browsers reach the bot)")
+      .transform((v) => v?.replace(/\/+$/, '')),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppTenantId: optionalText,
@@ -73,6 +76,11 @@ export interface Config {
   host: string;
   /** No credentials: tokens are not checked, and the server listens on loopback unless HOST says otherwise. */
   localMode: boolean;
+  /**
+   * Where users' browsers reach the bot (for links to full drafts). Without it, a local bot links to
+   * its own loopback address and a deployed one offers no links.
+   */
+  publicUrl?: string;
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
   dataDir: string;
   databaseUrl?: string;
@@ -107,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
     localMode,
+    publicUrl: c.PUBLIC_URL,
     bot: {
       appId: c.MicrosoftAppId,
       appPassword: c.MicrosoftAppPassword,

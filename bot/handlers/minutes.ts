@@ -2,7 +2,7 @@
 import { minutesCard, publishCard } from '../../cards/cards';
 import { DomainError } from '../../services/meeting/errors';
 import * as ops from '../../services/meeting/operations';
-import { minutesModel } from '../../services/minutes/model';
+import { minutesModel, minutesParts } from '../../services/minutes/model';
 import type { Strings } from '../../services/i18n';
 import type { Meeting, Series } from '../../services/meeting/types';
 import type { AdaptiveCard } from '../../cards/render';
@@ -12,10 +12,14 @@ import type { Services, Turn, TurnResult } from './types';
 const webLinks = (files: { name: string; url: string }[]) =>
   files.filter((f) => /^https?:/i.test(f.url)).map((f) => ({ title: f.name, url: f.url }));
 
-export function draftCard(s: Strings, series: Series, meeting: Meeting, canPublish: boolean): AdaptiveCard {
-  const parts = meeting.agenda.some((i) => i.closed) ? (['openbaar', 'besloten'] as const) : (['openbaar'] as const);
-  const models = parts.map((part) => minutesModel(series, meeting.id, part));
-  return minutesCard(s, meeting.id, models, { canPublish, links: webLinks(meeting.minutes.publication?.files ?? []) });
+/** The draft as a card; `fullTextUrl` (when drafts are served) links to the whole text, which a long draft needs. */
+export function draftCard(s: Strings, series: Series, meeting: Meeting, canPublish: boolean, fullTextUrl?: string): AdaptiveCard {
+  const models = minutesParts(meeting).map((part) => minutesModel(series, meeting.id, part));
+  const links = [
+    ...(fullTextUrl ? [{ title: s.card.fullText, url: fullTextUrl }] : []),
+    ...webLinks(meeting.minutes.publication?.files ?? []),
+  ];
+  return minutesCard(s, meeting.id, models, { canPublish, links, fullTextLinked: fullTextUrl !== undefined });
 }
 
 export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult> {
@@ -23,7 +27,8 @@ export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult
   assertCardMeeting(series, turn.cardMeetingId, false);
   const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');
-  const card = draftCard(turn.s, series, meeting, ops.roleOf(meeting, turn.actor) === 'secretary');
+  const fullTextUrl = svc.minutes.draftUrl({ tenantId: turn.tenantId, conversationId: turn.conversationId, meetingId: meeting.id });
+  const card = draftCard(turn.s, series, meeting, ops.roleOf(meeting, turn.actor) === 'secretary', fullTextUrl);
   return { replies: [{ card }], invokeCard: card };
 }
 

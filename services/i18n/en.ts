@@ -145,6 +145,9 @@ export const en: Strings = {
     minutesConcept: 'draft',
     minutesLong: (chars: number) =>
       `The full minutes are ${chars} characters; above is a summary. The full text is in the documents once published.`,
+    minutesLongLinked: (chars: number) =>
+      `The full minutes are ${chars} characters; above is a summary. The full text is behind "Full text".`,
+    fullText: 'Full text',
     moreItems: (n: number) => `and ${n} more ${n === 1 ? 'item' : 'items'} (see the documents)`,
     decisionsCount: (n: number) => `${n} ${n === 1 ? 'decision' : 'decisions'}`,
     actionsCount: (n: number) => `${n} ${n === 1 ? 'action' : 'actions'}`,
@@ -194,6 +197,19 @@ export const en: Strings = {
     show: 'Show',
     presentBtn: 'Present',
     absentBtn: 'Absent',
+  },
+  draftPage: {
+    title: (meeting: string) => `Draft minutes ${meeting}`,
+    notice: (adopted: boolean) =>
+      adopted ? 'These minutes have been adopted.' : 'Draft: these minutes have not been adopted yet and may still change.',
+    expires: (date: string) => `This link works until ${date}.`,
+    download: (part: string) => `Download ${part} (.docx)`,
+    goneTitle: 'Minutes not available',
+    gone: {
+      invalid: 'This link is not valid. Ask for the minutes again in the chat.',
+      expired: 'This link has expired. Ask for the minutes again in the chat with `minutes`.',
+      gone: 'This meeting no longer exists in the chat.',
+    },
   },
   help: {
     everyone: [

@@ -147,6 +147,9 @@ export const nl = {
     minutesConcept: 'concept',
     minutesLong: (chars: number) =>
       `De volledige besluitenlijst is ${chars} tekens; hierboven een samenvatting. De volledige tekst staat in de documenten na publiceren.`,
+    minutesLongLinked: (chars: number) =>
+      `De volledige besluitenlijst is ${chars} tekens; hierboven een samenvatting. De volledige tekst staat achter "Volledige tekst".`,
+    fullText: 'Volledige tekst',
     moreItems: (n: number) => `en nog ${n} punten (zie de documenten)`,
     decisionsCount: (n: number) => `${n} ${n === 1 ? 'besluit' : 'besluiten'}`,
     actionsCount: (n: number) => `${n} ${n === 1 ? 'actie' : 'acties'}`,
@@ -196,6 +199,19 @@ export const nl = {
     show: 'Tonen',
     presentBtn: 'Aanwezig',
     absentBtn: 'Afwezig',
+  },
+  draftPage: {
+    title: (meeting: string) => `Concept-besluitenlijst ${meeting}`,
+    notice: (adopted: boolean): string =>
+      adopted ? 'Deze besluitenlijst is vastgesteld.' : 'Concept: deze besluitenlijst is nog niet vastgesteld en kan nog veranderen.',
+    expires: (date: string) => `Deze link werkt tot ${date}.`,
+    download: (part: string) => `Download ${part} (.docx)`,
+    goneTitle: 'Besluitenlijst niet beschikbaar',
+    gone: {
+      invalid: 'Deze link is ongeldig. Vraag in de chat opnieuw om de besluitenlijst.',
+      expired: 'Deze link is verlopen. Vraag in de chat opnieuw om de besluitenlijst met `besluitenlijst`.',
+      gone: 'Deze vergadering bestaat niet meer in de chat.',
+    },
   },
   help: {
     everyone: [

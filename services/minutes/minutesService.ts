@@ -1,21 +1,85 @@
 // Publishing: renders a meeting's minutes and hands them to the configured publisher, then records the
 // outcome with the meeting. A failure is recorded too and loses nothing: publishing again re-renders
 // from the stored meeting and replaces what an earlier attempt wrote.
+import { strings, type Strings } from '../i18n';
+import { longDate } from '../meeting/dates';
 import { DomainError } from '../meeting/errors';
 import * as ops from '../meeting/operations';
 import type { MeetingService } from '../meeting/service';
 import type { Meeting, Person, Publication } from '../meeting/types';
-import { buildMinutesPackage } from './package';
+import type { DraftLinks, DraftRef } from './draftLinks';
+import { renderDraftGone, renderDraftPage } from './draftPage';
+import { renderDocx } from './docx';
+import { minutesModel, minutesParts, type MinutesPart } from './model';
+import { buildMinutesPackage, minutesFileName } from './package';
 import type { MinutesPublisher } from './publisher';
 
 /** A publish still "publishing" after this long was interrupted (a restart): it may be started again. */
 const STALE_PUBLISH_MS = 10 * 60 * 1000;
 
+/** What GET /minutes/draft/… answers: a page, a document, or a short page saying why not. */
+export interface DraftResponse {
+  status: 200 | 404 | 410;
+  contentType: string;
+  body: string | Buffer;
+  /** Set for a document download. */
+  fileName?: string;
+}
+
 export class MinutesService {
   constructor(
     private readonly meetings: MeetingService,
     private readonly publisher: MinutesPublisher,
+    /** Absent when the bot has no public address to link to: long drafts then show a summary only. */
+    private readonly draftLinks?: DraftLinks,
   ) {}
+
+  /** The link to a meeting's full draft, or undefined when drafts are not served. */
+  draftUrl(ref: DraftRef): string | undefined {
+    return this.draftLinks?.url(ref);
+  }
+
+  /**
+   * Opens a draft link: `file` is absent for the page, or "openbaar.docx" / "besloten.docx". Rendered
+   * from the stored meeting at the moment it is opened, so it always shows the current draft.
+   */
+  async openDraft(token: string, file: string | undefined, locale?: string): Promise<DraftResponse> {
+    const gone = (s: Strings, status: 404 | 410, reason: 'invalid' | 'expired' | 'gone'): DraftResponse => ({
+      status,
+      contentType: 'text/html; charset=utf-8',
+      body: renderDraftGone(s, reason),
+    });
+    const verified = this.draftLinks?.verify(token);
+    if (!verified || !verified.ok) return gone(strings(locale), verified?.reason === 'expired' ? 410 : 404, verified?.reason ?? 'invalid');
+    const { tenantId, conversationId, meetingId } = verified.ref;
+    const series = await this.meetings.read(tenantId, conversationId);
+    const meeting = series.meetings.find((m) => m.id === meetingId);
+    if (!meeting) return gone(strings(locale), 404, 'gone');
+    const s = strings(meeting.locale ?? locale);
+    const parts = minutesParts(meeting);
+    if (file === undefined) {
+      const body = renderDraftPage({
+        s,
+        meetingTitle: meeting.title,
+        models: parts.map((part) => minutesModel(series, meetingId, part)),
+        downloads: parts.map((part) => ({ part, href: `${encodeURIComponent(token)}/${part}.docx` })),
+        adopted: meeting.minutes.status === 'adopted',
+        expiresAt: longDate(verified.expiresAt, s.lang),
+      });
+      return { status: 200, contentType: 'text/html; charset=utf-8', body };
+    }
+    const part = /^(openbaar|besloten)\.docx$/.exec(file)?.[1] as MinutesPart | undefined;
+    if (!part || !parts.includes(part)) return gone(s, 404, 'invalid');
+    return {
+      status: 200,
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      body: await renderDocx(minutesModel(series, meetingId, part)),
+      fileName:
+        meeting.minutes.status === 'adopted'
+          ? minutesFileName(meeting, part)
+          : minutesFileName(meeting, part).replace(/\.docx$/, ' concept.docx'),
+    };
+  }
 
   get publisherKind(): string {
     return this.publisher.kind;

@@ -297,6 +297,11 @@ function itemRows(series: Series, meeting: Meeting, part: MinutesPart): ItemRow[
   return rows;
 }
 
+/** The documents a meeting's minutes have: the public one always, the closed one only with a closed item. */
+export function minutesParts(meeting: Meeting): MinutesPart[] {
+  return meeting.agenda.some((item) => item.closed) ? ['openbaar', 'besloten'] : ['openbaar'];
+}
+
 export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
   const meeting = findMeeting(series, meetingId);
   return {

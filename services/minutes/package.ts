@@ -2,7 +2,7 @@
 // document only when the meeting has closed items, and the records for the decision and action lists.
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
-import { findMeeting, listedActions, minutesModel, type MinutesPart } from './model';
+import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
 const MAX_TITLE_LENGTH = 80;
@@ -64,7 +64,7 @@ function publishedAction(action: ActionItem): PublishedAction {
 
 export async function buildMinutesPackage(series: Series, meetingId: string): Promise<MinutesPackage> {
   const meeting = findMeeting(series, meetingId);
-  const parts: MinutesPart[] = meeting.agenda.some((item) => item.closed) ? ['openbaar', 'besloten'] : ['openbaar'];
+  const parts = minutesParts(meeting);
   const files = await Promise.all(parts.map((part) => minutesFile(series, meeting, part)));
   const actions = parts.flatMap((part) => listedActions(series, meetingId, part)).sort((a, b) => a.number - b.number);
   return {

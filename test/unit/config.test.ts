@@ -1,0 +1,53 @@
+// Configuration: embedded defaults without any variable, and one clear line for each wrong value.
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../services/config';
+
+const refused = (env: Record<string, string>, pattern: RegExp) =>
+  assert.throws(
+    () => loadConfig(env),
+    (err: unknown) => err instanceof ConfigError && pattern.test(err.message) && !err.message.includes('\n'),
+  );
+
+describe('configuration', () => {
+  it('runs on embedded defaults with no variable at all: local mode, loopback, SQLite, minutes to a folder', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3978);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.localMode, true);
+    assert.equal(c.dataDir, './data');
+    assert.equal(c.minutesDir, './data/minutes');
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.sharePoint, undefined);
+    assert.equal(c.publicUrl, undefined);
+    assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
+  });
+
+  it('with an app id: token checks on, all interfaces, Graph credentials default to the bot', () => {
+    const c = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 'tenant', SHAREPOINT_SITE_ID: 'site' });
+    assert.equal(c.localMode, false);
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(c.bot.appType, 'SingleTenant');
+    assert.deepEqual([c.graph.tenantId, c.graph.clientId, c.graph.clientSecret], ['tenant', 'app', 'pw']);
+    assert.equal(c.sharePoint?.folder, 'Besluitenlijsten');
+  });
+
+  it('PUBLIC_URL is an http(s) address; a trailing slash is dropped; empty means unset', () => {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://notulist.example.org/' }).publicUrl, 'https://notulist.example.org');
+    assert.equal(loadConfig({ PUBLIC_URL: '  ' }).publicUrl, undefined);
+    refused(
+      { PUBLIC_URL: 'notulist.example.org' },
+      /^Configuration: PUBLIC_URL must be an http\(s\) URL .*\(got "notulist.example.org"\)$/,
+    );
+  });
+
+  it('names the variable and what it expects', () => {
+    refused({ PORT: 'abc' }, /^Configuration: PORT must be/);
+    refused({ PORT: '70000' }, /PORT must be a port number/);
+    refused({ MicrosoftAppId: 'app' }, /MicrosoftAppPassword must be the client secret/);
+    refused({ MicrosoftAppType: 'Single' }, /MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI/);
+    refused({ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ connection URL/);
+    refused({ SHAREPOINT_SITE_ID: 'site' }, /GRAPH_TENANT_ID must be set \(or MicrosoftAppTenantId\)/);
+    refused({ GRAPH_BASE_URL: 'graph' }, /GRAPH_BASE_URL must be an http\(s\) URL/);
+    refused({ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/);
+  });
+});
