@@ -34,7 +34,7 @@ const FIELD_ALIASES: Record<string, string> = {
 export function meetingInput(fields: Record<string, string>, locale: string): ops.MeetingInput {
   const f: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (FIELD_ALIASES[k]) f[FIELD_ALIASES[k]] = v;
-  const missing = [!f.title && 'titel', !f.date && 'datum'].filter(Boolean);
+  const missing = [!f.title && 'title', !f.date && 'date'].filter(Boolean);
   if (missing.length) throw new DomainError('missingField', { field: missing.join(', ') });
   const time = f.time ? parseTimeRange(f.time) : undefined;
   return {
@@ -98,7 +98,7 @@ export async function setAgenda(turn: Turn, lines: string[], svc: Services): Pro
 }
 
 export async function attachProposal(turn: Turn, code: string, text: string, svc: Services): Promise<TurnResult> {
-  const proposal = parseProposal(ops.cleanText(text, 'voorstel', 100_000));
+  const proposal = parseProposal(ops.cleanText(text, 'proposal', 100_000));
   return withMeeting(
     turn,
     svc,

@@ -4,6 +4,15 @@ import type { Strings } from './nl';
 
 type P = Record<string, string | number>;
 
+/** The domain's field names, as English users read them. */
+const FIELDS: Record<string, string> = { onBehalfOf: 'on behalf of', note: 'minutes note' };
+const fields = (p: P) =>
+  String(p.field ?? '')
+    .split(/,\s*/)
+    .filter(Boolean)
+    .map((f) => FIELDS[f] ?? f)
+    .join(', ');
+
 export const en: Strings = {
   lang: 'en',
   errors: {
@@ -21,13 +30,13 @@ export const en: Strings = {
     duplicateCode: (p: P) => `Item ${p.code} appears twice; each code can only be used once.`,
     itemHasRecords: (p: P) =>
       `Item ${p.code} already has notes, decisions or actions, so it can't be removed from the agenda. Keep it on the new agenda.`,
-    emptyText: (p: P) => `Please add the text${p.field ? ` (${p.field})` : ''}, for example \`announcement: text\`.`,
-    tooLong: (p: P) => `That text is too long${p.field ? ` (${p.field})` : ''}: ${p.max} characters at most.`,
+    emptyText: (p: P) => `Please add the text${p.field ? ` (${fields(p)})` : ''}, for example \`announcement: text\`.`,
+    tooLong: (p: P) => `That text is too long${p.field ? ` (${fields(p)})` : ''}: ${p.max} characters at most.`,
     tooMany: (p: P) => `That's too many: ${p.max} at most.`,
     invalidDate: (p: P) => `"${p.value}" is not a valid date. Write the date as dd-mm-yyyy, for example 10-10-2016.`,
     invalidTime: (p: P) => `"${p.value}" is not a valid time. Write the time as hh:mm-hh:mm, for example 10:30-12:00.`,
     invalidUrl: (p: P) => `"${p.value}" is not a valid link (only http or https).`,
-    missingField: (p: P) => `Something is missing: ${p.field}${p.value ? ` (at "${p.value}")` : ''}.`,
+    missingField: (p: P) => `Something is missing: ${fields(p)}${p.value ? ` (at "${p.value}")` : ''}.`,
     unknownAction: (p: P) => `Action ${p.number} doesn't exist. See the open actions with \`actions\`.`,
     actionAlreadyDone: (p: P) => `Action ${p.number} is already done.`,
     endOfAgenda: () => 'This is the last agenda item. Close the meeting with `close`.',

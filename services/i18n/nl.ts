@@ -3,6 +3,32 @@ import type { DomainErrorCode } from '../meeting/errors';
 
 type P = Record<string, string | number>;
 
+/** The domain names fields in English ("title, date"); users read them in their language. */
+const FIELDS: Record<string, string> = {
+  title: 'titel',
+  date: 'datum',
+  code: 'code',
+  text: 'tekst',
+  members: 'leden',
+  present: 'aanwezig',
+  absent: 'afwezig',
+  name: 'naam',
+  onBehalfOf: 'namens',
+  announcement: 'mededeling',
+  question: 'rondvraag',
+  note: 'verslag',
+  decision: 'besluit',
+  owner: 'wie',
+  action: 'actie',
+  proposal: 'voorstel',
+};
+const fields = (p: P) =>
+  String(p.field ?? '')
+    .split(/,\s*/)
+    .filter(Boolean)
+    .map((f) => FIELDS[f] ?? f)
+    .join(', ');
+
 export const nl = {
   lang: 'nl' as 'nl' | 'en',
   errors: {
@@ -22,13 +48,13 @@ export const nl = {
     duplicateCode: (p: P) => `Agendapunt ${p.code} komt twee keer voor; elke code mag één keer voorkomen.`,
     itemHasRecords: (p: P) =>
       `Agendapunt ${p.code} heeft al verslag, besluiten of acties en kan daarom niet van de agenda. Houd het punt op de nieuwe agenda.`,
-    emptyText: (p: P) => `Geef ook de tekst${p.field ? ` (${p.field})` : ''}, bijvoorbeeld \`mededeling: tekst\`.`,
-    tooLong: (p: P) => `Die tekst is te lang${p.field ? ` (${p.field})` : ''}: hoogstens ${p.max} tekens.`,
+    emptyText: (p: P) => `Geef ook de tekst${p.field ? ` (${fields(p)})` : ''}, bijvoorbeeld \`mededeling: tekst\`.`,
+    tooLong: (p: P) => `Die tekst is te lang${p.field ? ` (${fields(p)})` : ''}: hoogstens ${p.max} tekens.`,
     tooMany: (p: P) => `Dat zijn er te veel: hoogstens ${p.max}.`,
     invalidDate: (p: P) => `"${p.value}" is geen bestaande datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 10-10-2016.`,
     invalidTime: (p: P) => `"${p.value}" is geen geldige tijd. Schrijf de tijd als uu:mm-uu:mm, bijvoorbeeld 10:30-12:00.`,
     invalidUrl: (p: P) => `"${p.value}" is geen geldige link (alleen http of https).`,
-    missingField: (p: P) => `Er ontbreekt iets: ${p.field}${p.value ? ` (bij "${p.value}")` : ''}.`,
+    missingField: (p: P) => `Er ontbreekt iets: ${fields(p)}${p.value ? ` (bij "${p.value}")` : ''}.`,
     unknownAction: (p: P) => `Actie ${p.number} bestaat niet. Bekijk de open acties met \`acties\`.`,
     actionAlreadyDone: (p: P) => `Actie ${p.number} is al gereed.`,
     endOfAgenda: () => 'Dit is het laatste agendapunt. Sluit de vergadering met `sluiten`.',

@@ -116,7 +116,7 @@ export function planMeeting(series: Series, actor: Person, input: MeetingInput, 
   if (input.members.length > MAX_NAMES) throw new DomainError('tooMany', { max: MAX_NAMES });
   const meeting: Meeting = {
     id: randomUUID(),
-    title: cleanName(input.title, 'titel'),
+    title: cleanName(input.title, 'title'),
     locale: input.locale,
     date: input.date,
     startTime: input.startTime,
@@ -124,7 +124,7 @@ export function planMeeting(series: Series, actor: Person, input: MeetingInput, 
     location: input.location?.trim() || undefined,
     chairName: input.chairName?.trim() || undefined,
     secretaryName: input.secretaryName?.trim() || actor.name,
-    members: dedupeNames(input.members.map((n) => cleanName(n, 'leden'))),
+    members: dedupeNames(input.members.map((n) => cleanName(n, 'members'))),
     secretary: { ...actor },
     chairs: [],
     status: 'planned',
@@ -283,8 +283,8 @@ const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().t
 export function recordAttendance(series: Series, actor: Person, kind: 'present' | 'absent', names: string[]): Meeting {
   const meeting = requireMeeting(series);
   requireChairOrSecretary(meeting, actor);
-  const clean = dedupeNames(names.map((n) => cleanName(n, kind === 'present' ? 'aanwezig' : 'afwezig')));
-  if (clean.length === 0) throw new DomainError('emptyText', { field: kind === 'present' ? 'aanwezig' : 'afwezig' });
+  const clean = dedupeNames(names.map((n) => cleanName(n, kind)));
+  if (clean.length === 0) throw new DomainError('emptyText', { field: kind });
   if (clean.length > MAX_NAMES) throw new DomainError('tooMany', { max: MAX_NAMES });
   for (const name of clean) markAttendance(meeting, name, kind, false);
   return meeting;
@@ -305,14 +305,14 @@ function markAttendance(meeting: Meeting, name: string, kind: 'present' | 'absen
 /** afmelden: anyone sends their own apologies. */
 export function sendApologies(series: Series, actor: Person): Meeting {
   const meeting = requireMeeting(series);
-  markAttendance(meeting, cleanName(actor.name, 'naam'), 'absent', true);
+  markAttendance(meeting, cleanName(actor.name, 'name'), 'absent', true);
   return meeting;
 }
 
 /** "Ik ben aanwezig": anyone records themselves present. */
 export function markSelfPresent(series: Series, actor: Person): Meeting {
   const meeting = requireMeeting(series);
-  markAttendance(meeting, cleanName(actor.name, 'naam'), 'present', false);
+  markAttendance(meeting, cleanName(actor.name, 'name'), 'present', false);
   return meeting;
 }
 
@@ -325,8 +325,8 @@ export function addContribution(
   now: string,
 ): Contribution {
   const meeting = requireMeeting(series);
-  const author = onBehalfOf !== undefined ? cleanName(onBehalfOf, 'namens') : actor.name;
-  const value = cleanText(text, kind === 'announcement' ? 'mededeling' : 'rondvraag');
+  const author = onBehalfOf !== undefined ? cleanName(onBehalfOf, 'onBehalfOf') : actor.name;
+  const value = cleanText(text, kind);
   const contribution: Contribution = { id: meeting.nextContributionId++, author, text: value, by: { ...actor }, at: now };
   (kind === 'announcement' ? meeting.announcements : meeting.questions).push(contribution);
   return contribution;
@@ -335,7 +335,7 @@ export function addContribution(
 export function addNote(series: Series, actor: Person, text: string, code: string | undefined, now: string): AgendaItem {
   const meeting = requireMeeting(series);
   requireChairOrSecretary(meeting, actor);
-  const value = cleanText(text, 'verslag');
+  const value = cleanText(text, 'note');
   const item = recordItem(meeting, code);
   item.notes.push({ text: value, by: { ...actor }, at: now });
   return item;
@@ -358,7 +358,7 @@ export function addDecision(
 ): DecisionResult {
   const meeting = requireMeeting(series);
   requireChairOrSecretary(meeting, actor);
-  const value = cleanText(text, 'besluit');
+  const value = cleanText(text, 'decision');
   const item = recordItem(meeting, code);
   const decision: Decision = { number: meeting.nextDecisionNumber++, itemId: item.id, text: value, outcome, by: { ...actor }, at: now };
   meeting.decisions.push(decision);
@@ -386,8 +386,8 @@ export interface ActionInput {
 export function addAction(series: Series, actor: Person, input: ActionInput, now: string): ActionItem {
   const meeting = requireMeeting(series);
   requireChairOrSecretary(meeting, actor);
-  const owner = cleanName(input.owner, 'wie');
-  const text = cleanText(input.text, 'actie');
+  const owner = cleanName(input.owner, 'owner');
+  const text = cleanText(input.text, 'action');
   const item = recordItem(meeting, input.code);
   const action: ActionItem = {
     number: series.nextActionNumber++,
