@@ -47,7 +47,7 @@ const schema = z
     GRAPH_CLIENT_SECRET: optionalText,
     GRAPH_BASE_URL: url('Graph endpoint').default('https://graph.microsoft.com'),
     GRAPH_AUTHORITY_HOST: url('Entra ID authority host').default('https://login.microsoftonline.com'),
-    GRAPH_SCOPE: z.string().trim().min(1).default('https://graph.microsoft.com/.default'),
+    GRAPH_SCOPE: optionalText,
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -140,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: c.GRAPH_CLIENT_SECRET ?? c.MicrosoftAppPassword,
       baseUrl: c.GRAPH_BASE_URL,
       authorityHost: c.GRAPH_AUTHORITY_HOST,
-      scope: c.GRAPH_SCOPE,
+      // The token must be for the Graph we call: a national cloud or a stand-in has its own resource.
+      scope: c.GRAPH_SCOPE ?? `${new URL(c.GRAPH_BASE_URL).origin}/.default`,
     },
     logLevel: c.LOG_LEVEL,
   };

@@ -19,6 +19,7 @@
 // MicrosoftAppId / MicrosoftAppPassword), GRAPH_BASE_URL, GRAPH_AUTHORITY_HOST, GRAPH_SCOPE.
 import fs from 'node:fs';
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { ConfigError, loadConfig } from '../config';
 import { createGraphClient } from './graph';
 import {
   ACTION_COLUMNS,
@@ -141,43 +142,28 @@ function arrayField(value: unknown, field: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-function env(...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = process.env[name]?.trim();
-    if (value) return value;
-  }
-  return undefined;
-}
-
 async function main(): Promise<void> {
-  // Same .env as the bot, without overriding what the shell set.
+  // Same .env and the same validation as the bot, without overriding what the shell set.
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const siteId = env('SHAREPOINT_SITE_ID');
-  const tenantId = env('GRAPH_TENANT_ID', 'MicrosoftAppTenantId');
-  const clientId = env('GRAPH_CLIENT_ID', 'MicrosoftAppId');
-  const clientSecret = env('GRAPH_CLIENT_SECRET', 'MicrosoftAppPassword');
-  const missing = [
-    ['SHAREPOINT_SITE_ID', siteId],
-    ['GRAPH_TENANT_ID (or MicrosoftAppTenantId)', tenantId],
-    ['GRAPH_CLIENT_ID (or MicrosoftAppId)', clientId],
-    ['GRAPH_CLIENT_SECRET (or MicrosoftAppPassword)', clientSecret],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-  if (!siteId || !tenantId || !clientId || !clientSecret) {
-    console.error(`setup:sharepoint: missing ${missing.join(', ')}`);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`setup:sharepoint: ${err.message}`);
     process.exitCode = 2;
     return;
   }
-  const client = createGraphClient({
-    tenantId,
-    clientId,
-    clientSecret,
-    baseUrl: env('GRAPH_BASE_URL'),
-    authorityHost: env('GRAPH_AUTHORITY_HOST'),
-    scope: env('GRAPH_SCOPE'),
-  });
-  const result = await setupSharePoint(client, siteId, env('SHAREPOINT_DRIVE_ID'), (line) => console.error(line));
+  if (!config.sharePoint) {
+    console.error('setup:sharepoint: set SHAREPOINT_SITE_ID (the site to set up) and the Graph credentials');
+    process.exitCode = 2;
+    return;
+  }
+  const { siteId, driveId } = config.sharePoint;
+  const g = config.graph;
+  // loadConfig has checked that these are set whenever SHAREPOINT_SITE_ID is.
+  const client = createGraphClient({ ...g, tenantId: g.tenantId!, clientId: g.clientId!, clientSecret: g.clientSecret! });
+  const result = await setupSharePoint(client, siteId, driveId, (line) => console.error(line));
   if (result.created.length === 0) console.error('Nothing to create: the site was already set up.');
   console.log(`SHAREPOINT_DRIVE_ID=${result.driveId}`);
   console.log(`SHAREPOINT_DECISIONS_LIST_ID=${result.decisionsListId}`);

@@ -31,6 +31,13 @@ describe('configuration', () => {
     assert.equal(c.sharePoint?.folder, 'Besluitenlijsten');
   });
 
+  it('the Graph token is asked for the Graph that is called, unless GRAPH_SCOPE says otherwise', () => {
+    assert.equal(loadConfig({}).graph.scope, 'https://graph.microsoft.com/.default');
+    assert.equal(loadConfig({ GRAPH_BASE_URL: 'https://graph.microsoft.us/' }).graph.scope, 'https://graph.microsoft.us/.default');
+    assert.equal(loadConfig({ GRAPH_BASE_URL: 'https://127.0.0.1:8443/graph' }).graph.scope, 'https://127.0.0.1:8443/.default');
+    assert.equal(loadConfig({ GRAPH_SCOPE: 'api://x/.default' }).graph.scope, 'api://x/.default');
+  });
+
   it('PUBLIC_URL is an http(s) address; a trailing slash is dropped; empty means unset', () => {
     assert.equal(loadConfig({ PUBLIC_URL: 'https://notulist.example.org/' }).publicUrl, 'https://notulist.example.org');
     assert.equal(loadConfig({ PUBLIC_URL: '  ' }).publicUrl, undefined);
