@@ -2,22 +2,11 @@
 // real @azure/identity and the real Graph client. They run in a child process (publishDriver) because
 // Node reads NODE_EXTRA_CA_CERTS, which makes it trust the stand-in, only at start-up.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { DriverAnswer, runDriver } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
 import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
-
-const DRIVER = path.join(__dirname, '../support/publishDriver.js');
-
-interface DriverAnswer {
-  ok: boolean;
-  result?: unknown;
-  error?: string;
-  hostLookups: string[];
-  stderr: string;
-}
 
 interface PublishAnswer {
   files: { name: string; url: string }[];
@@ -30,30 +19,6 @@ interface SetupAnswer {
   decisionsListId: string;
   actionsListId: string;
   created: string[];
-}
-
-function runDriver(standIn: GraphStandIn, job: DriverJob): Promise<DriverAnswer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DRIVER], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: standIn.caFile },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        const parsed: unknown = JSON.parse(stdout);
-        const answer = parsed as Omit<DriverAnswer, 'stderr'>;
-        resolve({ ...answer, stderr });
-      } catch {
-        reject(new Error(`driver printed no JSON. stdout: ${stdout}\nstderr: ${stderr}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(job));
-  });
 }
 
 function ok<T>(answer: DriverAnswer): T {
