@@ -32,6 +32,21 @@ export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult
   return { replies: [{ card }], invokeCard: card };
 }
 
+const MAX_REASON = 160;
+
+/**
+ * The reason a publish failed, as the card shows it: the step and the cause in one short sentence.
+ * Entra ID and Graph answers carry trace ids, timestamps and repeats that help the log, not the
+ * secretary (the log keeps the whole message).
+ */
+export function briefReason(error: string): string {
+  let text = (error.split(/\r?\n/)[0] ?? '').trim();
+  text = text.replace(/(AADSTS\d+:[^.]*)\..*$/, '$1');
+  text = text.replace(/\s*(Trace ID|Correlation ID|Timestamp):.*$/i, '');
+  text = text.replace(/[\s.]+$/, '');
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1).trimEnd()}…` : text;
+}
+
 export function publicationCard(s: Strings, meeting: Meeting, publisherKind: string): AdaptiveCard {
   const p = meeting.minutes.publication;
   const where = publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
@@ -40,7 +55,7 @@ export function publicationCard(s: Strings, meeting: Meeting, publisherKind: str
       ? { text: s.card.publishing, style: 'accent' as const, canRetry: false }
       : p.state === 'published'
         ? { text: s.card.published(where), style: 'good' as const, canRetry: false }
-        : { text: s.card.publishFailed(p.error ?? ''), style: 'attention' as const, canRetry: true };
+        : { text: s.card.publishFailed(briefReason(p.error ?? '')), style: 'attention' as const, canRetry: true };
   return publishCard(s, meeting.id, `${s.card.minutesTitle.replace(/ \(.*\)$/, '')}: ${meeting.title}`, {
     ...state,
     files: (p?.state === 'published' ? p.files : []).map((f) => ({ name: f.name, url: f.url })),
