@@ -3,7 +3,7 @@
 import { longDate } from '../services/meeting/dates';
 import { currentItem, decisionKey, openActions, roleOf } from '../services/meeting/operations';
 import type { ActionItem, AgendaItem, Meeting, Outcome, Person, Series } from '../services/meeting/types';
-import type { Strings } from '../services/i18n';
+import { unescapeMarkdownText, type Strings } from '../services/i18n';
 import type { Block, MinutesModel } from '../services/minutes/model';
 import actionsTemplate from './actions.json';
 import agendaTemplate from './agenda.json';
@@ -23,7 +23,8 @@ export interface Banner {
   style: BannerStyle;
 }
 const noBanner = { banner: '', bannerStyle: 'default' as BannerStyle };
-const bannerData = (b?: Banner) => (b ? { banner: b.text, bannerStyle: b.style } : noBanner);
+// Banners and message cards show reply sentences (Teams markdown, user text escaped) in a verbatim TextRun.
+const bannerData = (b?: Banner) => (b ? { banner: unescapeMarkdownText(b.text), bannerStyle: b.style } : noBanner);
 
 /** Texts shown inside a card are cut to keep the card within Teams' size limit, and say so. */
 export function clip(text: string, max: number, s: Strings): string {
@@ -72,7 +73,7 @@ export function welcomeCard(s: Strings): AdaptiveCard {
 }
 
 export function messageCard(text: string, style: BannerStyle = 'default', title = ''): AdaptiveCard {
-  return renderCard(messageTemplate, { title, text, style });
+  return renderCard(messageTemplate, { title, text: unescapeMarkdownText(text), style });
 }
 
 // ---- meeting ----

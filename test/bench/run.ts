@@ -8,6 +8,8 @@ import { agendaCard, itemCard } from '../../cards/cards';
 import { strings } from '../../services/i18n';
 import { MeetingService } from '../../services/meeting/service';
 import * as ops from '../../services/meeting/operations';
+import { renderDraftPage } from '../../services/minutes/draftPage';
+import { minutesModel, minutesParts } from '../../services/minutes/model';
 import { buildMinutesPackage } from '../../services/minutes/package';
 import { parseProposal } from '../../services/proposal/parseProposal';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
@@ -29,6 +31,16 @@ async function main(): Promise<void> {
   await time('agenda card (seed meeting)', 200, () => agendaCard(s, series, meeting, { chairView: true }));
   await time('item card (seed meeting, D1)', 200, () => itemCard(s, series, meeting, meeting.agenda[3]!, { chairView: true }));
   await time('minutes package (.docx, seed meeting)', 20, () => buildMinutesPackage(series, meeting.id));
+  const parts = minutesParts(meeting);
+  await time('full draft page (HTML, seed meeting)', 100, () =>
+    renderDraftPage({
+      s,
+      meetingTitle: meeting.title,
+      models: parts.map((p) => minutesModel(series, meeting.id, p)),
+      downloads: [],
+      adopted: false,
+    }),
+  );
   const proposal = readFileSync(join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt'), 'utf8');
   await time('parse proposal (seed 001, 12 KB)', 200, () => parseProposal(proposal));
 
@@ -51,6 +63,35 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`${'store: 30 members at once (eTag retries)'.padEnd(52)} ${(performance.now() - t0).toFixed(2).padStart(9)} ms total`);
+
+  // A chat that has met for years: 100 earlier meetings (each a copy of the seed meeting) in its series.
+  const history = seedSeries();
+  const seedMeeting = history.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+  history.meetings = Array.from({ length: 100 }, (_, i) => ({
+    ...structuredClone(seedMeeting),
+    id: `old-${i}`,
+    status: 'closed' as const,
+  }));
+  await store.write({ [MeetingService.key('t', 'history')]: { ...(history as unknown as Record<string, unknown>), eTag: '*' } });
+  await meetings.update('t', 'history', (sr, now) => {
+    ops.planMeeting(sr, SECRETARY, { title: 'Bench', date: '2026-12-01', members: [] }, now);
+  });
+  const size = JSON.stringify((await store.read([MeetingService.key('t', 'history')]))[MeetingService.key('t', 'history')]).length;
+  await time(`store: one announcement, 100 earlier meetings (${(size / 2 ** 20).toFixed(1)} MB)`, 50, () =>
+    meetings.update('t', 'history', (sr, now) => ops.addContribution(sr, SECRETARY, 'announcement', `Mededeling ${n++}`, undefined, now)),
+  );
+  const t1 = performance.now();
+  await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      meetings.update('t', 'history', (sr, now) =>
+        ops.addContribution(sr, { id: `29:m${i}`, name: `Lid ${i}` }, 'announcement', 'tegelijk', undefined, now),
+      ),
+    ),
+  );
+  console.log(
+    `${'store: 30 members at once, 100 earlier meetings'.padEnd(52)} ${(performance.now() - t1).toFixed(2).padStart(9)} ms total`,
+  );
+
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   global.gc?.();

@@ -4,6 +4,7 @@ import { DomainError } from '../../services/meeting/errors';
 import { strings } from '../../services/i18n';
 import { cleanText } from '../../services/meeting/operations';
 import { meetingInput } from '../../bot/handlers/meeting';
+import { messageCard } from '../../cards/cards';
 
 const message = (locale: string, fn: () => unknown): string => {
   try {
@@ -45,5 +46,34 @@ describe('i18n: field names in the reader’s language', () => {
       message('en-GB', () => cleanText('x'.repeat(20), 'onBehalfOf', 10)),
       /\(on behalf of\): 10 characters at most/,
     );
+  });
+});
+
+describe('i18n: user text inside markdown replies', () => {
+  const hostile = '**Vet** <b>x</b> [link](https://example.org) `code` _schuin_ # kop & co';
+
+  it('every string argument of a reply is escaped, so it shows as typed', () => {
+    for (const locale of ['nl-NL', 'en-US']) {
+      const s = strings(locale);
+      const reply = s.done.announcement(hostile);
+      assert.ok(
+        reply.includes('\\*\\*Vet\\*\\* \\<b\\>x\\</b\\> \\[link\\](https://example.org) \\`code\\` \\_schuin\\_ \\# kop \\& co'),
+        reply,
+      );
+      assert.match(s.errors.unknownItem({ code: '*D1*' }), /\\\*D1\\\*/);
+      assert.match(s.input.unknownCommand('<script>'), /\\<script\\>/);
+    }
+  });
+
+  it('numbers and our own markup stay as they are: counts, command hints, a mention', () => {
+    const s = strings('nl-NL');
+    assert.equal(s.done.agendaSet(3), 'Agenda vastgesteld met 3 punten.');
+    assert.match(s.errors.noMeeting(), /`vergadering`/);
+    assert.match(s.done.meetingEnded('<at>H. Meuleman</at>'), /^De vergadering is afgelopen\. <at>H\. Meuleman<\/at>,/);
+  });
+
+  it('a card showing the same sentence (banner, message card) shows the text as typed', () => {
+    const card = messageCard(strings('nl-NL').done.announcement(hostile), 'good');
+    assert.ok(JSON.stringify(card).includes(JSON.stringify(`Mededeling van ${hostile} vastgelegd.`)));
   });
 });

@@ -1,0 +1,14 @@
+// Replies are Teams markdown; what a user typed (a title, a name, an agenda code) goes into them as
+// text. These characters would otherwise turn it into emphasis, code, a link, a heading or HTML.
+const SIGNIFICANT = /[\\`*_~[\]<>#|&]/g;
+const ESCAPED = /\\([\\`*_~[\]<>#|&])/g;
+
+/** User text made literal inside a markdown reply (CommonMark backslash escapes). */
+export function escapeMarkdownText(text: string): string {
+  return text.replace(SIGNIFICANT, '\\$&');
+}
+
+/** The same reply for a card's TextRun, which shows text verbatim: the escapes come out again. */
+export function unescapeMarkdownText(text: string): string {
+  return text.replace(ESCAPED, '$1');
+}
