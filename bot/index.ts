@@ -17,6 +17,7 @@ import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
 import { DraftLinks } from '../services/minutes/draftLinks';
 import { createGraphClient } from '../services/minutes/graph';
 import { MinutesService } from '../services/minutes/minutesService';
+import { PendingPublishes } from '../services/minutes/pendingPublishes';
 import type { MinutesPublisher } from '../services/minutes/publisher';
 import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublisher';
 import type { DocumentStore } from '../services/store/documentStore';
@@ -64,7 +65,7 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const { publicUrl } = config;
   const draftBase = publicUrl ? () => publicUrl : config.localMode ? () => ownUrl : undefined;
   const draftLinks = draftBase ? await DraftLinks.open(store, draftBase) : undefined;
-  const minutes = new MinutesService(meetings, createPublisher(config, log), draftLinks);
+  const minutes = new MinutesService(meetings, createPublisher(config, log), new PendingPublishes(store), draftLinks);
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -94,6 +95,9 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
     { port, store: config.databaseUrl ? 'postgres' : 'sqlite', minutes: config.sharePoint ? 'sharepoint' : 'folder' },
     'Notulist is up',
   );
+
+  const resumed = await bot.resumePublishes();
+  if (resumed) log.info({ resumed }, 'finishing publishes a restart interrupted');
 
   let stopped = false;
   return {

@@ -22,6 +22,7 @@ import { strings, Strings } from '../services/i18n';
 import type { Logger } from '../services/log';
 import * as ops from '../services/meeting/operations';
 import type { Meeting, Person, Series } from '../services/meeting/types';
+import type { PendingPublish } from '../services/minutes/pendingPublishes';
 import { Command, Mention, parseCardData, parseText } from './commands';
 import { handle, Services, Turn, TurnResult } from './handlers';
 import { publicationCard } from './handlers/minutes';
@@ -182,11 +183,13 @@ export class NotulistBot extends TeamsActivityHandler {
     }
     if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
     if (result.changedMeetingId) await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
+    const job = { tenantId: turn.tenantId, conversationId: turn.conversationId, where: ref as Record<string, unknown> };
     if (result.publishMeetingId) {
-      const cardId = turn.isInvoke ? replyToId : sentProgressId;
-      this.startPublish(ref, turn, result.publishMeetingId, cardId, log);
+      const cardActivityId = turn.isInvoke ? replyToId : sentProgressId;
+      this.startPublish({ ...job, meetingId: result.publishMeetingId, cardActivityId, since: new Date().toISOString() }, log, true);
     }
-    if (result.republishMeetingId) this.startPublish(ref, turn, result.republishMeetingId, undefined, log);
+    if (result.republishMeetingId)
+      this.startPublish({ ...job, meetingId: result.republishMeetingId, since: new Date().toISOString() }, log, true);
     return result;
   }
 
@@ -254,17 +257,35 @@ export class NotulistBot extends TeamsActivityHandler {
     }
   }
 
-  private startPublish(ref: Partial<ConversationReference>, turn: Turn, meetingId: string, cardId: string | undefined, log: Logger): void {
-    const job = (async () => {
-      const { meeting } = await this.deps.services.minutes.publish(turn.tenantId, turn.conversationId, meetingId);
+  /**
+   * Publishes after the turn, then replaces the progress card with the result (or posts the result).
+   * `track`: list the job as under way first, so a restart finishes it (resumePublishes).
+   */
+  private startPublish(job: PendingPublish, log: Logger, track: boolean): void {
+    const { minutes } = this.deps.services;
+    const ref = job.where as Partial<ConversationReference>;
+    const run = (async () => {
+      if (track) await minutes.track(job);
+      const { meeting } = await minutes.publish(job.tenantId, job.conversationId, job.meetingId);
       const p = meeting.minutes.publication;
-      log.info({ meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
-      const card = publicationCard(strings(meeting.locale ?? turn.s.lang), meeting, this.deps.services.minutes.publisherKind);
-      if (cardId) this.deps.liveCards.schedule(ref, cardId, async () => card);
+      log.info({ meetingId: job.meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
+      const card = publicationCard(strings(meeting.locale), meeting, minutes.publisherKind);
+      if (job.cardActivityId) this.deps.liveCards.schedule(ref, job.cardActivityId, async () => card);
       else await this.deps.liveCards.send(ref, card);
     })().catch((err) => log.error({ err: errorSummary(err) }, 'publishing failed'));
-    this.deps.background.add(job);
-    void job.finally(() => this.deps.background.delete(job));
+    this.deps.background.add(run);
+    void run.finally(() => this.deps.background.delete(run));
+  }
+
+  /** At start: finishes the publishes a crash or restart interrupted. */
+  async resumePublishes(): Promise<number> {
+    const jobs = await this.deps.services.minutes.interrupted();
+    for (const job of jobs) {
+      const log = this.deps.log.child({ meetingId: job.meetingId, resumed: true });
+      log.info({ since: job.since }, 'finishing an interrupted publish');
+      this.startPublish(job, log, false);
+    }
+    return jobs.length;
   }
 
   // ---- Teams meeting events ----

@@ -115,8 +115,6 @@ export interface Publication {
   status: 'concept' | 'adopted';
   files: { name: string; url: string }[];
   error?: string;
-  /** Where the progress card is, so it can be updated to the result. */
-  cardActivityId?: string;
   /** Publisher-specific ids kept so a republish replaces instead of duplicating (list item ids…). */
   remote?: Record<string, string>;
 }

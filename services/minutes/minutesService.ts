@@ -8,6 +8,7 @@ import * as ops from '../meeting/operations';
 import type { MeetingService } from '../meeting/service';
 import type { Meeting, Person, Publication } from '../meeting/types';
 import type { DraftLinks, DraftRef } from './draftLinks';
+import type { PendingPublish, PendingPublishes } from './pendingPublishes';
 import { renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
@@ -30,9 +31,20 @@ export class MinutesService {
   constructor(
     private readonly meetings: MeetingService,
     private readonly publisher: MinutesPublisher,
+    private readonly pending: PendingPublishes,
     /** Absent when the bot has no public address to link to: long drafts then show a summary only. */
     private readonly draftLinks?: DraftLinks,
   ) {}
+
+  /** Lists a publish as under way until it is done, so a restart can finish it (see pendingPublishes.ts). */
+  track(job: PendingPublish): Promise<void> {
+    return this.pending.add(job);
+  }
+
+  /** Publishes a crash or restart left unfinished. */
+  interrupted(): Promise<PendingPublish[]> {
+    return this.pending.list();
+  }
 
   /** The link to a meeting's full draft, or undefined when drafts are not served. */
   draftUrl(ref: DraftRef): string | undefined {
@@ -113,14 +125,6 @@ export class MinutesService {
     return { meeting: result, already };
   }
 
-  /** Records where the progress card is, so the result can replace it. */
-  async setProgressCard(tenantId: string, conversationId: string, meetingId: string, activityId: string): Promise<void> {
-    await this.meetings.update(tenantId, conversationId, (series) => {
-      const p = ops.findMeeting(series, meetingId).minutes.publication;
-      if (p) p.cardActivityId = activityId;
-    });
-  }
-
   /** Renders and publishes; never throws: the outcome is stored and returned. */
   async publish(tenantId: string, conversationId: string, meetingId: string): Promise<{ meeting: Meeting; publication: Publication }> {
     const series = await this.meetings.read(tenantId, conversationId);
@@ -149,6 +153,7 @@ export class MinutesService {
       m.minutes.publication = publication;
       return { meeting: m, publication };
     });
+    await this.pending.remove(tenantId, conversationId, meetingId);
     return result;
   }
 }
