@@ -56,6 +56,14 @@ function createPublisher(config: Config, log: Logger): MinutesPublisher {
   return new SharePointMinutesPublisher({ client, ...config.sharePoint, log });
 }
 
+/** For a start-up step that fails after the store is open: close it, then fail as before. */
+const closing =
+  (store: DocumentStore) =>
+  async (err: unknown): Promise<never> => {
+    await store.close().catch(() => undefined);
+    throw err;
+  };
+
 export async function startNotulist(config: Config, opts: { log?: Logger; liveCards?: LiveCardsOptions } = {}): Promise<Notulist> {
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore(config);
@@ -64,7 +72,7 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   let ownUrl = '';
   const { publicUrl } = config;
   const draftBase = publicUrl ? () => publicUrl : config.localMode ? () => ownUrl : undefined;
-  const draftLinks = draftBase ? await DraftLinks.open(store, draftBase) : undefined;
+  const draftLinks = draftBase ? await DraftLinks.open(store, draftBase).catch(closing(store)) : undefined;
   const minutes = new MinutesService(meetings, createPublisher(config, log), new PendingPublishes(store), draftLinks);
 
   const auth = new ConfigurationBotFrameworkAuthentication({

@@ -67,8 +67,11 @@ export function createServer({ adapter, bot, log, ready, drafts }: ServerDeps): 
 
   const serveDraft = async (req: restify.Request, res: restify.Response) => {
     const params = req.params as { token?: string; file?: string };
+    // Tracked like a turn: shutdown waits for it before the store closes.
+    const opening = drafts.openDraft(String(params.token ?? ''), params.file, req.header('accept-language'));
+    inFlight.add(opening);
     try {
-      const answer = await drafts.openDraft(String(params.token ?? ''), params.file, req.header('accept-language'));
+      const answer = await opening;
       // The draft may hold the closed part: never cached, never indexed, no referrer, no script.
       res.header('Cache-Control', 'no-store');
       res.header('Referrer-Policy', 'no-referrer');
@@ -89,6 +92,8 @@ export function createServer({ adapter, bot, log, ready, drafts }: ServerDeps): 
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'draft link failed');
       res.status(500);
       res.json({ error: { code: 'InternalError', message: 'The draft could not be shown.' } });
+    } finally {
+      inFlight.delete(opening);
     }
   };
   server.get('/minutes/draft/:token', serveDraft);

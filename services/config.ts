@@ -11,7 +11,7 @@ const url = (what: string) =>
   z
     .string()
     .trim()
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), `an http(s) URL (${what})`)
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), `an http(s) URL (${what})`)
     .transform((v) => v.replace(/\/+$/, ''));
 
 const schema = z
@@ -24,7 +24,10 @@ const schema = z
       .default(3978),
     HOST: optionalText,
     PUBLIC_URL: optionalText
-      .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), "an http(s) URL (where users' browsers reach the bot)")
+      .refine(
+        (v) => v === undefined || (/^https?:\/\/[^\s?#]+$/.test(v) && URL.canParse(v)),
+        "an http(s) URL without query or fragment (where users' browsers reach the bot)",
+      )
       .transform((v) => v?.replace(/\/+$/, '')),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
@@ -59,6 +62,9 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of MicrosoftAppId' });
     if (c.MicrosoftAppType === 'SingleTenant' && !c.MicrosoftAppTenantId)
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (SingleTenant bot)' });
+    // Draft links carry the closed part of the minutes: outside local mode they travel over TLS only.
+    if (c.PUBLIC_URL && c.MicrosoftAppId && !c.PUBLIC_URL.startsWith('https://'))
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'an https URL when the bot has credentials' });
     if (c.SHAREPOINT_SITE_ID) {
       for (const [name, fallback] of [
         ['GRAPH_TENANT_ID', 'MicrosoftAppTenantId'],
@@ -103,7 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'configuration');
-    const given = env[name];
+    // Secrets (and a connection URL holding a password) are never echoed back.
+    const given = /PASSWORD|SECRET|DATABASE_URL/i.test(name) ? undefined : env[name];
     throw new ConfigError(
       `Configuration: ${name} must be ${issue.message.replace(/^Invalid input: /, '')}${given !== undefined ? ` (got "${given}")` : ''}`,
     );

@@ -211,12 +211,12 @@ export const en: Strings = {
     title: (meeting: string) => `Draft minutes ${meeting}`,
     notice: (adopted: boolean) =>
       adopted ? 'These minutes have been adopted.' : 'Draft: these minutes have not been adopted yet and may still change.',
-    expires: (date: string) => `This link works until ${date}.`,
+    expires: (date: string) => `This link works up to and including ${date}.`,
     download: (part: string) => `Download ${part} (.docx)`,
     goneTitle: 'Minutes not available',
     gone: {
       invalid: 'This link is not valid. Ask for the minutes again in the chat.',
-      expired: 'This link has expired. Ask for the minutes again in the chat with `minutes`.',
+      expired: 'This link has expired. Ask for the minutes again in the chat with the command minutes.',
       gone: 'This meeting no longer exists in the chat.',
     },
   },

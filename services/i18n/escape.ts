@@ -1,7 +1,8 @@
 // Replies are Teams markdown; what a user typed (a title, a name, an agenda code) goes into them as
-// text. These characters would otherwise turn it into emphasis, code, a link, a heading or HTML.
-const SIGNIFICANT = /[\\`*_~[\]<>#|&]/g;
-const ESCAPED = /\\([\\`*_~[\]<>#|&])/g;
+// text. These characters would otherwise turn it into emphasis, code, a link, a heading or HTML, and
+// Teams hides text between braces in a message.
+const SIGNIFICANT = /[\\`*_~[\]<>#|&{}]/g;
+const ESCAPED = /\\([\\`*_~[\]<>#|&{}])/g;
 
 /** User text made literal inside a markdown reply (CommonMark backslash escapes). */
 export function escapeMarkdownText(text: string): string {

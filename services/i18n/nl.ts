@@ -230,12 +230,12 @@ export const nl = {
     title: (meeting: string) => `Concept-besluitenlijst ${meeting}`,
     notice: (adopted: boolean): string =>
       adopted ? 'Deze besluitenlijst is vastgesteld.' : 'Concept: deze besluitenlijst is nog niet vastgesteld en kan nog veranderen.',
-    expires: (date: string) => `Deze link werkt tot ${date}.`,
+    expires: (date: string) => `Deze link werkt tot en met ${date}.`,
     download: (part: string) => `Download ${part} (.docx)`,
     goneTitle: 'Besluitenlijst niet beschikbaar',
     gone: {
       invalid: 'Deze link is ongeldig. Vraag in de chat opnieuw om de besluitenlijst.',
-      expired: 'Deze link is verlopen. Vraag in de chat opnieuw om de besluitenlijst met `besluitenlijst`.',
+      expired: 'Deze link is verlopen. Vraag in de chat opnieuw om de besluitenlijst met het commando besluitenlijst.',
       gone: 'Deze vergadering bestaat niet meer in de chat.',
     },
   },

@@ -37,8 +37,10 @@ export class DraftLinks {
       await store.write({ [KEY_DOCUMENT]: { key: b64url(randomBytes(32)), eTag: 'create-only' } }).catch(() => undefined);
       key = await read();
     }
-    if (typeof key !== 'string') throw new Error('draft links: could not create the signing key');
-    return new DraftLinks(Buffer.from(key, 'base64url'), publicUrl, now);
+    const bytes = typeof key === 'string' ? Buffer.from(key, 'base64url') : undefined;
+    // A damaged key (empty, cut short) would make links forgeable: refuse to start rather than sign with it.
+    if (!bytes || bytes.length !== 32) throw new Error(`draft links: the signing key in ${KEY_DOCUMENT} is missing or damaged`);
+    return new DraftLinks(bytes, publicUrl, now);
   }
 
   /**

@@ -76,7 +76,8 @@ export class MinutesService {
         models: parts.map((part) => minutesModel(series, meetingId, part)),
         downloads: parts.map((part) => ({ part, href: `${encodeURIComponent(token)}/${part}.docx` })),
         adopted: meeting.minutes.status === 'adopted',
-        expiresAt: longDate(verified.expiresAt, s.lang),
+        // The link stops at midnight (UTC) starting this day: the reader is told the last whole day.
+        expiresAt: longDate(new Date(Date.parse(verified.expiresAt) - 1).toISOString(), s.lang),
       });
       return { status: 200, contentType: 'text/html; charset=utf-8', body };
     }

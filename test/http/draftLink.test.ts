@@ -76,6 +76,9 @@ describe('HTTP: the full draft behind a signed link', function () {
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const html = await res.text();
+    // Made today, it works for 7 whole days; the page names the last one.
+    const lastDay = new Date(Math.ceil((Date.now() + 7 * 86400000) / 86400000) * 86400000 - 1);
+    assert.ok(html.includes(`Deze link werkt tot en met ${lastDay.getUTCDate()} `), 'the last day the link works');
     for (const fact of [
       'Zin 1 van het verslag',
       'Zin 400 van het verslag',

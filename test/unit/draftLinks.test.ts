@@ -68,6 +68,19 @@ describe('draft links', () => {
     }
   });
 
+  it('refuses to start with a damaged key rather than sign with it', async () => {
+    await store.write({ 'notulist/draft-link-key': { key: '' } });
+    await assert.rejects(
+      DraftLinks.open(store, () => 'http://x', clock),
+      /signing key .* missing or damaged/,
+    );
+    await store.write({ 'notulist/draft-link-key': { key: 'c2hvcnQ' } });
+    await assert.rejects(
+      DraftLinks.open(store, () => 'http://x', clock),
+      /damaged/,
+    );
+  });
+
   it('refuses malformed tokens without throwing', async () => {
     const links = await DraftLinks.open(store, () => 'http://x', clock);
     for (const bad of ['', '.', 'a.b', 'a.b.c', '!!!.???', `${Buffer.from('not json').toString('base64url')}.x`])

@@ -62,6 +62,8 @@ describe('i18n: user text inside markdown replies', () => {
       );
       assert.match(s.errors.unknownItem({ code: '*D1*' }), /\\\*D1\\\*/);
       assert.match(s.input.unknownCommand('<script>'), /\\<script\\>/);
+      // Teams hides "{…}" in a message: braces are escaped too.
+      assert.match(s.done.planned('Begroting {2027}'), /Begroting \\\{2027\\\}/);
     }
   });
 
