@@ -27,7 +27,7 @@ export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult
   assertCardMeeting(series, turn.cardMeetingId, false);
   const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');
-  const fullTextUrl = svc.minutes.draftUrl({ tenantId: turn.tenantId, conversationId: turn.conversationId, meetingId: meeting.id });
+  const fullTextUrl = svc.minutes.draftUrl(turn.tenantId, turn.conversationId, meeting);
   const card = draftCard(turn.s, series, meeting, ops.roleOf(meeting, turn.actor) === 'secretary', fullTextUrl);
   return { replies: [{ card }], invokeCard: card };
 }

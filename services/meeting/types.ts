@@ -125,6 +125,8 @@ export interface Minutes {
   adoptedOn?: string;
   adoptedInMeetingId?: string;
   publication?: Publication;
+  /** Links to the full draft carry this number; publishing raises it, so earlier links stop working. */
+  draftLinkVersion?: number;
 }
 
 export type MeetingStatus = 'planned' | 'running' | 'closed';

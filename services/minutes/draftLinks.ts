@@ -11,6 +11,8 @@ export interface DraftRef {
   tenantId: string;
   conversationId: string;
   meetingId: string;
+  /** The meeting's draftLinkVersion when the link was made. */
+  version: number;
 }
 
 /** How long a link works. Whoever holds it can read the draft, closed part included. */
@@ -49,7 +51,7 @@ export class DraftLinks {
    */
   url(ref: DraftRef): string {
     const exp = Math.ceil((this.now() + DRAFT_LINK_DAYS * DAY_MS) / DAY_MS) * DAY_MS;
-    const payload = b64url(Buffer.from(JSON.stringify({ t: ref.tenantId, c: ref.conversationId, m: ref.meetingId, exp })));
+    const payload = b64url(Buffer.from(JSON.stringify({ t: ref.tenantId, c: ref.conversationId, m: ref.meetingId, v: ref.version, exp })));
     return `${this.publicUrl().replace(/\/+$/, '')}/minutes/draft/${payload}.${this.sign(payload)}`;
   }
 
@@ -68,10 +70,20 @@ export class DraftLinks {
       return { ok: false, reason: 'invalid' };
     }
     const c = claims as Record<string, unknown>;
-    if (typeof c.t !== 'string' || typeof c.c !== 'string' || typeof c.m !== 'string' || typeof c.exp !== 'number')
+    if (
+      typeof c.t !== 'string' ||
+      typeof c.c !== 'string' ||
+      typeof c.m !== 'string' ||
+      typeof c.v !== 'number' ||
+      typeof c.exp !== 'number'
+    )
       return { ok: false, reason: 'invalid' };
     if (this.now() >= c.exp) return { ok: false, reason: 'expired' };
-    return { ok: true, ref: { tenantId: c.t, conversationId: c.c, meetingId: c.m }, expiresAt: new Date(c.exp).toISOString() };
+    return {
+      ok: true,
+      ref: { tenantId: c.t, conversationId: c.c, meetingId: c.m, version: c.v },
+      expiresAt: new Date(c.exp).toISOString(),
+    };
   }
 
   private sign(payload: string): string {

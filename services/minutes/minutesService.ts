@@ -7,7 +7,7 @@ import { DomainError } from '../meeting/errors';
 import * as ops from '../meeting/operations';
 import type { MeetingService } from '../meeting/service';
 import type { Meeting, Person, Publication } from '../meeting/types';
-import type { DraftLinks, DraftRef } from './draftLinks';
+import type { DraftLinks } from './draftLinks';
 import type { PendingPublish, PendingPublishes } from './pendingPublishes';
 import { renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
@@ -47,8 +47,8 @@ export class MinutesService {
   }
 
   /** The link to a meeting's full draft, or undefined when drafts are not served. */
-  draftUrl(ref: DraftRef): string | undefined {
-    return this.draftLinks?.url(ref);
+  draftUrl(tenantId: string, conversationId: string, meeting: Meeting): string | undefined {
+    return this.draftLinks?.url({ tenantId, conversationId, meetingId: meeting.id, version: meeting.minutes.draftLinkVersion ?? 0 });
   }
 
   /**
@@ -67,6 +67,8 @@ export class MinutesService {
     const series = await this.meetings.read(tenantId, conversationId);
     const meeting = series.meetings.find((m) => m.id === meetingId);
     if (!meeting) return gone(strings(locale), 404, 'gone');
+    // Published since the link was made: the draft link has done its work (the documents are out).
+    if (verified.ref.version !== (meeting.minutes.draftLinkVersion ?? 0)) return gone(strings(meeting.locale ?? locale), 410, 'expired');
     const s = strings(meeting.locale ?? locale);
     const parts = minutesParts(meeting);
     if (file === undefined) {
@@ -152,6 +154,7 @@ export class MinutesService {
         remote: outcome.remote ?? m.minutes.publication?.remote,
       };
       m.minutes.publication = publication;
+      if (publication.state === 'published') m.minutes.draftLinkVersion = (m.minutes.draftLinkVersion ?? 0) + 1;
       return { meeting: m, publication };
     });
     await this.pending.remove(tenantId, conversationId, meetingId);

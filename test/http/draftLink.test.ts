@@ -159,6 +159,23 @@ describe('HTTP: the full draft behind a signed link', function () {
     assert.match(await en.text(), /not valid/);
   });
 
+  it('publishing ends the draft links made before it; the card after it carries a new one', async () => {
+    await say('secretary', 'sluiten');
+    await say('secretary', 'publiceren');
+    await h.connector.waitFor(async () => {
+      const series = await h.app.meetings.read(t.tenantId, t.conversationId);
+      return series.meetings[0]?.minutes.publication?.state === 'published';
+    }, 15000);
+    const old = await fetch(link);
+    assert.equal(old.status, 410);
+    assert.match(await old.text(), /verlopen/);
+    const { url } = await draftCard();
+    assert.ok(url && url !== link);
+    const fresh = await fetch(url);
+    assert.equal(fresh.status, 200);
+    assert.match(await fresh.text(), /Platform IVZ/);
+  });
+
   it('a meeting without a closed item offers no closed document', async () => {
     const t2 = h.client();
     ok(await t2.say('secretary', 'vergadering\ntitel: Stuurgroep Zorg\ndatum: 01-11-2016'), 'plan');

@@ -8,7 +8,7 @@ import { DRAFT_LINK_DAYS, DraftLinks } from '../../services/minutes/draftLinks';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 
 const DAY = 86_400_000;
-const REF = { tenantId: 'tenant-1', conversationId: '19:abc@thread.v2', meetingId: 'm-1' };
+const REF = { tenantId: 'tenant-1', conversationId: '19:abc@thread.v2', meetingId: 'm-1', version: 0 };
 const token = (url: string) => url.split('/minutes/draft/')[1]!;
 
 describe('draft links', () => {
