@@ -23,7 +23,7 @@ export function draftCard(s: Strings, series: Series, meeting: Meeting, canPubli
 }
 
 export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult> {
-  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId, turn.cardMeetingId);
   assertCardMeeting(series, turn.cardMeetingId, false);
   const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');

@@ -33,7 +33,7 @@ function codeOf(series: Series, itemId: string | undefined, code: string | undef
 }
 
 export async function showAgenda(turn: Turn, page: number | undefined, svc: Services): Promise<TurnResult> {
-  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId, turn.cardMeetingId);
   assertCardMeeting(series, turn.cardMeetingId, false);
   const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');

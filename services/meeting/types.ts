@@ -168,6 +168,11 @@ export interface Meeting {
   agendaCardId?: string;
   /** The newest item card posted in the chat, kept up to date as records are added. */
   itemCard?: { activityId: string; itemId: string };
+  /**
+   * Folded away (see MeetingService): its records (proposals, notes, announcements, questions,
+   * decisions) live in a document of their own; read the meeting with MeetingService.read(…, id).
+   */
+  folded?: boolean;
 }
 
 export interface Series {

@@ -64,7 +64,7 @@ export class MinutesService {
     const verified = this.draftLinks?.verify(token);
     if (!verified || !verified.ok) return gone(strings(locale), verified?.reason === 'expired' ? 410 : 404, verified?.reason ?? 'invalid');
     const { tenantId, conversationId, meetingId } = verified.ref;
-    const series = await this.meetings.read(tenantId, conversationId);
+    const series = await this.meetings.read(tenantId, conversationId, meetingId);
     const meeting = series.meetings.find((m) => m.id === meetingId);
     if (!meeting) return gone(strings(locale), 404, 'gone');
     // Published since the link was made: the draft link has done its work (the documents are out).
@@ -130,7 +130,7 @@ export class MinutesService {
 
   /** Renders and publishes; never throws: the outcome is stored and returned. */
   async publish(tenantId: string, conversationId: string, meetingId: string): Promise<{ meeting: Meeting; publication: Publication }> {
-    const series = await this.meetings.read(tenantId, conversationId);
+    const series = await this.meetings.read(tenantId, conversationId, meetingId);
     const meeting = ops.findMeeting(series, meetingId);
     let outcome: Pick<Publication, 'state' | 'files' | 'error' | 'remote'>;
     try {
