@@ -41,9 +41,17 @@ const MAX_REASON = 160;
  */
 export function briefReason(error: string): string {
   let text = (error.split(/\r?\n/)[0] ?? '').trim();
-  text = text.replace(/(AADSTS\d+:[^.]*)\..*$/, '$1');
-  text = text.replace(/\s*(Trace ID|Correlation ID|Timestamp):.*$/i, '');
-  text = text.replace(/[\s.]+$/, '');
+  // Entra ID (through MSAL): "<step>: invalid_client: Error(s): 7000215 - Timestamp: … - Description:
+  // AADSTS7000215: Invalid client secret provided. Trace ID: …". The step and the AADSTS sentence say it all.
+  const aadsts = /AADSTS\d+:[^.]*/.exec(text);
+  if (aadsts) {
+    const before = text.slice(0, aadsts.index);
+    const oauthCode = /:\s*[a-z]+_[a-z_]+:/.exec(before);
+    const step = (oauthCode ? before.slice(0, oauthCode.index) : before).replace(/[\s:-]+$/, '');
+    text = step ? `${step}: ${aadsts[0]}` : aadsts[0];
+  }
+  text = text.replace(/\s+-?\s*(Trace ID|Correlation ID|Timestamp):.*$/i, '');
+  text = text.replace(/[\s.-]+$/, '');
   return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1).trimEnd()}…` : text;
 }
 
