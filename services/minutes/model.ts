@@ -136,7 +136,7 @@ function headerRows(meeting: Meeting): HeaderRow[] {
 }
 
 /** Whether the item an action belongs to is closed, looked up in the action's own meeting. */
-function actionIsClosed(series: Series, action: ActionItem): boolean {
+export function actionIsClosed(series: Series, action: ActionItem): boolean {
   const meeting = series.meetings.find((m) => m.id === action.meetingId);
   const item = meeting?.agenda.find((i) => i.id === action.itemId);
   // An action whose item no longer exists has nothing marking it closed: it stays public.

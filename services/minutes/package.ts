@@ -1,8 +1,9 @@
 // Builds what a publisher writes for one meeting: the public document always, the closed (besloten)
 // document only when the meeting has closed items, and the records for the decision and action lists.
+import { createHash } from 'node:crypto';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
-import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
+import { actionIsClosed, findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
 const MAX_TITLE_LENGTH = 80;
@@ -50,15 +51,28 @@ function publishedDecisions(meeting: Meeting): PublishedDecision[] {
   return decisions;
 }
 
-function publishedAction(action: ActionItem): PublishedAction {
+/**
+ * A series' id for published records (MinutesPackage.seriesId): stable for the chat, the same in every
+ * process, and opaque. 16 base64url characters are 96 bits: no two chats collide in practice.
+ */
+export function seriesIdOf(tenantId: string, conversationId: string): string {
+  // JSON keeps the two parts apart ("a" + "bc" is not "ab" + "c").
+  return createHash('sha256')
+    .update(JSON.stringify([tenantId, conversationId]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function publishedAction(series: Series, seriesId: string, action: ActionItem): PublishedAction {
   return {
-    key: String(action.number),
+    key: `${seriesId}/actie/${action.number}`,
     number: action.number,
     itemCode: action.itemCode,
     text: action.text,
     owner: action.owner,
     due: action.due,
     status: action.status,
+    closed: actionIsClosed(series, action),
   };
 }
 
@@ -67,14 +81,16 @@ export async function buildMinutesPackage(series: Series, meetingId: string): Pr
   const parts = minutesParts(meeting);
   const files = await Promise.all(parts.map((part) => minutesFile(series, meeting, part)));
   const actions = parts.flatMap((part) => listedActions(series, meetingId, part)).sort((a, b) => a.number - b.number);
+  const seriesId = seriesIdOf(series.tenantId, series.conversationId);
   return {
     meetingId: meeting.id,
+    seriesId,
     meetingDate: meeting.date,
     body: meeting.title,
     status: meeting.minutes.status,
     adoptedOn: meeting.minutes.adoptedOn,
     files,
     decisions: publishedDecisions(meeting),
-    actions: actions.map(publishedAction),
+    actions: actions.map((action) => publishedAction(series, seriesId, action)),
   };
 }

@@ -12,6 +12,13 @@ export interface MinutesFile {
 /** Everything a publisher writes for one meeting: the documents and the records for lists. */
 export interface MinutesPackage {
   meetingId: string;
+  /**
+   * The series (the Teams chat the meetings are held in), as a stable, opaque id: the first 16
+   * characters of the base64url SHA-256 of its tenant and conversation id. Titles and action numbers
+   * repeat across chats; this id tells chats apart in keys and records without exposing the
+   * conversation id.
+   */
+  seriesId: string;
   /** yyyy-mm-dd */
   meetingDate: string;
   /** The body's name (the meeting title), e.g. "Districtelijk Veiligheidsoverleg". */
@@ -35,14 +42,20 @@ export interface PublishedDecision {
 }
 
 export interface PublishedAction {
-  /** The action number within the conversation (stable). */
+  /**
+   * Unique across chats and stable across meetings: "<seriesId>/actie/<number>" (the number alone
+   * repeats in every chat).
+   */
   key: string;
+  /** The action number within the conversation. */
   number: number;
   itemCode: string;
   text: string;
   owner: string;
   due?: string;
   status: 'open' | 'done';
+  /** On a closed (besloten) agenda item: listed in the closed document only. */
+  closed: boolean;
 }
 
 export interface PublishResult {

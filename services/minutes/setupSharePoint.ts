@@ -1,8 +1,11 @@
 // `npm run setup:sharepoint`: prepares a SharePoint site for the SharePoint publisher, and can be run
 // again at any time (it only adds what is missing):
-//   - the library columns (Vergadering, Vergaderdatum, Status, Openbaarheid, AantalBesluiten) on the
-//     document library the minutes go to;
+//   - the library columns (Vergadering, Vergaderdatum, Status, Openbaarheid, AantalBesluiten, VergaderingId)
+//     on the document library the minutes go to;
 //   - the lists "Notulist besluiten" and "Notulist acties" with their columns (Sleutel indexed and unique).
+// A library or list set up by an older version gets the columns it lacks (e.g. VergaderingId, or
+// Openbaarheid on the actions list); the publisher fails on a field it cannot set, so run this after
+// every upgrade that adds one.
 // It prints the two list ids for SHAREPOINT_DECISIONS_LIST_ID / SHAREPOINT_ACTIONS_LIST_ID.
 //
 // Graph application permissions (app-only, admin consent):

@@ -2,6 +2,11 @@
 // actions to two SharePoint lists. Every write is safe to repeat: files are replaced by name (a new
 // version), list items are found by their key (Sleutel) before one is created, and an answer lost on
 // the way back is reconciled by looking the write up instead of blindly sending it again.
+//
+// Each meeting gets a folder of its own, "<date> <body>". Two chats can hold a meeting with the same
+// title on the same day, so a folder that holds another meeting's files (their VergaderingId says so)
+// is left alone and "<date> <body> (2)", "(3)", … is used instead. The folder's id is kept in `remote`,
+// so a republish goes straight back to it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Outcome } from '../meeting/types';
@@ -19,6 +24,8 @@ export const LIBRARY_FIELDS = {
   status: 'Status',
   publicity: 'Openbaarheid',
   decisionCount: 'AantalBesluiten',
+  /** The meeting a file belongs to: tells whose a meeting folder is. */
+  meetingId: 'VergaderingId',
 } as const;
 
 /** The unique key column of both lists. */
@@ -46,7 +53,11 @@ export const ACTION_FIELDS = {
   itemCode: 'Agendapunt',
   meeting: 'Vergadering',
   meetingDate: 'Vergaderdatum',
+  publicity: 'Openbaarheid',
 } as const;
+
+/** The key in PublishResult.remote under which the meeting's folder id is kept. */
+export const FOLDER_REMOTE_KEY = 'folder';
 
 export interface ColumnSpec {
   name: string;
@@ -67,6 +78,7 @@ export const LIBRARY_COLUMNS: readonly ColumnSpec[] = [
   { name: LIBRARY_FIELDS.status, displayName: 'Status', type: 'choice', choices: MINUTES_STATUS },
   { name: LIBRARY_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
   { name: LIBRARY_FIELDS.decisionCount, displayName: 'Aantal besluiten', type: 'number' },
+  { name: LIBRARY_FIELDS.meetingId, displayName: 'Vergadering-id', type: 'text' },
 ];
 
 export const DECISION_COLUMNS: readonly ColumnSpec[] = [
@@ -89,6 +101,7 @@ export const ACTION_COLUMNS: readonly ColumnSpec[] = [
   { name: ACTION_FIELDS.itemCode, displayName: 'Agendapunt', type: 'text' },
   { name: ACTION_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
   { name: ACTION_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
+  { name: ACTION_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
 ];
 
 /** The Graph columnDefinition body for a column. */
@@ -143,7 +156,7 @@ export interface SharePointPublisherOptions {
   siteId: string;
   /** The document library's drive; the site's default library when absent. */
   driveId?: string;
-  /** Folder (path) in the library under which each meeting gets "<yyyy-mm-dd> <body>". */
+  /** Folder (path) in the library under which each meeting gets "<yyyy-mm-dd> <body>" (or "… (2)", …). */
   folder?: string;
   decisionsListId?: string;
   actionsListId?: string;
@@ -179,6 +192,8 @@ const RETRYABLE_STATUS = new Set([429, 503, 504]);
 const NO_CLIENT_RETRY = new RetryHandlerOptions(0, 0);
 // Filtering on a column needs it indexed; the header makes small unindexed lists work as well.
 const PREFER_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
+/** "(2)" … "(100)": far more meetings with one title on one day than any site has. */
+const MAX_MEETING_FOLDERS = 100;
 
 interface Failure {
   status?: number;
@@ -194,6 +209,7 @@ interface DriveItem {
   size?: number;
   quickXorHash?: string;
   isFolder: boolean;
+  parentId?: string;
 }
 
 export class SharePointMinutesPublisher implements MinutesPublisher {
@@ -231,9 +247,9 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   private async write(pkg: MinutesPackage, previous: Record<string, string> | undefined): Promise<PublishResult> {
-    const remote: Record<string, string> = {};
     const driveId = await this.driveId();
-    const folderId = await this.ensureFolder(driveId, [...this.folder, safeName(`${pkg.meetingDate} ${pkg.body}`)]);
+    const folderId = await this.meetingFolder(driveId, pkg, previous?.[FOLDER_REMOTE_KEY]);
+    const remote: Record<string, string> = { [FOLDER_REMOTE_KEY]: folderId };
 
     const files: PublishResult['files'] = [];
     for (const file of pkg.files) {
@@ -284,6 +300,7 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     return this.drive;
   }
 
+  /** The folders above the meetings' folders (SHAREPOINT_FOLDER), created when missing; cached by path. */
   private async ensureFolder(driveId: string, segments: string[]): Promise<string> {
     let parentId = 'root';
     let path = '';
@@ -292,8 +309,8 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
       const cacheKey = `${driveId}/${path}`;
       let id = this.folderIds.get(cacheKey);
       if (!id) {
-        const existing = await this.itemByPath(driveId, 'root', path, `looking up folder ${path}`);
-        id = existing?.id ?? (await this.createFolder(driveId, parentId, segment, path));
+        const existing = await this.itemByPath(driveId, parentId, segment, `looking up folder ${path}`);
+        id = existing?.id ?? (await this.createFolder(driveId, parentId, segment, path)).item.id;
         this.folderIds.set(cacheKey, id);
       }
       parentId = id;
@@ -301,7 +318,67 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     return parentId;
   }
 
-  private async createFolder(driveId: string, parentId: string, name: string, path: string): Promise<string> {
+  /**
+   * The meeting's own folder: the one an earlier publish of this meeting used (`rememberedId`), else the
+   * first of "<date> <body>", "… (2)", … that is new, empty, or holds no other meeting's files.
+   */
+  private async meetingFolder(driveId: string, pkg: MinutesPackage, rememberedId: string | undefined): Promise<string> {
+    const parentId = await this.ensureFolder(driveId, this.folder);
+    const base = safeName(`${pkg.meetingDate} ${pkg.body}`);
+    if (rememberedId) {
+      const item = await this.itemById(driveId, rememberedId, 'looking up the meeting’s folder');
+      // Deleted (404), moved away from where the minutes go, or named for a title or date the meeting no
+      // longer has: found or made again as on a first publish.
+      const inPlace = item?.isFolder && (parentId === 'root' || item.parentId === parentId);
+      if (item && inPlace && isMeetingFolderName(item.name, base)) return item.id;
+    }
+    for (let n = 1; n <= MAX_MEETING_FOLDERS; n++) {
+      const name = n === 1 ? base : `${base} (${n})`;
+      const path = [...this.folder, name].join('/');
+      let item = await this.itemByPath(driveId, parentId, name, `looking up folder ${path}`);
+      if (!item) {
+        const made = await this.createFolder(driveId, parentId, name, path);
+        if (made.created) return made.item.id;
+        // 409: made by a publish racing this one, or by this one's own create whose answer was lost.
+        item = made.item;
+      }
+      if (item.isFolder && (await this.folderIsFree(driveId, item.id, pkg.meetingId, path))) return item.id;
+    }
+    const step = `finding a folder for ${base}`;
+    throw new PublishError(step, `${step} failed: "${base}" up to "(${MAX_MEETING_FOLDERS})" all hold other meetings`);
+  }
+
+  /**
+   * Whether no file in the folder belongs to another meeting. A file without a VergaderingId (from an
+   * older version, or a publish that stopped before setting the fields) claims nothing.
+   */
+  private async folderIsFree(driveId: string, folderId: string, meetingId: string, path: string): Promise<boolean> {
+    const step = `checking whose folder ${path} is`;
+    let page = await this.send<unknown>(step, { idempotent: true }, () =>
+      this.api(`/drives/${enc(driveId)}/items/${enc(folderId)}/children`)
+        .query({ $expand: 'listItem($expand=fields)' })
+        .get(),
+    );
+    for (;;) {
+      for (const child of arrayOf(page, 'value')) {
+        if (!isRecord(child) || !isRecord(child.file)) continue;
+        const fields = isRecord(child.listItem) && isRecord(child.listItem.fields) ? child.listItem.fields : {};
+        const owner = fields[LIBRARY_FIELDS.meetingId];
+        if (typeof owner === 'string' && owner !== '' && owner !== meetingId) return false;
+      }
+      // Graph pages long listings (200 items by default): the next page's full URL.
+      const next = isRecord(page) ? page['@odata.nextLink'] : undefined;
+      if (typeof next !== 'string') return true;
+      page = await this.send<unknown>(step, { idempotent: true }, () => this.api(next).get());
+    }
+  }
+
+  private async createFolder(
+    driveId: string,
+    parentId: string,
+    name: string,
+    path: string,
+  ): Promise<{ item: DriveItem; created: boolean }> {
     const step = `creating folder ${path}`;
     try {
       // "fail" rather than "replace": replacing a folder is not supported (and would drop its content).
@@ -313,12 +390,23 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
           '@microsoft.graph.conflictBehavior': 'fail',
         }),
       );
-      return toDriveItem(created).id;
+      return { item: toDriveItem(created), created: true };
     } catch (err) {
       if (!(err instanceof PublishError) || err.status !== 409) throw err;
-      const existing = await this.itemByPath(driveId, 'root', path, step);
+      const existing = await this.itemByPath(driveId, parentId, name, step);
       if (!existing) throw err;
-      return existing.id;
+      return { item: existing, created: false };
+    }
+  }
+
+  private async itemById(driveId: string, id: string, step: string): Promise<DriveItem | undefined> {
+    try {
+      return toDriveItem(
+        await this.send<unknown>(step, { idempotent: true }, () => this.api(`/drives/${enc(driveId)}/items/${enc(id)}`).get()),
+      );
+    } catch (err) {
+      if (err instanceof PublishError && err.status === 404) return undefined;
+      throw err;
     }
   }
 
@@ -625,6 +713,7 @@ function libraryFields(pkg: MinutesPackage, file: MinutesFile): Record<string, u
     [LIBRARY_FIELDS.status]: pkg.status === 'adopted' ? 'vastgesteld' : 'concept',
     [LIBRARY_FIELDS.publicity]: file.part,
     [LIBRARY_FIELDS.decisionCount]: decisions.length,
+    [LIBRARY_FIELDS.meetingId]: pkg.meetingId,
   };
 }
 
@@ -645,9 +734,8 @@ function decisionFields(pkg: MinutesPackage, d: PublishedDecision): Record<strin
 function actionFields(pkg: MinutesPackage, a: PublishedAction): Record<string, unknown> {
   return {
     [ACTION_FIELDS.title]: `Actie ${a.number}`,
-    // Actions carry over from meeting to meeting: the key leaves the meeting out. The package has no
-    // series id, so the body's name stands in for it.
-    [ACTION_FIELDS.key]: `${pkg.body}/actie/${a.key}`,
+    // Actions carry over from meeting to meeting: the key names the series (chat), not the meeting.
+    [ACTION_FIELDS.key]: a.key,
     [ACTION_FIELDS.text]: a.text,
     [ACTION_FIELDS.owner]: a.owner,
     [ACTION_FIELDS.due]: a.due ? dateValue(a.due) : null,
@@ -655,6 +743,7 @@ function actionFields(pkg: MinutesPackage, a: PublishedAction): Record<string, u
     [ACTION_FIELDS.itemCode]: a.itemCode,
     [ACTION_FIELDS.meeting]: pkg.body,
     [ACTION_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
+    [ACTION_FIELDS.publicity]: a.closed ? 'besloten' : 'openbaar',
   };
 }
 
@@ -665,6 +754,13 @@ function withoutEmpty(fields: Record<string, unknown>): Record<string, unknown> 
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
+
+/** "<base>" or "<base> (n)", as SharePoint compares names (ignoring case). */
+function isMeetingFolderName(name: string, base: string): boolean {
+  const lower = name.toLowerCase();
+  const prefix = base.toLowerCase();
+  return lower === prefix || (lower.startsWith(prefix) && /^ \(\d+\)$/.test(lower.slice(prefix.length)));
+}
 
 /** SharePoint refuses " * : < > ? / \ | in names, and leading/trailing spaces or trailing dots. */
 export function safeName(name: string): string {
@@ -711,6 +807,10 @@ function toDriveItem(value: unknown): DriveItem {
     size: isRecord(value) && typeof value.size === 'number' ? value.size : undefined,
     quickXorHash: hashes && typeof hashes.quickXorHash === 'string' ? hashes.quickXorHash : undefined,
     isFolder: isRecord(value) && isRecord(value.folder),
+    parentId:
+      isRecord(value) && isRecord(value.parentReference) && typeof value.parentReference.id === 'string'
+        ? value.parentReference.id
+        : undefined,
   };
 }
 

@@ -38,10 +38,15 @@ function fakeDocx(size: number, seed: string): Buffer {
 const BODY = 'Districtelijk Veiligheidsoverleg';
 const DATE = '2016-10-10';
 const FOLDER = `Besluitenlijsten/${DATE} ${BODY}`;
+/** Two chats whose meetings share the body's name and the date. */
+const SERIES = 'k3Jx9QeWm1Zr7TbA';
+const SERIES_2 = 'Pq8vL2nYc5Hs0XdE';
+const FOLDER_2 = `${FOLDER} (2)`;
 
 function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20_000, closed: 12_000 }): WirePackage {
   return {
     meetingId: 'meeting-1',
+    seriesId: SERIES,
     meetingDate: DATE,
     body: BODY,
     status: 'concept',
@@ -81,15 +86,25 @@ function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20
     ],
     actions: [
       {
-        key: '12',
+        key: `${SERIES}/actie/12`,
         number: 12,
         itemCode: '4',
         text: 'Evaluatie cameratoezicht opstellen',
         owner: 'Piet',
         due: '2016-12-01',
         status: 'open',
+        closed: false,
       },
-      { key: '13', number: 13, itemCode: '5', text: 'Overleg met de politie plannen', owner: 'Marie', status: 'open' },
+      // On the closed item 7.
+      {
+        key: `${SERIES}/actie/13`,
+        number: 13,
+        itemCode: '7',
+        text: 'Dossier personele zaak aanvullen',
+        owner: 'Marie',
+        status: 'open',
+        closed: true,
+      },
     ],
     ...overrides,
   };
@@ -155,6 +170,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       'column Status on Documenten',
       'column Openbaarheid on Documenten',
       'column AantalBesluiten on Documenten',
+      'column VergaderingId on Documenten',
       `list ${DECISIONS_LIST_NAME}`,
       `list ${ACTIONS_LIST_NAME}`,
     ]);
@@ -194,6 +210,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       Status: 'concept',
       Openbaarheid: 'openbaar',
       AantalBesluiten: 2,
+      VergaderingId: 'meeting-1',
     });
     assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.Openbaarheid, 'besloten');
     assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.AantalBesluiten, 3);
@@ -214,10 +231,13 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       Openbaarheid: 'openbaar',
     });
     const action = actions().find((i) => i.fields.Title === 'Actie 12');
-    assert.equal(action?.fields.Sleutel, `${BODY}/actie/12`);
+    assert.equal(action?.fields.Sleutel, `${SERIES}/actie/12`);
     assert.equal(action?.fields.Streefdatum, '2016-12-01T12:00:00Z');
     assert.equal(action?.fields.Status, 'open');
-    assert.equal(actions().find((i) => i.fields.Title === 'Actie 13')?.fields.Streefdatum, undefined);
+    assert.equal(action?.fields.Openbaarheid, 'openbaar');
+    const closedAction = actions().find((i) => i.fields.Title === 'Actie 13');
+    assert.equal(closedAction?.fields.Streefdatum, undefined);
+    assert.equal(closedAction?.fields.Openbaarheid, 'besloten', 'an action on a closed item is marked besloten');
 
     assert.equal(requests('PUT', ':/content').length, 2);
     assert.equal(listItemCreates().length, 5);
@@ -229,14 +249,16 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     );
     assert.ok(result.files.every((f) => f.url.startsWith(`${standIn.baseUrl}/sites/`)));
     assert.deepEqual(Object.keys(result.remote).sort(), [
-      `action:12`,
-      `action:13`,
+      `action:${SERIES}/actie/12`,
+      `action:${SERIES}/actie/13`,
       `decision:${DATE}/1`,
       `decision:${DATE}/2`,
       `decision:${DATE}/3`,
       `file:${pkg.files[1].name}`,
       `file:${pkg.files[0].name}`,
+      'folder',
     ]);
+    assert.equal(result.remote.folder, standIn.file(`${FOLDER}/${pkg.files[0].name}`)?.parentId);
   });
 
   it('a file above the simple-upload limit goes through an upload session, fragment by fragment, without a token', async () => {
@@ -377,7 +399,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       decisions: meetingPackage().decisions.map((d) =>
         d.key === `${DATE}/2` ? { ...d, text: 'Gewijzigd vastgesteld.', outcome: 'agreedWithChanges' } : d,
       ),
-      actions: meetingPackage().actions.map((a) => (a.key === '12' ? { ...a, status: 'done', due: undefined } : a)),
+      actions: meetingPackage().actions.map((a) => (a.number === 12 ? { ...a, status: 'done', due: undefined } : a)),
     });
     standIn.requests.length = 0;
     const second = await publish(pkg, { previous: first.remote });
@@ -399,6 +421,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(done?.fields.Streefdatum, undefined, 'a due date taken away is cleared');
     assert.equal(listItemCreates().length, 0, 'no list item created');
     assert.equal(requests('GET', '/items?').length, 0, 'known ids need no look-up');
+    assert.equal(requests('GET', '/children').length, 0, 'the remembered folder is used as it is');
     assert.deepEqual(second.remote, first.remote);
   });
 
@@ -444,6 +467,188 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(decisions().length, 2);
     assert.equal(actions().length, 2, 'actions carry over between meetings: never removed');
     assert.equal(second.remote[`decision:${DATE}/3`], undefined);
+  });
+
+  // -- two chats, one title, one date ---------------------------------------------------------------
+
+  /** The meeting of another chat with the same body's name on the same date (its own meeting and series id). */
+  const secondChatPackage = (): WirePackage =>
+    meetingPackage({
+      meetingId: 'meeting-2',
+      seriesId: SERIES_2,
+      actions: meetingPackage().actions.map((a) => ({ ...a, key: `${SERIES_2}/actie/${a.number}`, text: `${a.text} (chat 2)` })),
+    });
+  const versionsIn = (folder: string): number[] =>
+    standIn
+      .files()
+      .filter((f) => f.path.startsWith(`${folder}/`))
+      .map((f) => f.versions);
+  const urlPaths = (result: PublishAnswer): string[] => result.files.map((f) => decodeURIComponent(new URL(f.url).pathname));
+
+  it('two chats’ meetings with the same body and date get a folder each, and their action items keep apart', async () => {
+    const a = meetingPackage();
+    const b = secondChatPackage();
+    const first = await publish(a);
+    const second = await publish(b);
+
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.equal(standIn.files().length, 4);
+    for (const [folder, pkg] of [
+      [FOLDER, a],
+      [FOLDER_2, b],
+    ] as const) {
+      for (const wire of pkg.files) {
+        const stored = standIn.file(`${folder}/${wire.name}`);
+        assert.ok(stored, `${folder}/${wire.name} is there`);
+        assert.ok(stored.bytes.equals(Buffer.from(wire.base64, 'base64')), `${folder}/${wire.name} holds its own meeting's document`);
+        assert.equal(stored.versions, 1, `${folder}/${wire.name}: not replaced by the other meeting`);
+        assert.equal(stored.fields.VergaderingId, pkg.meetingId);
+      }
+    }
+    assert.deepEqual(
+      urlPaths(second),
+      b.files.map((f) => `/sites/bestuur/Gedeelde documenten/${FOLDER_2}/${f.name}`),
+      'the links point at the second folder',
+    );
+    assert.deepEqual(
+      urlPaths(first),
+      a.files.map((f) => `/sites/bestuur/Gedeelde documenten/${FOLDER}/${f.name}`),
+    );
+    assert.notEqual(first.remote.folder, second.remote.folder);
+
+    assert.deepEqual(
+      actions()
+        .map((i) => i.fields.Sleutel)
+        .sort(),
+      [`${SERIES_2}/actie/12`, `${SERIES_2}/actie/13`, `${SERIES}/actie/12`, `${SERIES}/actie/13`],
+    );
+    assert.ok(
+      actions().every((i) => i.writes === 1),
+      'neither chat’s “Actie 12” overwrote the other’s',
+    );
+    assert.equal(actions().find((i) => i.fields.Sleutel === `${SERIES}/actie/12`)?.fields.Actie, 'Evaluatie cameratoezicht opstellen');
+    assert.equal(decisions().length, 6);
+
+    // Republishing, with and without the remembered ids, goes back to each meeting's own folder.
+    const republish: [WirePackage, Record<string, string> | undefined, string][] = [
+      [meetingPackage(), first.remote, FOLDER],
+      [secondChatPackage(), undefined, FOLDER_2],
+      [meetingPackage(), undefined, FOLDER],
+      [secondChatPackage(), second.remote, FOLDER_2],
+    ];
+    const expected: Record<string, number> = { [FOLDER]: 1, [FOLDER_2]: 1 };
+    for (const [pkg, previous, folder] of republish) {
+      standIn.requests.length = 0;
+      const result = await publish(pkg, { previous });
+      expected[folder] += 1;
+      assert.deepEqual(versionsIn(FOLDER), [expected[FOLDER], expected[FOLDER]], `${pkg.meetingId} → ${folder}`);
+      assert.deepEqual(versionsIn(FOLDER_2), [expected[FOLDER_2], expected[FOLDER_2]], `${pkg.meetingId} → ${folder}`);
+      assert.equal(result.remote.folder, folder === FOLDER ? first.remote.folder : second.remote.folder);
+      assert.equal(requests('POST', '/children').length, 0, 'no folder created');
+      if (previous) assert.equal(requests('GET', '/children').length, 0, 'a remembered folder needs no look at its files');
+    }
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.equal(standIn.files().length, 4);
+    assert.equal(actions().length, 4);
+    assert.equal(decisions().length, 6);
+  });
+
+  it('a lost answer on creating a meeting’s folder still ends with one folder for that meeting', async () => {
+    // The first meeting's "<date> <body>" (the second create: "Besluitenlijsten" comes first).
+    standIn.inject({ method: 'POST', pathIncludes: '/children', drop: true, afterWrite: true, skip: 1 });
+    const first = await publish(meetingPackage());
+    assert.deepEqual(standIn.pendingFaults(), []);
+    assert.equal(requests('POST', '/children').length, 3, 'Besluitenlijsten, the create, its repeat (409)');
+
+    // The second meeting's "(2)".
+    standIn.requests.length = 0;
+    standIn.inject({ method: 'POST', pathIncludes: '/children', drop: true, afterWrite: true });
+    const b = secondChatPackage();
+    const second = await publish(b);
+    assert.deepEqual(standIn.pendingFaults(), []);
+    assert.equal(requests('POST', '/children').length, 2, 'the create, its repeat (409)');
+
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
+    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.ok(standIn.files().every((f) => f.fields.VergaderingId === (f.path.startsWith(`${FOLDER_2}/`) ? 'meeting-2' : 'meeting-1')));
+    assert.equal(first.remote.folder, standIn.file(`${FOLDER}/${meetingPackage().files[0].name}`)?.parentId);
+    assert.equal(second.remote.folder, standIn.file(`${FOLDER_2}/${b.files[0].name}`)?.parentId);
+  });
+
+  it('a folder whose files carry no meeting id (an older version) is taken over; another meeting’s file on a later page keeps the next one out', async () => {
+    const a = meetingPackage();
+    standIn.seedFile(`${FOLDER}/${a.files[0].name}`, fakeDocx(1000, 'x'), { Vergadering: BODY, Status: 'concept' });
+    await publish(a);
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    const taken = standIn.file(`${FOLDER}/${a.files[0].name}`);
+    assert.equal(taken?.versions, 2, 'the older version’s file is replaced');
+    assert.equal(taken?.fields.VergaderingId, 'meeting-1');
+
+    // A file of nobody's on the first page, the first meeting's on the next: the listing is read to the end.
+    standIn.seedFile(`${FOLDER}/0 agenda.pdf`, fakeDocx(500, 'a'));
+    standIn.childrenPageSize = 1;
+    standIn.requests.length = 0;
+    const b = secondChatPackage();
+    await publish(b);
+    assert.ok(
+      requests('GET', '/children').some((r) => r.path.includes('$skiptoken=')),
+      'the next page was read',
+    );
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.equal(standIn.file(`${FOLDER}/${a.files[0].name}`)?.versions, 2, 'the first meeting’s file is left alone');
+  });
+
+  it('a remembered folder that was deleted in SharePoint: the republish finds the meeting’s place again', async () => {
+    const first = await publish(meetingPackage());
+    const second = await publish(secondChatPackage());
+
+    standIn.removeItem(FOLDER_2);
+    const again = await publish(secondChatPackage(), { previous: second.remote });
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2], 'the first meeting’s folder is still not used');
+    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
+    assert.notEqual(again.remote.folder, second.remote.folder);
+
+    standIn.removeItem(FOLDER);
+    const back = await publish(meetingPackage(), { previous: first.remote });
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
+    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.equal(back.remote.folder, standIn.file(`${FOLDER}/${meetingPackage().files[0].name}`)?.parentId);
+  });
+
+  it('a meeting whose title changed since its last publish moves to a folder with the new name', async () => {
+    const first = await publish(meetingPackage());
+    const body = `${BODY} Oost`;
+    const renamed = meetingPackage({
+      body,
+      files: meetingPackage().files.map((f) => ({ ...f, name: f.name.replace(BODY, body) })),
+    });
+    const second = await publish(renamed, { previous: first.remote });
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, `Besluitenlijsten/${DATE} ${body}`]);
+    assert.deepEqual(versionsIn(`Besluitenlijsten/${DATE} ${body}`), [1, 1]);
+    assert.deepEqual(versionsIn(FOLDER), [], 'the files under the old name are removed');
+    assert.notEqual(second.remote.folder, first.remote.folder);
+  });
+
+  it('setupSharePoint adds the columns a library or list set up by an older version lacks', async () => {
+    const library = standIn.listById(setup.libraryListId)!;
+    const actionList = standIn.listById(setup.actionsListId)!;
+    library.columns.splice(
+      library.columns.findIndex((c) => c.name === 'VergaderingId'),
+      1,
+    );
+    actionList.columns.splice(
+      actionList.columns.findIndex((c) => c.name === 'Openbaarheid'),
+      1,
+    );
+    const again = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
+    assert.deepEqual(again.created, ['column VergaderingId on Documenten', `column Openbaarheid on ${ACTIONS_LIST_NAME}`]);
+    assert.equal(again.actionsListId, setup.actionsListId);
+    assert.equal(library.columns.find((c) => c.name === 'VergaderingId')?.type, 'text');
+    assert.deepEqual(actionList.columns.find((c) => c.name === 'Openbaarheid')?.choices, ['openbaar', 'besloten']);
   });
 
   it('a bad client secret fails with a clear error and writes nothing', async () => {

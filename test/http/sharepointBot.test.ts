@@ -14,6 +14,7 @@ import { GraphStandIn, RequestLogEntry, StoredListItem } from '../support/graphS
 import { TeamsClient } from '../support/teamsClient';
 import { strings } from '../../services/i18n';
 import { MeetingService } from '../../services/meeting/service';
+import { seriesIdOf } from '../../services/minutes/package';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
 import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, DEFAULT_RETRY } from '../../services/minutes/sharePointPublisher';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
@@ -68,6 +69,19 @@ const MEETING_A = [
   'actie J. Slot: Evaluatie cameratoezicht opstellen [voor 01-03-2017]',
   'punt D2',
   'besluit: Het overleg neemt kennis van het jaarverslag. [ter kennisgeving]',
+  'sluiten',
+];
+
+// Meeting C (chat 4): the same title and date as meeting 1, held in another chat, with its own action 1.
+const C_DECISION = 'Het DVO stemt in met de aanpak van de jeugdoverlast.';
+const C_ACTION = 'Plan van aanpak jeugdoverlast opstellen';
+const MEETING_C = [
+  `vergadering\ntitel: ${BODY}\ndatum: 10-10-2016\ntijd: 14:00-15:00`,
+  'agenda\nA Opening\nD1 Jeugdoverlast [ter besluitvorming]\nF Sluiting',
+  'start',
+  'punt D1',
+  `besluit: ${C_DECISION} [akkoord]`,
+  `actie J. Slot: ${C_ACTION} [voor 01-02-2017]`,
   'sluiten',
 ];
 
@@ -250,12 +264,16 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
       [CLOSED_FILE, OPEN_FILE],
     );
     assert.ok(standIn.files().every((f) => f.versions === 1));
+    const d = decisions();
+    assert.equal(d.length, 3);
+    const meetingKey = String(d[0]!.fields.Sleutel).replace(/\/\d{4}-\d\d-\d\d\/\d+$/, '');
     assert.deepEqual(standIn.file(OPEN_FILE)?.fields, {
       Vergadering: BODY,
       Vergaderdatum: `${DATE}T12:00:00Z`,
       Status: 'concept',
       Openbaarheid: 'openbaar',
       AantalBesluiten: 2,
+      VergaderingId: meetingKey,
     });
     assert.deepEqual(standIn.file(CLOSED_FILE)?.fields, {
       Vergadering: BODY,
@@ -263,6 +281,7 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
       Status: 'concept',
       Openbaarheid: 'besloten',
       AantalBesluiten: 3,
+      VergaderingId: meetingKey,
     });
     // The documents are the real rendering: the closed item only in the besloten part.
     const openText = await docTextOf(standIn.file(OPEN_FILE)!.bytes);
@@ -271,9 +290,6 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.ok(!openText.includes('Personele zaak') && !openText.includes(E_DECISION), 'the public part leaves the closed item out');
     assert.ok(closedText.includes(E_DECISION) && closedText.includes(E_ACTION));
 
-    const d = decisions();
-    assert.equal(d.length, 3);
-    const meetingKey = String(d[0]!.fields.Sleutel).replace(/\/\d{4}-\d\d-\d\d\/\d+$/, '');
     assert.deepEqual(
       d.map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Agendapunt, i.fields.Uitkomst, i.fields.Openbaarheid]).sort(),
       [
@@ -284,10 +300,17 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     );
     assert.equal(d.find((i) => i.fields.Title === `${DATE}/1`)?.fields.Besluit, D1_DECISION);
     const a = actions();
-    assert.deepEqual(a.map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Actiehouder, i.fields.Streefdatum, i.fields.Status]).sort(), [
-      ['Actie 1', `${BODY}/actie/1`, 'O. van Veldhuizen', '2016-12-01T12:00:00Z', 'open'],
-      ['Actie 2', `${BODY}/actie/2`, 'H. Meuleman', undefined, 'open'],
-    ]);
+    const series = seriesIdOf(TENANT, t.conversationId);
+    assert.deepEqual(
+      a
+        .map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Actiehouder, i.fields.Streefdatum, i.fields.Status, i.fields.Openbaarheid])
+        .sort(),
+      [
+        ['Actie 1', `${series}/actie/1`, 'O. van Veldhuizen', '2016-12-01T12:00:00Z', 'open', 'openbaar'],
+        // On the closed item E.
+        ['Actie 2', `${series}/actie/2`, 'H. Meuleman', undefined, 'open', 'besloten'],
+      ],
+    );
     assert.ok(
       [...d, ...a].every((i) => i.writes === 1),
       'each list item written once',
@@ -385,11 +408,13 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.deepEqual(exit, { code: 0, signal: null }, `the bot stops cleanly on SIGTERM:\n${bot.output}`);
     const stored = (await readSeries(dataDir, t.conversationId)).meetings[0]!.minutes.publication;
     assert.equal(stored?.state, 'published');
+    const series = seriesIdOf(TENANT, t.conversationId);
     assert.deepEqual(stored?.remote, {
+      folder: standIn.file(OPEN_FILE)?.parentId,
       [`file:${DATE} ${BODY} openbaar.docx`]: firstFiles[OPEN_FILE],
       [`file:${DATE} ${BODY} besloten.docx`]: firstFiles[CLOSED_FILE],
       ...Object.fromEntries(Object.entries(firstDecisions).map(([k, id]) => [`decision:${k}`, id])),
-      ...Object.fromEntries(Object.entries(firstActions).map(([k, id]) => [`action:${k.replace('Actie ', '')}`, id])),
+      ...Object.fromEntries(Object.entries(firstActions).map(([k, id]) => [`action:${series}/actie/${k.replace('Actie ', '')}`, id])),
     });
 
     bot = await startBot({ dataDir, port });
@@ -461,8 +486,8 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.ok(reason !== undefined, `the card says publishing failed: ${cardText(card)}`);
     assert.match(reason, /could not get a token from Entra ID/);
     assert.match(reason, /AADSTS7000215/);
-    // Its length is not checked: the card carries Entra's whole error description today (about 600
-    // characters, with trace and correlation ids and timestamps, twice).
+    assert.match(reason, /Invalid client secret provided$/);
+    assert.ok(reason.length <= 160, `short: ${reason}`);
     assert.deepEqual(
       standIn.requests.slice(mark).filter((r) => r.path.startsWith('/v1.0/')),
       [],
@@ -507,6 +532,52 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.deepEqual(ids(decisions()), firstDecisions);
     assert.deepEqual(ids(actions()), firstActions);
     assert.equal(itemCreatesSince(mark).length, 0, 'no list item created');
+  });
+
+  it('another chat’s meeting with the same title and date gets a folder of its own; neither chat’s documents or action 1 are replaced', async () => {
+    const t4 = new TeamsClient({ botUrl: bot.url, connector, users: TEST_USERS, tenantId: TENANT });
+    await replay(t4, MEETING_C);
+    const series1 = seriesIdOf(TENANT, t.conversationId);
+    const series4 = seriesIdOf(TENANT, t4.conversationId);
+    const folder4 = `${FOLDER} (2)`;
+    const file4 = `${folder4}/${DATE} ${BODY} openbaar.docx`;
+    const chat1Files = () =>
+      standIn
+        .files()
+        .filter((f) => f.path.startsWith(`${FOLDER}/`))
+        .map((f) => [f.path, f.id, f.versions, f.bytes.toString('base64')]);
+    const actionItems = (series: string) =>
+      [...(standIn.list(ACTIONS_LIST_NAME)?.items.values() ?? [])].filter((i) => String(i.fields.Sleutel).startsWith(`${series}/`));
+    const chat1Before = chat1Files();
+    const chat1Actions = actionItems(series1).map((i) => ({ id: i.id, writes: i.writes, fields: { ...i.fields } }));
+    assert.equal(chat1Actions.length, 2);
+
+    for (const round of [1, 2]) {
+      const mark = standIn.requests.length;
+      const card = await publish(t4);
+      assertPublishedCard(card, [file4]);
+      assert.equal(standIn.file(file4)?.versions, round, `publish ${round}: the second chat’s own file`);
+      assert.ok((await docTextOf(standIn.file(file4)!.bytes)).includes(C_DECISION));
+      assert.deepEqual(chat1Files(), chat1Before, `publish ${round}: the first chat’s documents are untouched`);
+      assert.deepEqual(
+        actionItems(series1).map((i) => ({ id: i.id, writes: i.writes, fields: { ...i.fields } })),
+        chat1Actions,
+        `publish ${round}: the first chat’s action items are untouched`,
+      );
+      if (round === 2) assert.equal(requestsSince(mark, 'POST', '/children').length, 0, 'the republish finds its folder again');
+    }
+    assert.deepEqual(
+      standIn.folders().filter((f) => f.startsWith(FOLDER)),
+      [FOLDER, folder4],
+    );
+    const meeting4 = standIn.file(file4)?.fields.VergaderingId;
+    assert.ok(typeof meeting4 === 'string' && meeting4 !== '' && meeting4 !== standIn.file(OPEN_FILE)?.fields.VergaderingId);
+    const own = actionItems(series4);
+    assert.deepEqual(
+      own.map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Actie, i.fields.Openbaarheid, i.writes]),
+      [['Actie 1', `${series4}/actie/1`, C_ACTION, 'openbaar', 2]],
+    );
+    assert.notEqual(own[0]!.fields.Sleutel, chat1Actions.find((i) => i.fields.Title === 'Actie 1')?.fields.Sleutel);
   });
 
   it('no bot tried to resolve an outside host, and every bot stops cleanly', async () => {

@@ -1,6 +1,7 @@
 // A local HTTPS stand-in for Entra ID (token endpoint + OpenID metadata) and the part of Microsoft Graph
-// the SharePoint publisher and its setup use: drives, folders, uploads (simple and upload sessions),
-// library fields, lists, columns and list items. It speaks the documented wire format so that the real
+// the SharePoint publisher and its setup use: drives, folders (and listing their children, paged, with
+// their list items' fields), uploads (simple and upload sessions), library fields, lists, columns and
+// list items. It speaks the documented wire format so that the real
 // @azure/identity and the real Graph client run against it unmodified. Faults (429/503 with
 // Retry-After, dropped connections, before or after a write is applied) can be injected per request.
 //
@@ -58,6 +59,8 @@ export interface StoredFile {
   /** Path from the drive's root, e.g. "Besluitenlijsten/2016-10-10 DVO/x.docx". */
   path: string;
   name: string;
+  /** The id of the folder it is in. */
+  parentId: string;
   versions: number;
   bytes: Buffer;
   fields: Record<string, unknown>;
@@ -141,6 +144,7 @@ class HttpError extends Error {
 
 const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const FRAGMENT_UNIT = 320 * 1024;
+const DEFAULT_CHILDREN_PAGE_SIZE = 200;
 const BUILT_IN_COLUMNS: [string, string, string][] = [
   ['Title', 'Title', 'text'],
   ['ContentType', 'Content Type', 'contentType'],
@@ -162,6 +166,8 @@ export class GraphStandIn {
   /** Every request, in order. */
   readonly requests: RequestLogEntry[] = [];
   tokenRequests = 0;
+  /** Page size of a children listing without $top (Graph's is 200); set lower to make the client follow nextLink. */
+  childrenPageSize = DEFAULT_CHILDREN_PAGE_SIZE;
 
   private server?: https.Server;
   private origin = '';
@@ -272,6 +278,7 @@ export class GraphStandIn {
     this.faults.length = 0;
     this.requests.length = 0;
     this.tokenRequests = 0;
+    this.childrenPageSize = DEFAULT_CHILDREN_PAGE_SIZE;
     const now = new Date().toISOString();
     this.nodes.set(this.rootId, {
       id: this.rootId,
@@ -301,6 +308,7 @@ export class GraphStandIn {
         id: n.id,
         path: this.pathOf(n),
         name: n.name,
+        parentId: n.parentId ?? this.rootId,
         versions: n.versions,
         bytes: n.bytes ?? Buffer.alloc(0),
         fields: { ...n.fields },
@@ -321,6 +329,28 @@ export class GraphStandIn {
 
   listById(id: string): StoredList | undefined {
     return this.lists.get(id);
+  }
+
+  /** Puts a file at a path from the drive's root (folders made as needed), as a user or an older version would have. */
+  seedFile(filePath: string, bytes: Buffer, fields: Record<string, unknown> = {}): void {
+    const segments = filePath.split('/');
+    let parentId = this.rootId;
+    const now = new Date().toISOString();
+    for (const segment of segments.slice(0, -1)) {
+      let folder = this.child(parentId, segment);
+      if (!folder) {
+        folder = { id: this.newId(), name: segment, parentId, folder: true, versions: 1, fields: {}, created: now, modified: now };
+        this.nodes.set(folder.id, folder);
+      }
+      parentId = folder.id;
+    }
+    const { node } = this.writeFile(parentId, segments[segments.length - 1], bytes, 'replace');
+    node.fields = { ...fields };
+  }
+
+  /** Deletes a file or folder (with its content) by its path, as a user would in SharePoint. */
+  removeItem(itemPath: string): void {
+    this.deleteNode(this.walk(this.rootId, itemPath.split('/')).id);
   }
 
   /** Requests that changed something (for "writes nothing" assertions). */
@@ -538,6 +568,9 @@ export class GraphStandIn {
       if ((is('drives', '*', 'root', 'children') || is('drives', '*', 'items', '*', 'children')) && method === 'POST') {
         return this.createFolder(ctx, s[2] === 'root' ? this.rootId : this.resolveId(s[3]));
       }
+      if ((is('drives', '*', 'root', 'children') || is('drives', '*', 'items', '*', 'children')) && method === 'GET') {
+        return ok(this.listChildren(ctx, s[2] === 'root' ? this.rootId : this.resolveId(s[3])));
+      }
       if (is('drives', '*', 'items', '*')) {
         const node = this.node(this.resolveId(s[3]));
         if (method === 'GET') return ok(this.driveItemJson(node));
@@ -547,8 +580,7 @@ export class GraphStandIn {
         }
       }
       if (is('drives', '*', 'items', '*', 'listItem') && method === 'GET') {
-        const node = this.node(this.resolveId(s[3]));
-        return ok({ id: this.listItemIdOf(node), fields: this.fieldsJson(node.fields) });
+        return ok(this.driveListItemJson(this.node(this.resolveId(s[3])), true));
       }
       if (is('drives', '*', 'items', '*', 'listItem', 'fields')) {
         const node = this.node(this.resolveId(s[3]));
@@ -676,6 +708,78 @@ export class GraphStandIn {
       json.file = {
         mimeType: 'application/octet-stream',
         hashes: { quickXorHash: node.hash ?? standInQuickXorHash(node.bytes ?? Buffer.alloc(0)) },
+      };
+    }
+    return json;
+  }
+
+  /**
+   * GET …/children: the folder's items by name, a page at a time ($top, else childrenPageSize), with
+   * "@odata.nextLink" (the full URL of the next page, $skiptoken opaque) while more follow. $expand
+   * "listItem" adds each item's listItem, "listItem($expand=fields)" with its column values.
+   */
+  private listChildren(ctx: Ctx, parentId: string): Record<string, unknown> {
+    const parent = this.node(parentId);
+    if (!parent.folder) throw new HttpError(400, 'invalidRequest', 'The item is not a folder.');
+    const expand = ctx.url.searchParams.get('$expand');
+    if (expand !== null && expand !== 'listItem' && expand !== 'listItem($expand=fields)') {
+      throw new HttpError(400, 'invalidRequest', `Unsupported $expand: ${expand}`);
+    }
+    const topParam = ctx.url.searchParams.get('$top');
+    const top = topParam === null ? this.childrenPageSize : Number(topParam);
+    if (!Number.isInteger(top) || top < 1) throw new HttpError(400, 'invalidRequest', `Invalid $top: ${topParam}`);
+    const token = ctx.url.searchParams.get('$skiptoken');
+    const from =
+      token === null
+        ? 0
+        : Number(
+            Buffer.from(token, 'base64url')
+              .toString('utf8')
+              .replace(/^Paged=TRUE&p_Index=/, ''),
+          );
+    if (!Number.isInteger(from) || from < 0) throw new HttpError(400, 'invalidRequest', 'Invalid $skiptoken.');
+    const children = [...this.nodes.values()].filter((n) => n.parentId === parentId).sort((a, b) => a.name.localeCompare(b.name));
+    const page = children.slice(from, from + top).map((n) => {
+      const json = this.driveItemJson(n);
+      if (expand !== null) json.listItem = this.driveListItemJson(n, expand.includes('fields'));
+      return json;
+    });
+    const itemPath = parentId === this.rootId ? 'root' : `items/${parentId}`;
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.origin}/v1.0/$metadata#drives('${this.driveId}')/${itemPath}/children`,
+      value: page,
+    };
+    if (from + top < children.length) {
+      const next = Buffer.from(`Paged=TRUE&p_Index=${from + top}`).toString('base64url');
+      const query = [expand !== null ? `$expand=${expand}` : '', topParam !== null ? `$top=${top}` : '', `$skiptoken=${next}`];
+      body['@odata.nextLink'] =
+        `${this.origin}/v1.0/drives/${encodeURIComponent(this.driveId)}/${itemPath}/children?${query.filter(Boolean).join('&')}`;
+    }
+    return body;
+  }
+
+  /** A drive item's listItem as Graph shows it (GET …/listItem, or expanded on the item). */
+  private driveListItemJson(node: DriveNode, withFields: boolean): Record<string, unknown> {
+    const id = this.listItemIdOf(node);
+    const json: Record<string, unknown> = {
+      '@odata.etag': `"{${node.id}},${node.versions}"`,
+      id,
+      eTag: `"{${node.id}},${node.versions}"`,
+      createdDateTime: node.created,
+      lastModifiedDateTime: node.modified,
+      webUrl: this.driveItemJson(node).webUrl,
+      parentReference: { id: this.libraryListId, siteId: this.siteId },
+      contentType: node.folder ? { id: '0x0120', name: 'Folder' } : { id: '0x0101', name: 'Document' },
+    };
+    if (withFields) {
+      json['fields@odata.context'] = `${this.origin}/v1.0/$metadata#drives('${this.driveId}')/items('${node.id}')/listItem/fields/$entity`;
+      json.fields = {
+        ...this.fieldsJson(node.fields),
+        id,
+        FileLeafRef: node.name,
+        ContentType: node.folder ? 'Folder' : 'Document',
+        Created: node.created,
+        Modified: node.modified,
       };
     }
     return json;

@@ -2,16 +2,29 @@
 // LibreOffice round trip proving the documents open in a real word processor.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import type { AgendaItem, Series } from '../../services/meeting/types';
 import { renderDocx } from '../../services/minutes/docx';
+import { FolderMinutesPublisher, RECORDS_FILE } from '../../services/minutes/folderPublisher';
 import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown';
 import { dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
-import { buildMinutesPackage, safeFileTitle } from '../../services/minutes/package';
+import { buildMinutesPackage, safeFileTitle, seriesIdOf } from '../../services/minutes/package';
 import { HOSTILE_ANNOUNCEMENT, OCTOBER_MEETING_ID, PRESENT, SECRETARY, seedSeries } from '../support/seedMeeting';
 
 const SECRET_PHRASE = 'Zwaluwstaart-7319 reorganisatie korpsleiding';
@@ -90,6 +103,20 @@ function seriesWithClosedItem(): Series {
     createdAt: '2016-10-10T11:55:00.000Z',
   });
   series.nextActionNumber = 5;
+  return series;
+}
+
+/** The seed's meetings held in another chat: the same titles and dates, other meeting and chat ids. */
+function otherChatSeries(): Series {
+  const series = seedSeries();
+  series.conversationId = '19:dvo-twente-tweede@thread.v2';
+  const other = (id: string): string => `${id}-tweede`;
+  for (const meeting of series.meetings) {
+    meeting.id = other(meeting.id);
+    for (const item of meeting.agenda) if (item.previousMinutesOf) item.previousMinutesOf = other(item.previousMinutesOf);
+    if (meeting.minutes.adoptedInMeetingId) meeting.minutes.adoptedInMeetingId = other(meeting.minutes.adoptedInMeetingId);
+  }
+  for (const action of series.actions) action.meetingId = other(action.meetingId);
   return series;
 }
 
@@ -322,14 +349,28 @@ describe('minutes: closed items', () => {
         ['2016-10-10/4', 'G', 'agreed', true],
       ],
     );
+    const seriesId = seriesIdOf('tenant-twente', '19:dvo-twente@thread.v2');
+    assert.equal(pkg.seriesId, seriesId);
     assert.deepEqual(
-      pkg.actions.map((a) => [a.key, a.itemCode, a.status, a.due]),
+      pkg.actions.map((a) => [a.key, a.number, a.itemCode, a.status, a.due, a.closed]),
       [
-        ['1', 'D1', 'open', undefined],
-        ['3', 'D1', 'open', '2016-12-01'],
-        ['4', 'G', 'open', undefined],
+        [`${seriesId}/actie/1`, 1, 'D1', 'open', undefined, false],
+        [`${seriesId}/actie/3`, 3, 'D1', 'open', '2016-12-01', false],
+        [`${seriesId}/actie/4`, 4, 'G', 'open', undefined, true],
       ],
     );
+  });
+
+  it('names the series by a stable, opaque id of its own', async () => {
+    const id = seriesIdOf('tenant-twente', '19:dvo-twente@thread.v2');
+    assert.match(id, /^[A-Za-z0-9_-]{16}$/);
+    assert.ok(!id.includes('dvo'), 'the conversation id does not show through');
+    assert.equal(seriesIdOf('tenant-twente', '19:dvo-twente@thread.v2'), id, 'the same every time');
+    assert.notEqual(seriesIdOf('tenant-twente', '19:dvo-twente-tweede@thread.v2'), id);
+    assert.notEqual(seriesIdOf('tenant-twente1', '9:dvo-twente@thread.v2'), seriesIdOf('tenant-twente', '19:dvo-twente@thread.v2'));
+    const other = await buildMinutesPackage(otherChatSeries(), `${OCTOBER_MEETING_ID}-tweede`);
+    assert.notEqual(other.seriesId, id);
+    assert.equal(other.actions[0]?.key, `${other.seriesId}/actie/1`, 'the same action number, another key');
   });
 
   it('makes only the public file when no item is closed', async () => {
@@ -338,6 +379,78 @@ describe('minutes: closed items', () => {
       pkg.files.map((f) => f.part),
       ['openbaar'],
     );
+  });
+});
+
+describe('minutes: folder publisher', () => {
+  const BASE = '2016-10-10 Districtelijk Veiligheidsoverleg';
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'notulist-folder-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const records = (folder: string): { meetingId: string; seriesId: string; decisions: unknown[]; actions: { key: string }[] } =>
+    JSON.parse(readFileSync(join(root, folder, RECORDS_FILE), 'utf8'));
+  const folders = (): string[] => readdirSync(root).sort();
+
+  it('gives two chats’ meetings with the same title and date a folder each; a republish goes back to its own', async () => {
+    const publisher = new FolderMinutesPublisher(root);
+    const chatA = seriesWithClosedItem();
+    const chatB = otherChatSeries();
+    const a = await publisher.publish(await buildMinutesPackage(chatA, OCTOBER_MEETING_ID));
+    const b = await publisher.publish(await buildMinutesPackage(chatB, `${OCTOBER_MEETING_ID}-tweede`));
+
+    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
+    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
+    assert.equal(records(`${BASE} (2)`).meetingId, `${OCTOBER_MEETING_ID}-tweede`);
+    assert.notEqual(records(BASE).seriesId, records(`${BASE} (2)`).seriesId);
+    assert.deepEqual(readdirSync(join(root, BASE)).sort(), [`${BASE} besloten.docx`, `${BASE} openbaar.docx`, RECORDS_FILE]);
+    assert.deepEqual(readdirSync(join(root, `${BASE} (2)`)).sort(), [`${BASE} openbaar.docx`, RECORDS_FILE]);
+    const keysA = records(BASE).actions.map((x) => x.key);
+    const keysB = records(`${BASE} (2)`).actions.map((x) => x.key);
+    assert.ok(!keysA.some((k) => keysB.includes(k)), 'action keys differ between the chats');
+    assert.deepEqual(
+      b.files.map((f) => fileURLToPath(f.url)),
+      [join(root, `${BASE} (2)`, `${BASE} openbaar.docx`)],
+    );
+    assert.deepEqual(
+      a.files.map((f) => fileURLToPath(f.url)),
+      [join(root, BASE, `${BASE} openbaar.docx`), join(root, BASE, `${BASE} besloten.docx`)],
+    );
+
+    // The first chat republishes with a changed decision: it lands in the first folder, the second is untouched.
+    const secondBefore = readFileSync(join(root, `${BASE} (2)`, `${BASE} openbaar.docx`));
+    chatA.meetings[1]!.decisions[0]!.text = 'Gewijzigd na herpublicatie.';
+    const again = await publisher.publish(await buildMinutesPackage(chatA, OCTOBER_MEETING_ID));
+    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
+    assert.deepEqual(
+      again.files.map((f) => fileURLToPath(f.url)),
+      a.files.map((f) => fileURLToPath(f.url)),
+    );
+    assert.ok((await docxText(readFileSync(join(root, BASE, `${BASE} openbaar.docx`)))).includes('Gewijzigd na herpublicatie.'));
+    assert.ok(readFileSync(join(root, `${BASE} (2)`, `${BASE} openbaar.docx`)).equals(secondBefore));
+
+    // And the second chat's republish goes back to "(2)".
+    await publisher.publish(await buildMinutesPackage(chatB, `${OCTOBER_MEETING_ID}-tweede`));
+    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
+    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
+  });
+
+  it('takes over a folder without records (an older version) and skips one it cannot read', async () => {
+    const publisher = new FolderMinutesPublisher(root);
+    mkdirSync(join(root, BASE));
+    writeFileSync(join(root, BASE, `${BASE} openbaar.docx`), 'older version');
+    mkdirSync(join(root, `${BASE} (2)`));
+    writeFileSync(join(root, `${BASE} (2)`, RECORDS_FILE), '{ not json');
+
+    await publisher.publish(await buildMinutesPackage(seedSeries(), OCTOBER_MEETING_ID));
+    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
+    assert.notEqual(readFileSync(join(root, BASE, `${BASE} openbaar.docx`), 'utf8'), 'older version');
+
+    const b = await publisher.publish(await buildMinutesPackage(otherChatSeries(), `${OCTOBER_MEETING_ID}-tweede`));
+    assert.deepEqual(folders(), [BASE, `${BASE} (2)`, `${BASE} (3)`]);
+    assert.equal(records(`${BASE} (3)`).meetingId, `${OCTOBER_MEETING_ID}-tweede`);
+    assert.equal(readFileSync(join(root, `${BASE} (2)`, RECORDS_FILE), 'utf8'), '{ not json', 'the unreadable folder is left alone');
+    assert.equal(fileURLToPath(b.files[0]!.url), join(root, `${BASE} (3)`, `${BASE} openbaar.docx`));
   });
 });
 
