@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { BotHarness, docxText, findDocx, settle, startBotHarness } from '../support/botHarness';
+import { cardText } from '../support/connector';
 import type { BotAnswer, TeamsClient } from '../support/teamsClient';
 
 function ok(answer: BotAnswer, what: string): void {
@@ -70,6 +71,29 @@ describe('HTTP: a series of meetings in one chat', function () {
     const n = (await series()).actions[0]!.number;
     await say('secretary', `gereed ${n}`);
     assert.equal((await series()).actions[0]!.status, 'done');
+  });
+
+  it('a third meeting folds meeting 1 away; its minutes still come out whole from its card', async () => {
+    await say('secretary', 'sluiten');
+    await say('secretary', 'vergadering\ntitel: DVO\ndatum: 13-02-2017');
+    const s = await series();
+    assert.equal(s.meetings.length, 3);
+    const [m1, m2] = s.meetings as [(typeof s.meetings)[0], (typeof s.meetings)[0]];
+    assert.equal(m1.folded, true, 'meeting 1 is done with: folded');
+    assert.deepEqual(m1.decisions, [], 'its records left the series document');
+    assert.equal(m2.folded, undefined, 'the two newest stay whole');
+    // "Besluitenlijst" on a card of meeting 1 (Action.Execute): the minutes, records and all.
+    const answer = await t.send(
+      t.base('member', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'minutes', data: { meetingId: m1.id, card: 'minutes' } }, trigger: 'manual' },
+      }),
+    );
+    ok(answer, 'minutes of meeting 1');
+    const text = cardText((answer.body as { value?: unknown }).value);
+    assert.match(text, /Het DVO stemt in\./);
+    assert.match(text, /vastgesteld op/);
   });
 
   it('meetingStart posts the agenda card and records startedAt; meetingEnd records endedAt and mentions the secretary', async () => {
