@@ -28,7 +28,8 @@ describe('HTTP: the full draft behind a signed link', function () {
   async function draftCard(who = 'member'): Promise<{ card: Record<string, unknown>; url: string | undefined }> {
     const mark = h.connector.mark();
     await say(who, 'besluitenlijst');
-    const sent = h.connector.sent(t.conversationId, mark);
+    // The reply is a new message; edits of live cards (agenda, publish result) may land meanwhile.
+    const sent = h.connector.sent(t.conversationId, mark).filter((e) => e.op === 'send');
     const card = sent.flatMap((e) => e.activity?.attachments ?? []).find((a) => a.content)?.content as Record<string, unknown>;
     assert.ok(card, 'the bot answers with a card');
     const action = findActions(card).find((a) => a.type === 'Action.OpenUrl' && /Volledige tekst/.test(String(a.title)));
@@ -184,6 +185,7 @@ describe('HTTP: the full draft behind a signed link', function () {
     ok(await t2.say('secretary', 'besluitenlijst'), 'draft');
     const card = h.connector
       .sent(t2.conversationId, mark)
+      .filter((e) => e.op === 'send')
       .flatMap((e) => e.activity?.attachments ?? [])
       .find((a) => a.content)?.content;
     const url = findActions(card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
