@@ -269,7 +269,8 @@ export class NotulistBot extends TeamsActivityHandler {
       const { meeting } = await minutes.publish(job.tenantId, job.conversationId, job.meetingId);
       const p = meeting.minutes.publication;
       log.info({ meetingId: job.meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
-      const card = publicationCard(strings(meeting.locale), meeting, minutes.publisherKind);
+      const files = minutes.publishedLinks(job.tenantId, job.conversationId, meeting);
+      const card = publicationCard(strings(meeting.locale), meeting, minutes.publisherKind, files);
       if (job.cardActivityId) this.deps.liveCards.schedule(ref, job.cardActivityId, async () => card);
       else await this.deps.liveCards.send(ref, card);
     })().catch((err) => log.error({ err: errorSummary(err) }, 'publishing failed'));

@@ -55,7 +55,8 @@ export function briefReason(error: string): string {
   return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1).trimEnd()}…` : text;
 }
 
-export function publicationCard(s: Strings, meeting: Meeting, publisherKind: string): AdaptiveCard {
+/** The publish card: progress, then the result with `files` (MinutesService.publishedLinks). */
+export function publicationCard(s: Strings, meeting: Meeting, publisherKind: string, files: { name: string; url: string }[]): AdaptiveCard {
   const p = meeting.minutes.publication;
   const where = publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
   const state =
@@ -66,7 +67,7 @@ export function publicationCard(s: Strings, meeting: Meeting, publisherKind: str
         : { text: s.card.publishFailed(briefReason(p.error ?? '')), style: 'attention' as const, canRetry: true };
   return publishCard(s, meeting.id, `${s.card.minutesTitle.replace(/ \(.*\)$/, '')}: ${meeting.title}`, {
     ...state,
-    files: (p?.state === 'published' ? p.files : []).map((f) => ({ name: f.name, url: f.url })),
+    files: p?.state === 'published' ? files : [],
   });
 }
 
@@ -74,6 +75,11 @@ export async function publish(turn: Turn, svc: Services): Promise<TurnResult> {
   const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
   assertCardMeeting(series, turn.cardMeetingId, false);
   const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, turn.cardMeetingId);
-  const card = publicationCard(turn.s, meeting, svc.minutes.publisherKind);
+  const card = publicationCard(
+    turn.s,
+    meeting,
+    svc.minutes.publisherKind,
+    svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting),
+  );
   return { replies: [{ card }], invokeCard: card, publishMeetingId: already ? undefined : meeting.id };
 }

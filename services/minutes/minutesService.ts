@@ -52,6 +52,20 @@ export class MinutesService {
   }
 
   /**
+   * The published files as links a Teams user can open: SharePoint's own web links, or for the local
+   * folder (whose file:// paths no browser opens from Teams) the same documents served with a draft link.
+   */
+  publishedLinks(tenantId: string, conversationId: string, meeting: Meeting): { name: string; url: string }[] {
+    const p = meeting.minutes.publication;
+    if (p?.state !== 'published') return [];
+    const draft = this.draftUrl(tenantId, conversationId, meeting);
+    return p.files.map((f) => {
+      const part = /(openbaar|besloten)\.docx$/.exec(f.name)?.[1];
+      return /^https?:/i.test(f.url) || !draft || !part ? { name: f.name, url: f.url } : { name: f.name, url: `${draft}/${part}.docx` };
+    });
+  }
+
+  /**
    * Opens a draft link: `file` is absent for the page, or "openbaar.docx" / "besloten.docx". Rendered
    * from the stored meeting at the moment it is opened, so it always shows the current draft.
    */

@@ -162,11 +162,28 @@ describe('HTTP: the full draft behind a signed link', function () {
 
   it('publishing ends the draft links made before it; the card after it carries a new one', async () => {
     await say('secretary', 'sluiten');
+    const mark = h.connector.mark();
     await say('secretary', 'publiceren');
     await h.connector.waitFor(async () => {
       const series = await h.app.meetings.read(t.tenantId, t.conversationId);
       return series.meetings[0]?.minutes.publication?.state === 'published';
     }, 15000);
+    // The result card links each document so a browser opens it (a local folder's file:// would not).
+    const progress = h.connector.sent(t.conversationId, mark).find((e) => e.op === 'send');
+    await h.connector.waitFor(() => h.connector.sent(t.conversationId, mark).some((e) => e.op === 'update' && e.id === progress?.id), 5000);
+    const result = h.connector
+      .sent(t.conversationId, mark)
+      .filter((e) => e.op === 'update' && e.id === progress?.id)
+      .at(-1)?.activity?.attachments?.[0]?.content;
+    // The file names are TextRuns whose selectAction opens the document.
+    const fileLinks = [...JSON.stringify(result).matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(fileLinks.length, 2, JSON.stringify(result));
+    for (const url of fileLinks) {
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/minutes\/draft\/[\w-]+\.[\w-]+\/(openbaar|besloten)\.docx$/);
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      assert.match(res.headers.get('content-disposition') ?? '', /\.docx"/);
+    }
     const old = await fetch(link);
     assert.equal(old.status, 410);
     assert.match(await old.text(), /verlopen/);
