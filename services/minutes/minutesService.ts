@@ -145,7 +145,12 @@ export class MinutesService {
   /** Renders and publishes; never throws: the outcome is stored and returned. */
   async publish(tenantId: string, conversationId: string, meetingId: string): Promise<{ meeting: Meeting; publication: Publication }> {
     const series = await this.meetings.read(tenantId, conversationId, meetingId);
-    const meeting = ops.findMeeting(series, meetingId);
+    const meeting = series.meetings.find((m) => m.id === meetingId);
+    if (!meeting) {
+      // Nothing left to publish (the meeting is gone): a listed job would otherwise be retried at every start.
+      await this.pending.remove(tenantId, conversationId, meetingId);
+      throw new DomainError('noMeeting');
+    }
     let outcome: Pick<Publication, 'state' | 'files' | 'error' | 'remote'>;
     try {
       const pkg = await buildMinutesPackage(series, meetingId);
