@@ -5,10 +5,11 @@
 // A meeting's folder is "<date> <title>". Two chats can hold a meeting with the same title on the same
 // day, so a folder is only used when it is free or already this meeting's: the besluiten-en-acties.json
 // in it names its meeting. Otherwise the next of "<date> <title> (2)", "(3)", … is tried.
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { safeFileTitle } from './package';
+import type { MinutesPart } from './model';
+import { minutesFileName, safeFileTitle } from './package';
 import type { MinutesPackage, MinutesPublisher, PublishResult } from './publisher';
 
 /** The records that would become SharePoint list items, kept beside the documents; also the folder's owner. */
@@ -23,7 +24,12 @@ export class FolderMinutesPublisher implements MinutesPublisher {
 
   async publish(pkg: MinutesPackage): Promise<PublishResult> {
     const folder = await this.meetingFolder(pkg);
-    // The records first: they name the meeting, so the folder is claimed before the documents go in.
+    // A part an earlier publish wrote and this one does not (a closed part whose items are no longer
+    // closed) goes first: it would otherwise stay beside the new minutes, closed content included.
+    for (const part of ['openbaar', 'besloten'] as MinutesPart[])
+      if (!pkg.files.some((f) => f.part === part))
+        await rm(join(folder, minutesFileName({ date: pkg.meetingDate, title: pkg.body }, part)), { force: true });
+    // Then the records: they name the meeting, so the folder is claimed before the documents go in.
     const records = { meetingId: pkg.meetingId, seriesId: pkg.seriesId, decisions: pkg.decisions, actions: pkg.actions };
     await writeAtomically(join(folder, RECORDS_FILE), Buffer.from(JSON.stringify(records, null, 2)));
     const files: PublishResult['files'] = [];

@@ -24,7 +24,7 @@ export function safeFileTitle(title: string): string {
   return trimmed || 'Besluitenlijst';
 }
 
-export function minutesFileName(meeting: Meeting, part: MinutesPart): string {
+export function minutesFileName(meeting: Pick<Meeting, 'date' | 'title'>, part: MinutesPart): string {
   return `${meeting.date} ${safeFileTitle(meeting.title)} ${part}.docx`;
 }
 

@@ -435,6 +435,21 @@ describe('minutes: folder publisher', () => {
     assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
   });
 
+  it('removes the closed document when a republish no longer has a closed item', async () => {
+    const publisher = new FolderMinutesPublisher(root);
+    const series = seriesWithClosedItem();
+    await publisher.publish(await buildMinutesPackage(series, OCTOBER_MEETING_ID));
+    assert.ok(readdirSync(join(root, BASE)).includes(`${BASE} besloten.docx`));
+
+    for (const item of series.meetings[1]!.agenda) item.closed = false;
+    const again = await publisher.publish(await buildMinutesPackage(series, OCTOBER_MEETING_ID));
+    assert.deepEqual(readdirSync(join(root, BASE)).sort(), [`${BASE} openbaar.docx`, RECORDS_FILE]);
+    assert.deepEqual(
+      again.files.map((f) => f.name),
+      [`${BASE} openbaar.docx`],
+    );
+  });
+
   it('takes over a folder without records (an older version) and skips one it cannot read', async () => {
     const publisher = new FolderMinutesPublisher(root);
     mkdirSync(join(root, BASE));
