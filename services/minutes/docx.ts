@@ -173,12 +173,14 @@ function itemsTable(model: MinutesModel): Table {
   });
 }
 
-const ACTION_WIDTHS = [700, 4300, 2000, 1600, TEXT_WIDTH - 700 - 4300 - 2000 - 1600];
-const ACTION_HEADERS = ['Nr', 'Actie', 'Wie', 'Gereed voor', 'Status'];
+const ACTION_WIDTHS = [600, 1400, 3500, 1700, 1400, TEXT_WIDTH - 600 - 1400 - 3500 - 1700 - 1400];
+const ACTION_HEADERS = ['Nr', 'Agendapunt', 'Actie', 'Wie', 'Termijn', 'Status'];
 
 function actionTableRow(action: ActionRow): TableRow {
-  const values = [action.number, action.text, action.owner, action.due, action.status];
+  const values = [action.number, action.origin, action.text, action.owner, action.due, action.status];
   return new TableRow({
+    // A row is read as one line of the list: it moves to the next page whole.
+    cantSplit: true,
     children: values.map((value, i) => cell([para([{ text: value }], { spacingAfter: 0 })], ACTION_WIDTHS[i])),
   });
 }
@@ -215,12 +217,7 @@ function pageFooter(model: MinutesModel): Footer {
         alignment: AlignmentType.RIGHT,
         children: [
           new TextRun({
-            children: [
-              `${xmlSafe(model.title)} – ${model.partLabel.toLowerCase()} – pagina `,
-              PageNumber.CURRENT,
-              ' van ',
-              PageNumber.TOTAL_PAGES,
-            ],
+            children: [`${xmlSafe(model.footer)} – pagina `, PageNumber.CURRENT, ' van ', PageNumber.TOTAL_PAGES],
           }),
         ],
       }),

@@ -90,8 +90,16 @@ function renderItem(item: ItemRow): string {
 }
 
 function renderActions(actions: ActionRow[]): string {
-  const rows = actions.map((a) => `| ${[a.number, a.text, a.owner, a.due, a.status].map((v) => escapeOneLine(v) || ' ').join(' | ')} |`);
-  return ['## Actielijst', '', '| Nr | Actie | Wie | Gereed voor | Status |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = actions.map(
+    (a) => `| ${[a.number, a.origin, a.text, a.owner, a.due, a.status].map((v) => escapeOneLine(v) || ' ').join(' | ')} |`,
+  );
+  return [
+    '## Actielijst',
+    '',
+    '| Nr | Agendapunt | Actie | Wie | Termijn | Status |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 export function renderMarkdown(model: MinutesModel): string {

@@ -42,6 +42,8 @@ export interface HeaderRow {
 
 export interface ActionRow {
   number: string;
+  /** Where it was agreed: "D1, 04-07-2016". */
+  origin: string;
   text: string;
   owner: string;
   /** Dutch long date or "". */
@@ -59,6 +61,8 @@ export interface MinutesModel {
   partLabel: string;
   /** "Status: concept" / "Status: vastgesteld op 12 december 2016" */
   status: string;
+  /** Printed on every page, so a loose page still says what it is and whether it is a concept. */
+  footer: string;
   /** ISO date of the meeting (yyyy-mm-dd), for file names and properties. */
   meetingDate: string;
   header: HeaderRow[];
@@ -143,29 +147,60 @@ export function actionIsClosed(series: Series, action: ActionItem): boolean {
   return item?.closed ?? false;
 }
 
+/** When a meeting's record ends: its closing, or the end of its day when it was never closed. */
+function recordEnd(meeting: Meeting): number {
+  return Date.parse(meeting.closedAt ?? `${meeting.date}T23:59:59Z`);
+}
+
 /**
- * The actions the Actielijst of this document shows: all of this meeting's actions plus the open ones
- * of earlier meetings (public document), or only those on this meeting's closed items (closed document).
+ * Whether an action was done by `moment` (ms; undefined: now). Minutes record the state at their
+ * meeting, so an action finished later still shows open there, also when they are republished.
+ */
+function doneBy(action: ActionItem, moment?: number): boolean {
+  if (action.status !== 'done') return false;
+  // Done without a time (an older version): done long ago.
+  return moment === undefined || action.doneAt === undefined || Date.parse(action.doneAt) <= moment;
+}
+
+/** The moment a meeting's minutes show the actions at: its closing; a meeting still open shows them now. */
+function actionsMoment(meeting: Meeting): number | undefined {
+  return meeting.status === 'closed' ? recordEnd(meeting) : undefined;
+}
+
+/**
+ * The actions the Actielijst of this document shows: all of this meeting's actions plus those of earlier
+ * meetings still open when the previous meeting ended, so one finished since shows once as done (public
+ * document); or only those on this meeting's closed items (closed document).
  */
 export function listedActions(series: Series, meetingId: string, part: MinutesPart): ActionItem[] {
   const index = series.meetings.findIndex((m) => m.id === meetingId);
   if (index < 0) throw new Error(`Meeting ${meetingId} not found in series`);
   const earlier = new Set(series.meetings.slice(0, index).map((m) => m.id));
+  const previous = series.meetings[index - 1];
+  const since = previous ? recordEnd(previous) : undefined;
   const listed = series.actions.filter((action) => {
     if (part === 'besloten') return action.meetingId === meetingId && actionIsClosed(series, action);
     if (actionIsClosed(series, action)) return false;
-    return action.meetingId === meetingId || (earlier.has(action.meetingId) && action.status === 'open');
+    return action.meetingId === meetingId || (earlier.has(action.meetingId) && !doneBy(action, since));
   });
   return [...listed].sort((a, b) => a.number - b.number);
 }
 
-function actionRow(action: ActionItem): ActionRow {
+/** "2016-07-04" → "04-07-2016" */
+function shortDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match ? `${match[3]}-${match[2]}-${match[1]}` : iso;
+}
+
+function actionRow(series: Series, action: ActionItem, moment: number | undefined): ActionRow {
+  const from = series.meetings.find((m) => m.id === action.meetingId);
   return {
     number: String(action.number),
+    origin: from ? `${action.itemCode}, ${shortDate(from.date)}` : action.itemCode,
     text: action.text,
     owner: action.owner,
     due: action.due ? dutchDate(action.due) : '',
-    status: action.status === 'done' ? 'gereed' : 'open',
+    status: doneBy(action, moment) ? 'gereed' : 'open',
   };
 }
 
@@ -302,17 +337,29 @@ export function minutesParts(meeting: Meeting): MinutesPart[] {
   return meeting.agenda.some((item) => item.closed) ? ['openbaar', 'besloten'] : ['openbaar'];
 }
 
+const FOOTER_TITLE_LENGTH = 60;
+
+function footerLine(meeting: Meeting, partLabel: string): string {
+  const title =
+    meeting.title.length > FOOTER_TITLE_LENGTH ? `${meeting.title.slice(0, FOOTER_TITLE_LENGTH - 1).trimEnd()}…` : meeting.title;
+  const status = meeting.minutes.status === 'adopted' ? 'vastgesteld' : 'concept';
+  return `Besluitenlijst ${title.replace(/\s+/g, ' ')} ${dutchDate(meeting.date)} – ${partLabel.toLowerCase()} – ${status}`;
+}
+
 export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
   const meeting = findMeeting(series, meetingId);
+  const partLabel = part === 'openbaar' ? 'Openbaar deel' : 'Besloten deel';
+  const moment = actionsMoment(meeting);
   return {
     title: `BESLUITENLIJST ${meeting.title}`,
     body: meeting.title,
     part,
-    partLabel: part === 'openbaar' ? 'Openbaar deel' : 'Besloten deel',
+    partLabel,
     status: statusLine(meeting),
+    footer: footerLine(meeting, partLabel),
     meetingDate: meeting.date,
     header: headerRows(meeting),
     items: itemRows(series, meeting, part),
-    actions: listedActions(series, meetingId, part).map(actionRow),
+    actions: listedActions(series, meetingId, part).map((action) => actionRow(series, action, moment)),
   };
 }

@@ -258,14 +258,29 @@ describe('minutes: .docx', () => {
     assert.ok(core.includes('<dc:title>BESLUITENLIJST Districtelijk Veiligheidsoverleg – Openbaar deel</dc:title>'));
   });
 
-  it('lists the open action of an earlier meeting, not the done one', () => {
+  it('lists the actions still open at the previous meeting, the one done since then once as gereed', () => {
     const actions = text.slice(text.indexOf('Actielijst\n'));
     assertInOrder(actions, [
-      'Nr\n\tActie\n\tWie\n\tGereed voor\n\tStatus\n',
-      '1\n\tFaciliterende rol openbaar bestuur bij particuliere camerabeelden uitzoeken\n\tJ. Knol\n\t\n\topen\n',
-      '3\n\tIndividuele gesprekken met deelnemers over geleverde capaciteit\n\tO. van Veldhuizen\n\t1 december 2016\n\topen\n',
+      'Nr\n\tAgendapunt\n\tActie\n\tWie\n\tTermijn\n\tStatus\n',
+      '1\n\tD1, 04-07-2016\n\tFaciliterende rol openbaar bestuur bij particuliere camerabeelden uitzoeken\n\tJ. Knol\n\t\n\topen\n',
+      '2\n\tD1, 04-07-2016\n\tStuurgroep Zorg, Veiligheid en Straf informeren\n\tS. Schelberg\n\t\n\tgereed\n',
+      '3\n\tD1, 10-10-2016\n\tIndividuele gesprekken met deelnemers over geleverde capaciteit\n\tO. van Veldhuizen\n\t1 december 2016\n\topen\n',
     ]);
-    assert.ok(!text.includes('Stuurgroep Zorg, Veiligheid en Straf informeren'));
+  });
+
+  it('leaves out an earlier action done before the previous meeting ended', async () => {
+    const series = seedSeries();
+    series.actions[1].doneAt = '2016-07-04T10:00:00.000Z';
+    assert.ok(!(await publicText(series)).includes('Stuurgroep Zorg, Veiligheid en Straf informeren'));
+  });
+
+  it('shows the actions as they stood when the meeting closed, also when it is republished later', async () => {
+    const series = seedSeries();
+    Object.assign(series.actions[2], { status: 'done', doneAt: '2016-11-20T09:00:00.000Z' });
+    const later = await publicText(series);
+    assert.ok(later.includes('\n\t1 december 2016\n\topen\n'), 'done after the meeting: open in its minutes');
+    series.actions[2].doneAt = '2016-10-10T10:01:00.000Z';
+    assert.ok((await publicText(series)).includes('\n\t1 december 2016\n\tgereed\n'), 'done in the meeting: gereed');
   });
 
   it('shows a done action of this meeting as gereed and omits an empty action list', async () => {
@@ -274,6 +289,12 @@ describe('minutes: .docx', () => {
     assert.ok((await publicText(series)).includes('\n\t1 december 2016\n\tgereed\n'));
     series.actions = [];
     assert.ok(!(await publicText(series)).includes('Actielijst'));
+  });
+
+  it('says on every page what the document is and that it is a concept', async () => {
+    const docx = await renderDocx(minutesModel(seedSeries(), OCTOBER_MEETING_ID, 'openbaar'));
+    const footer = await docxPart(docx, 'word/footer1.xml');
+    assert.ok(footer.includes('Besluitenlijst Districtelijk Veiligheidsoverleg 10 oktober 2016 – openbaar deel – concept – pagina '));
   });
 
   it('shows the adopted status', async () => {
@@ -328,7 +349,7 @@ describe('minutes: closed items', () => {
       `Actie 4: ${SECRET_ACTION} — O. van Veldhuizen\n`,
       'Vertrouwelijke notitie\n',
       'Actielijst\n',
-      `4\n\t${SECRET_ACTION}\n`,
+      `4\n\tG, 10-10-2016\n\t${SECRET_ACTION}\n`,
     ]);
     for (const open of ['Cultuuronderzoek', 'Individuele gesprekken', 'Faciliterende rol', HOSTILE_ANNOUNCEMENT]) {
       assert.ok(!closed.includes(open), `besloten document holds public "${open}"`);
@@ -355,6 +376,7 @@ describe('minutes: closed items', () => {
       pkg.actions.map((a) => [a.key, a.number, a.itemCode, a.status, a.due, a.closed]),
       [
         [`${seriesId}/actie/1`, 1, 'D1', 'open', undefined, false],
+        [`${seriesId}/actie/2`, 2, 'D1', 'done', undefined, false],
         [`${seriesId}/actie/3`, 3, 'D1', 'open', '2016-12-01', false],
         [`${seriesId}/actie/4`, 4, 'G', 'open', undefined, true],
       ],
@@ -488,7 +510,7 @@ describe('minutes: Markdown', () => {
       '**Actie 3:** Individuele gesprekken',
       '### F — Sluiting',
       '## Actielijst',
-      '| 1 | Faciliterende rol',
+      '| 1 | D1, 04-07-2016 | Faciliterende rol',
     ]);
     const hostile = 'Test $\\{foo\\} \\<script\\>alert(1)\\</script\\> \\*\\*vet\\*\\* \\| pijp \\| en een & teken';
     assert.ok(md.includes(`- J. Slot: ${hostile}\n`));
