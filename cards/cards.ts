@@ -1,5 +1,6 @@
 // Every card the bot sends: typed data built from the domain, bound to a template in this folder.
 // Cards are plain JSON here; bot/ wraps them in activities.
+import { isHeading, stepIndex } from '../services/meeting/agenda';
 import { longDate } from '../services/meeting/dates';
 import { currentItem, decisionKey, openActions, roleOf } from '../services/meeting/operations';
 import type { ActionItem, AgendaItem, Meeting, Outcome, Person, Series } from '../services/meeting/types';
@@ -180,6 +181,8 @@ function renderAgenda(
     const index = from + k;
     const done = meeting.status === 'closed' || (currentIndex >= 0 && index < currentIndex);
     const current = running && index === currentIndex;
+    // A heading is a title over the items it heads, not a step of its own (unless the chair went there).
+    const heading = !current && isHeading(all, index);
     const tags = [item.closed ? s.card.closedTag : '', item.kind === 'decision' || item.kind === 'information' ? s.kind[item.kind] : '']
       .filter(Boolean)
       .join(', ');
@@ -187,9 +190,9 @@ function renderAgenda(
       code: item.code,
       title: clip(itemTitle(s, series, item), 300, s),
       tags: tags ? `  (${tags})` : '',
-      state: current ? s.card.itemState.current : done ? s.card.itemState.done : s.card.itemState.todo,
+      state: heading ? '' : current ? s.card.itemState.current : done ? s.card.itemState.done : s.card.itemState.todo,
       style: current ? 'accent' : 'default',
-      weight: current ? 'Bolder' : 'Default',
+      weight: current || heading ? 'Bolder' : 'Default',
       done,
     };
   });
@@ -216,8 +219,8 @@ function renderAgenda(
     open: meeting.status !== 'closed',
     running,
     canStart: meeting.status === 'planned' && all.length > 0,
-    previousItemId: running && currentIndex > 0 ? all[currentIndex - 1]!.id : '',
-    nextItemId: running && currentIndex >= 0 && currentIndex < all.length - 1 ? all[currentIndex + 1]!.id : '',
+    previousItemId: running && currentIndex >= 0 ? (all[stepIndex(all, currentIndex, -1)]?.id ?? '') : '',
+    nextItemId: running && currentIndex >= 0 ? (all[stepIndex(all, currentIndex, 1)]?.id ?? '') : '',
     currentItemId: running ? (meeting.currentItemId ?? '') : '',
     choices: all.map((i) => ({ title: clip(`${i.code} ${i.title}`, 80, s), value: i.id })),
     labels: { ...s.actions, ...s.card },
@@ -333,8 +336,8 @@ function renderItem(s: Strings, series: Series, meeting: Meeting, item: AgendaIt
     nothingRecorded: sections.length === 0 && links.length === 0,
     chairView: opts.chairView,
     open,
-    previousItemId: running && index > 0 ? meeting.agenda[index - 1]!.id : '',
-    nextItemId: running && index < meeting.agenda.length - 1 ? meeting.agenda[index + 1]!.id : '',
+    previousItemId: running ? (meeting.agenda[stepIndex(meeting.agenda, index, -1)]?.id ?? '') : '',
+    nextItemId: running ? (meeting.agenda[stepIndex(meeting.agenda, index, 1)]?.id ?? '') : '',
     canClose: opts.chairView && running && index === meeting.agenda.length - 1,
     outcomes: OUTCOMES.map((o) => ({ title: s.outcome[o], value: o })),
     defaultOutcome: item.kind === 'previousMinutes' ? 'adopted' : item.kind === 'information' ? 'noted' : 'agreed',

@@ -114,3 +114,25 @@ export function parseAgenda(lines: string[]): AgendaLine[] {
   }
   return items;
 }
+
+/**
+ * Whether the item at `index` heads the items after it, as "D Ter bespreking" heads D1 and D2: the next
+ * item's code extends its code with a digit after a letter, a letter after a digit, or a separator
+ * (D → D1, E01 → E01a, 3 → 3.1; not B → BL). A heading is not stopped at when the chair moves on; it
+ * still takes records when named.
+ */
+export function isHeading(agenda: readonly { code: string }[], index: number): boolean {
+  const code = agenda[index]?.code.toLowerCase();
+  const next = agenda[index + 1]?.code.toLowerCase();
+  if (code === undefined || next === undefined || next.length <= code.length || !next.startsWith(code)) return false;
+  const kind = (c: string) => (/\d/.test(c) ? 'digit' : /\p{L}/u.test(c) ? 'letter' : 'separator');
+  const last = kind(code.at(-1)!);
+  const added = kind(next[code.length]!);
+  return added === 'separator' || added !== last;
+}
+
+/** The index of the next (step 1) or previous (step -1) item the chair stops at, or -1. */
+export function stepIndex(agenda: readonly { code: string }[], from: number, step: 1 | -1): number {
+  for (let i = from + step; i >= 0 && i < agenda.length; i += step) if (!isHeading(agenda, i)) return i;
+  return -1;
+}

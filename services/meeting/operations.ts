@@ -2,7 +2,7 @@
 // who may do it and what is valid first and throws a DomainError before changing anything, so a refused
 // or invalid command never leaves half a change behind.
 import { randomUUID } from 'node:crypto';
-import { AgendaLine } from './agenda';
+import { AgendaLine, stepIndex } from './agenda';
 import { DomainError } from './errors';
 import type { ActionItem, AgendaItem, Contribution, Decision, Meeting, Outcome, Person, Proposal, Series } from './types';
 
@@ -192,7 +192,7 @@ export function setAgenda(series: Series, actor: Person, lines: AgendaLine[]): M
   const previous = previousMeeting(series, meeting);
   if (previous) offerPreviousMinutes(agenda, previous);
   meeting.agenda = agenda;
-  if (!currentItem(meeting) && meeting.status === 'running') meeting.currentItemId = agenda[0]?.id;
+  if (!currentItem(meeting) && meeting.status === 'running') meeting.currentItemId = agenda[stepIndex(agenda, -1, 1)]?.id;
   return meeting;
 }
 
@@ -238,7 +238,7 @@ export function start(series: Series, actor: Person, now: string): Meeting {
   if (meeting.agenda.length === 0) throw new DomainError('noAgenda');
   if (meeting.status === 'planned') {
     meeting.status = 'running';
-    meeting.currentItemId = meeting.agenda[0]!.id;
+    meeting.currentItemId = meeting.agenda[stepIndex(meeting.agenda, -1, 1)]!.id;
     meeting.startedAt ??= now;
   }
   return meeting;
@@ -253,10 +253,10 @@ export function move(series: Series, actor: Person, target: Move): AgendaItem {
   const index = meeting.agenda.findIndex((i) => i.id === meeting.currentItemId);
   let next: AgendaItem | undefined;
   if (target.to === 'next') {
-    next = meeting.agenda[index + 1];
+    next = meeting.agenda[stepIndex(meeting.agenda, index, 1)];
     if (!next) throw new DomainError('endOfAgenda');
   } else if (target.to === 'previous') {
-    next = index > 0 ? meeting.agenda[index - 1] : undefined;
+    next = index > 0 ? meeting.agenda[stepIndex(meeting.agenda, index, -1)] : undefined;
     if (!next) throw new DomainError('startOfAgenda');
   } else if (target.to === 'item') {
     next = findItem(meeting, target.code);

@@ -1,6 +1,7 @@
 // The minutes (besluitenlijst) of one meeting as plain, render-neutral data. The .docx and Markdown
 // renderers only lay this out; every rule about what goes into which document lives here, so the
 // public/closed split is decided in exactly one place.
+import { isHeading } from '../meeting/agenda';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
 
 export type MinutesPart = 'openbaar' | 'besloten';
@@ -319,8 +320,19 @@ function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Mee
 function itemRows(series: Series, meeting: Meeting, part: MinutesPart): ItemRow[] {
   const where = contributionItems(meeting);
   // The closed flag decides everything: a public document never sees a closed item, not even its code.
-  const items = meeting.agenda.filter((item) => item.closed === (part === 'besloten'));
-  const rows = items.map((item) => itemRow(series, meeting, item, where));
+  const inPart = meeting.agenda.filter((item) => item.closed === (part === 'besloten'));
+  // A heading whose items are all in the other part heads nothing here: without records of its own it goes.
+  const kept = inPart
+    .map((item, i) => ({ item, row: itemRow(series, meeting, item, where), i }))
+    .filter(
+      ({ item, row, i }) =>
+        !isHeading(meeting.agenda, meeting.agenda.indexOf(item)) ||
+        isHeading(inPart, i) ||
+        row.blocks.length > 0 ||
+        row.attachments.length > 0,
+    );
+  const items = kept.map((k) => k.item);
+  const rows = kept.map((k) => k.row);
   if (part === 'openbaar') {
     insertLooseContributions(
       rows,
