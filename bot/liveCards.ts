@@ -9,9 +9,15 @@ import type { Logger } from '../services/log';
 
 type Render = () => Promise<AdaptiveCard | undefined>;
 
+/** An edit waiting to be sent, and who waits for it (also for the edits it replaced). */
+interface PendingEdit {
+  render: Render;
+  waiters: (() => void)[];
+}
+
 interface Queue {
   ref: Partial<ConversationReference>;
-  pending: Map<string, Render>;
+  pending: Map<string, PendingEdit>;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
   lastSentAt: number;
@@ -44,8 +50,11 @@ export class LiveCards {
     this.maxRetries = opts.maxRetries ?? 3;
   }
 
-  /** Schedules an edit of one message; a later schedule for the same message replaces this one. */
-  schedule(ref: Partial<ConversationReference>, activityId: string, render: Render): void {
+  /**
+   * Schedules an edit of one message; a later schedule for the same message replaces this one. The
+   * promise settles once the message got this edit or a later one (or sending it failed and was logged).
+   */
+  schedule(ref: Partial<ConversationReference>, activityId: string, render: Render): Promise<void> {
     const key = ref.conversation?.id ?? '';
     let q = this.queues.get(key);
     if (!q) {
@@ -53,8 +62,11 @@ export class LiveCards {
       this.queues.set(key, q);
     }
     q.ref = ref;
-    q.pending.set(activityId, render);
+    const waiters = q.pending.get(activityId)?.waiters ?? [];
+    const sent = new Promise<void>((resolve) => waiters.push(resolve));
+    q.pending.set(activityId, { render, waiters });
     this.arm(key, q);
+    return sent;
   }
 
   /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
@@ -113,7 +125,7 @@ export class LiveCards {
   private async flush(q: Queue): Promise<void> {
     const batch = [...q.pending.entries()];
     q.pending.clear();
-    for (const [activityId, render] of batch) {
+    for (const [activityId, { render, waiters }] of batch) {
       try {
         const card = await render();
         if (!card || this.shown.get(activityId) === JSON.stringify(card)) continue;
@@ -127,6 +139,8 @@ export class LiveCards {
         this.remember(activityId, card);
       } catch (err) {
         this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
+      } finally {
+        for (const done of waiters) done();
       }
     }
   }

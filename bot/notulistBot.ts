@@ -16,6 +16,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { agendaCard, itemCard, messageCard, welcomeCard } from '../cards/cards';
 import type { AdaptiveCard } from '../cards/render';
 import { strings, Strings } from '../services/i18n';
@@ -31,6 +32,8 @@ import { errorSummary, LiveCards } from './liveCards';
 /** Longer messages are refused before parsing; proposals are the longest legitimate texts. */
 export const MAX_MESSAGE_CHARS = 100_000;
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+/** How long a typed command's turn waits for the card edits it caused (they are coalesced, ~1 s apart). */
+const EDIT_WAIT_MS = 3000;
 
 export interface BotDeps {
   services: Services;
@@ -182,7 +185,12 @@ export class NotulistBot extends TeamsActivityHandler {
       if (id) await this.trackItemCard(turn, result.itemShown.meetingId, id, result.itemShown.itemId);
     }
     if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
-    if (result.changedMeetingId) await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
+    if (result.changedMeetingId) {
+      const edits = await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
+      // A typed command's turn ends once the cards it changed show it, so the chat never lags one command
+      // behind; a click is answered at once, its own card being in the invoke response.
+      if (!turn.isInvoke && edits.length) await Promise.race([Promise.all(edits), sleep(EDIT_WAIT_MS, undefined, { ref: false })]);
+    }
     const job = { tenantId: turn.tenantId, conversationId: turn.conversationId, where: ref as Record<string, unknown> };
     if (result.publishMeetingId) {
       const cardActivityId = turn.isInvoke ? replyToId : sentProgressId;
@@ -224,37 +232,43 @@ export class NotulistBot extends TeamsActivityHandler {
     });
   }
 
-  /** Schedules edits of the meeting's live cards; they are rendered from the newest state when sent. */
+  /** Schedules edits of the meeting's live cards, rendered from the newest state when sent; settle when sent. */
   private async refreshLiveCards(
     ref: Partial<ConversationReference>,
     tenantId: string,
     conversationId: string,
     meetingId: string,
-  ): Promise<void> {
+  ): Promise<Promise<void>[]> {
     const read = async () => {
       const series = await this.deps.services.meetings.read(tenantId, conversationId);
       return { series, meeting: series.meetings.find((m) => m.id === meetingId) };
     };
     const { meeting } = await read();
-    if (!meeting) return;
+    if (!meeting) return [];
+    const edits: Promise<void>[] = [];
     const agendaId = meeting.agendaCardId;
     if (agendaId)
-      this.deps.liveCards.schedule(ref, agendaId, async () => {
-        const fresh = await read();
-        // A card retired since this edit was scheduled keeps its "moved" text.
-        if (!fresh.meeting || fresh.meeting.agendaCardId !== agendaId) return undefined;
-        return sharedAgendaCard(fresh.series, fresh.meeting);
-      });
+      edits.push(
+        this.deps.liveCards.schedule(ref, agendaId, async () => {
+          const fresh = await read();
+          // A card retired since this edit was scheduled keeps its "moved" text.
+          if (!fresh.meeting || fresh.meeting.agendaCardId !== agendaId) return undefined;
+          return sharedAgendaCard(fresh.series, fresh.meeting);
+        }),
+      );
     if (meeting.itemCard) {
       const { activityId, itemId } = meeting.itemCard;
-      this.deps.liveCards.schedule(ref, activityId, async () => {
-        const fresh = await read();
-        const item = fresh.meeting?.agenda.find((i) => i.id === itemId);
-        return fresh.meeting && item
-          ? itemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting, item, { chairView: true })
-          : undefined;
-      });
+      edits.push(
+        this.deps.liveCards.schedule(ref, activityId, async () => {
+          const fresh = await read();
+          const item = fresh.meeting?.agenda.find((i) => i.id === itemId);
+          return fresh.meeting && item
+            ? itemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting, item, { chairView: true })
+            : undefined;
+        }),
+      );
     }
+    return edits;
   }
 
   /**
