@@ -391,6 +391,58 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.deepEqual(standIn.files(), []);
   });
 
+  it('a Retry-After longer than the bot waits ends the publish at once, saying how long SharePoint asked', async () => {
+    // 121 s is above the 120 s the bot waits in one go: waiting it out would run far past this test's timeout.
+    standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 121 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(answer.ok, false);
+    assert.match(
+      answer.error ?? '',
+      /^upload of 2016-10-10 Districtelijk Veiligheidsoverleg openbaar\.docx failed: SharePoint asked to wait 121 seconds \(429 TooManyRequests/,
+    );
+    assert.equal(requests('PUT', ':/content').length, 1, 'not sent again');
+    assert.deepEqual(standIn.files(), []);
+
+    // The same on an upload-session fragment: the half-uploaded session is dropped, not left to expire.
+    standIn.resetContent();
+    standIn.inject({ method: 'PUT', pathIncludes: '/upload/', status: 503, retryAfter: 600, skip: 1 });
+    const big = meetingPackage({}, { open: 700 * 1024, closed: 10_000 });
+    const session = await runDriver(standIn, publishJob(big, { simpleUploadLimit: 64 * 1024, uploadFragmentSize: 320 * 1024 }));
+    assert.equal(session.ok, false);
+    assert.match(session.error ?? '', /^upload of .* openbaar\.docx failed: SharePoint asked to wait 600 seconds \(fragment \d+-\d+: 503/);
+    assert.equal(requests('PUT', '/upload/').length, 2, 'the first fragment, then the throttled second one; not sent again');
+    assert.equal(requests('DELETE', '/upload/').length, 1, 'the upload session is dropped');
+    assert.deepEqual(standIn.files(), []);
+  });
+
+  it('the waits of one publish count together: past the budget the publish ends, and the next one finishes it', async () => {
+    // Scaled down: 1 s waits, 1.5 s for the whole publish. The upload waits its 1 s; the decision's 1 s would exceed it.
+    const retry = { baseDelayMs: 200, maxDelaySeconds: 1, maxTotalDelaySeconds: 1.5 };
+    standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 1 });
+    standIn.inject({ method: 'POST', pathIncludes: `/lists/${setup.decisionsListId}/items`, status: 429, retryAfter: 1 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage(), { retry }));
+    assert.equal(answer.ok, false);
+    assert.match(
+      answer.error ?? '',
+      /^saving decision 2016-10-10\/1 failed: SharePoint asked to wait 1 second more, after 1 second of waiting \(429 TooManyRequests/,
+    );
+    const [throttled, retried] = requests('PUT', ':/content');
+    assert.ok(retried.at - throttled.at >= 1000, 'the upload waited its whole Retry-After');
+    assert.equal(requests('POST', `/lists/${setup.decisionsListId}/items`).length, 1, 'the decision was not sent again');
+    assert.equal(decisions().length, 0);
+
+    const mark = standIn.requests.length;
+    await publish(meetingPackage(), { retry });
+    assert.ok(standIn.files().every((f) => f.versions === 2));
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assert.equal(
+      standIn.requests.slice(mark).filter((r) => r.method === 'POST' && r.path.includes('/lists/') && r.path.includes('/items')).length,
+      5,
+    );
+  });
+
   it('republishing with `previous` replaces the files (a new version) and updates the list items', async () => {
     const first = await publish(meetingPackage());
     const pkg = meetingPackage({
