@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Outcome } from '../meeting/types';
+import { renewGraphToken } from './graph';
 import type { MinutesFile, MinutesPackage, MinutesPublisher, PublishResult, PublishedAction, PublishedDecision } from './publisher';
 
 // ---------------------------------------------------------------------------------------------------
@@ -636,7 +637,8 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   private send<T>(step: string, how: RetryHow<T>, request: () => Promise<T>): Promise<T> {
-    return withRetries(step, how, request, this.retrySettings, this.opts.log, publishBudget.getStore());
+    const renewToken = () => renewGraphToken(this.client);
+    return withRetries(step, { renewToken, ...how }, request, this.retrySettings, this.opts.log, publishBudget.getStore());
   }
 
   private pause(step: string, failure: Failure, attempt: number): Promise<void> {
@@ -663,6 +665,8 @@ export interface RetryHow<T> {
   idempotent: boolean;
   /** After a dropped connection: finds what the write did, if it landed (then that is the result). */
   onLostAnswer?: () => Promise<T | undefined>;
+  /** After a 401: makes the next attempt carry a new token (then the request is sent once more). */
+  renewToken?: () => void;
 }
 
 /** A request through the Graph client with the client's own retries off: withRetries is the one policy. */
@@ -673,8 +677,9 @@ export function graphApi(client: Client, path: string): GraphRequest {
 /**
  * Sends one request with bounded retries: 429/503/504 after the whole Retry-After (or at once failing
  * when that is longer than the bot waits, see RetrySettings), a dropped connection again only when the
- * request is idempotent or, when the caller can tell, after checking whether the write landed. Fails
- * with a PublishError whose message names the step.
+ * request is idempotent or, when the caller can tell, after checking whether the write landed, and a
+ * 401 once more with a new token when the caller can get one. Fails with a PublishError whose message
+ * names the step.
  */
 export async function withRetries<T>(
   step: string,
@@ -684,11 +689,20 @@ export async function withRetries<T>(
   log?: PublisherLog,
   budget: RetryBudget = { waitedMs: 0 },
 ): Promise<T> {
+  let renewed = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (err) {
       const failure = describeFailure(err);
+      // The token was refused (revoked, say) before anything was done, so any request may be sent again;
+      // with the cached token it would only be refused again. Once: a new token refused too is the answer.
+      if (failure.status === 401 && how.renewToken && !renewed && attempt < settings.maxAttempts) {
+        renewed = true;
+        how.renewToken();
+        log?.warn({ step, attempt, reason: failure.message }, 'token refused; retrying with a new one');
+        continue;
+      }
       if (failure.network && how.onLostAnswer) {
         const landed = await how.onLostAnswer();
         if (landed !== undefined) {

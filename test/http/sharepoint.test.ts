@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { DriverAnswer, runDriver } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
+import { briefReason } from '../../bot/handlers/minutes';
 import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
 
 interface PublishAnswer {
@@ -441,6 +442,58 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       standIn.requests.slice(mark).filter((r) => r.method === 'POST' && r.path.includes('/lists/') && r.path.includes('/items')).length,
       5,
     );
+  });
+
+  it('a token Graph refuses (401) is renewed once; refused again, the publish fails naming the upload, and the next publish writes each once', async () => {
+    const [open, closed] = meetingPackage().files.map((f) => f.name);
+    // Refused once (the stand-in refuses that token from then on, as a revoked one): a new token, and on.
+    standIn.inject({ method: 'PUT', pathIncludes: `${closed}:/content`, status: 401 });
+    await publish(meetingPackage());
+    assert.deepEqual(standIn.pendingFaults(), []);
+    assert.equal(standIn.tokenRequests, 2, 'a new token after the 401');
+    assert.equal(requests('PUT', `${closed}:/content`).length, 2);
+    assert.ok(standIn.files().every((f) => f.versions === 1));
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+
+    // Refused twice, the new token too: the publish stops at that upload, after the open file was written.
+    standIn.resetContent();
+    standIn.inject({ method: 'PUT', pathIncludes: `${closed}:/content`, status: 401, times: 2 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(answer.ok, false);
+    const step =
+      /^upload of 2016-10-10 Districtelijk Veiligheidsoverleg besloten\.docx failed \(after 2 attempts\): 401 InvalidAuthenticationToken: /;
+    assert.match(answer.error ?? '', step);
+    assert.match(briefReason(answer.error ?? ''), step, 'the card names the upload and the refusal');
+    assert.equal(standIn.tokenRequests, 2);
+    assert.equal(requests('PUT', `${closed}:/content`).length, 2);
+    assert.deepEqual(
+      standIn.files().map((f) => [f.path, f.versions]),
+      [[`${FOLDER}/${open}`, 1]],
+    );
+    assert.equal(decisions().length + actions().length, 0);
+
+    // Publishing again (the failed publish kept no ids) finishes it: the open file replaced, not added, and each written once.
+    const mark = standIn.requests.length;
+    await publish(meetingPackage());
+    const since = standIn.requests.slice(mark);
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(
+      standIn
+        .files()
+        .map((f) => [f.name, f.versions])
+        .sort(),
+      [
+        [closed, 1],
+        [open, 2],
+      ].sort(),
+    );
+    for (const name of [open, closed]) {
+      assert.equal(since.filter((r) => r.method === 'PUT' && r.path.includes(`${name}:/content`)).length, 1, `${name}: one upload`);
+    }
+    assert.equal(since.filter((r) => r.method === 'POST' && r.path.includes('/lists/')).length, 5, 'one create per decision and action');
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
   });
 
   it('republishing with `previous` replaces the files (a new version) and updates the list items', async () => {

@@ -116,4 +116,26 @@ describe('publish retries (withRetries)', () => {
     // 50, 100, 200 ms, each with up to 20 % jitter either way.
     for (let i = 0; i < failedAt.length; i++) assert.ok(calls[i + 1] - failedAt[i] >= 0.8 * 50 * 2 ** i, `back-off ${i + 1}`);
   });
+
+  it('a 401 is sent once more with a new token; refused again, the step fails naming it', async () => {
+    let renewals = 0;
+    const renewToken = () => void renewals++;
+    const once = fakeRequest([graphError(401, 'InvalidAuthenticationToken')]);
+    assert.equal(await withRetries(STEP, { idempotent: false, renewToken }, once.request, small({})), 'done');
+    assert.equal(once.calls.length, 2);
+    assert.equal(renewals, 1);
+
+    const twice = fakeRequest([graphError(401, 'InvalidAuthenticationToken'), graphError(401, 'InvalidAuthenticationToken')]);
+    const err = await rejection(withRetries(STEP, { idempotent: true, renewToken }, twice.request, small({})));
+    assert.equal(twice.calls.length, 2, 'one renewal per request, not one per attempt');
+    assert.equal(renewals, 2);
+    assert.equal(err.status, 401);
+    assert.match(err.message, /^upload of x\.docx failed \(after 2 attempts\): 401 InvalidAuthenticationToken/);
+
+    // Without a way to a new token (a client not made by createGraphClient) it fails at once.
+    const none = fakeRequest([graphError(401, 'InvalidAuthenticationToken')]);
+    const plain = await rejection(withRetries(STEP, { idempotent: true }, none.request, small({})));
+    assert.equal(none.calls.length, 1);
+    assert.match(plain.message, /^upload of x\.docx failed: 401 InvalidAuthenticationToken/);
+  });
 });
