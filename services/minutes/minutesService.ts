@@ -16,7 +16,7 @@ import { buildMinutesPackage, minutesFileName } from './package';
 import type { MinutesPublisher } from './publisher';
 
 /** A publish still "publishing" after this long was interrupted (a restart): it may be started again. */
-const STALE_PUBLISH_MS = 10 * 60 * 1000;
+export const STALE_PUBLISH_MS = 10 * 60 * 1000;
 
 /** What GET /minutes/draft/… answers: a page, a document, or a short page saying why not. */
 export interface DraftResponse {

@@ -7,9 +7,12 @@
 // title on the same day, so a folder that holds another meeting's files (their VergaderingId says so)
 // is left alone and "<date> <body> (2)", "(3)", … is used instead. The folder's id is kept in `remote`,
 // so a republish goes straight back to it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Outcome } from '../meeting/types';
+import { renewGraphToken } from './graph';
 import type { MinutesFile, MinutesPackage, MinutesPublisher, PublishResult, PublishedAction, PublishedDecision } from './publisher';
 
 // ---------------------------------------------------------------------------------------------------
@@ -145,8 +148,16 @@ export interface PublisherLog {
 export interface RetrySettings {
   /** Attempts per request, the first included. */
   maxAttempts: number;
-  /** Retry-After values above this are cut down to it. */
+  /**
+   * The longest single wait. A Retry-After up to this is waited in full (never cut short: asking again
+   * early only prolongs the throttling); one asking for more fails the step at once. Also caps the back-off.
+   */
   maxDelaySeconds: number;
+  /**
+   * All waits of one publish together (of one withRetries call when it is used alone): a wait that would
+   * go past this fails the step at once, so a throttled publish ends well before it counts as interrupted.
+   */
+  maxTotalDelaySeconds: number;
   /** First back-off when the answer carries no Retry-After (doubles per attempt). */
   baseDelayMs: number;
 }
@@ -238,7 +249,8 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
 
   async publish(pkg: MinutesPackage, previous?: Record<string, string>): Promise<PublishResult> {
     try {
-      return await this.write(pkg, previous);
+      // One waiting budget for all the publish's steps (see RetrySettings.maxTotalDelaySeconds).
+      return await publishBudget.run({ waitedMs: 0 }, () => this.write(pkg, previous));
     } catch (err) {
       // A folder deleted in SharePoint since it was cached would fail every later publish: look up again.
       this.folderIds.clear();
@@ -466,15 +478,22 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     const total = content.length;
     let offset = 0;
     let attempt = 0;
+    // Best effort: drop the half-uploaded bytes instead of leaving them until the session expires.
+    const dropSession = () => fetch(uploadUrl, { method: 'DELETE' }).catch(() => undefined);
     const fail = async (message: string, status?: number): Promise<never> => {
-      // Best effort: drop the half-uploaded bytes instead of leaving them until the session expires.
-      await fetch(uploadUrl, { method: 'DELETE' }).catch(() => undefined);
+      await dropSession();
       throw new PublishError(step, `${step} failed: ${message}`, status);
     };
     const nextTry = async (failure: Failure): Promise<void> => {
       attempt += 1;
       if (attempt >= this.retrySettings.maxAttempts) await fail(failure.message, failure.status);
-      await this.pause(step, failure, attempt);
+      try {
+        await this.pause(step, failure, attempt);
+      } catch (err) {
+        // Asked to wait longer than the bot does: given up like any other failure.
+        await dropSession();
+        throw err;
+      }
     };
 
     for (;;) {
@@ -618,24 +637,36 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   private send<T>(step: string, how: RetryHow<T>, request: () => Promise<T>): Promise<T> {
-    return withRetries(step, how, request, this.retrySettings, this.opts.log);
+    const renewToken = () => renewGraphToken(this.client);
+    return withRetries(step, { renewToken, ...how }, request, this.retrySettings, this.opts.log, publishBudget.getStore());
   }
 
   private pause(step: string, failure: Failure, attempt: number): Promise<void> {
-    return pauseBeforeRetry(step, failure, attempt, this.retrySettings, this.opts.log);
+    return pauseBeforeRetry(step, failure, attempt, this.retrySettings, publishBudget.getStore() ?? { waitedMs: 0 }, this.opts.log);
   }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Requests and retries (also used by the setup)
 
-export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, maxDelaySeconds: 30, baseDelayMs: 1000 };
+// SharePoint asks for up to 120 s when it throttles. Five minutes of waiting in all keeps a publish well
+// within the ten minutes after which MinutesService takes it for interrupted.
+export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, maxDelaySeconds: 120, maxTotalDelaySeconds: 300, baseDelayMs: 1000 };
+
+/** What the retries have waited so far: of one publish (shared by its steps), or of one withRetries call. */
+export interface RetryBudget {
+  waitedMs: number;
+}
+
+const publishBudget = new AsyncLocalStorage<RetryBudget>();
 
 export interface RetryHow<T> {
   /** Safe to send again after a dropped connection (GET, PUT, PATCH, DELETE, or a create that fails on a repeat). */
   idempotent: boolean;
   /** After a dropped connection: finds what the write did, if it landed (then that is the result). */
   onLostAnswer?: () => Promise<T | undefined>;
+  /** After a 401: makes the next attempt carry a new token (then the request is sent once more). */
+  renewToken?: () => void;
 }
 
 /** A request through the Graph client with the client's own retries off: withRetries is the one policy. */
@@ -644,9 +675,11 @@ export function graphApi(client: Client, path: string): GraphRequest {
 }
 
 /**
- * Sends one request with bounded retries: 429/503/504 after Retry-After (capped), a dropped connection
- * again only when the request is idempotent or, when the caller can tell, after checking whether the
- * write landed. Fails with a PublishError whose message names the step.
+ * Sends one request with bounded retries: 429/503/504 after the whole Retry-After (or at once failing
+ * when that is longer than the bot waits, see RetrySettings), a dropped connection again only when the
+ * request is idempotent or, when the caller can tell, after checking whether the write landed, and a
+ * 401 once more with a new token when the caller can get one. Fails with a PublishError whose message
+ * names the step.
  */
 export async function withRetries<T>(
   step: string,
@@ -654,12 +687,22 @@ export async function withRetries<T>(
   request: () => Promise<T>,
   settings: RetrySettings = DEFAULT_RETRY,
   log?: PublisherLog,
+  budget: RetryBudget = { waitedMs: 0 },
 ): Promise<T> {
+  let renewed = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (err) {
       const failure = describeFailure(err);
+      // The token was refused (revoked, say) before anything was done, so any request may be sent again;
+      // with the cached token it would only be refused again. Once: a new token refused too is the answer.
+      if (failure.status === 401 && how.renewToken && !renewed && attempt < settings.maxAttempts) {
+        renewed = true;
+        how.renewToken();
+        log?.warn({ step, attempt, reason: failure.message }, 'token refused; retrying with a new one');
+        continue;
+      }
       if (failure.network && how.onLostAnswer) {
         const landed = await how.onLostAnswer();
         if (landed !== undefined) {
@@ -672,28 +715,59 @@ export async function withRetries<T>(
           ? RETRYABLE_STATUS.has(failure.status)
           : failure.network && (how.idempotent || how.onLostAnswer !== undefined);
       if (!retryable || attempt >= settings.maxAttempts) {
-        const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-        throw new PublishError(step, `${step} failed${tries}: ${failure.message}`, failure.status, failure.network);
+        throw new PublishError(step, `${step} failed${afterAttempts(attempt)}: ${failure.message}`, failure.status, failure.network);
       }
-      await pauseBeforeRetry(step, failure, attempt, settings, log);
+      await pauseBeforeRetry(step, failure, attempt, settings, budget, log);
     }
   }
 }
 
+function afterAttempts(attempt: number): string {
+  return attempt > 1 ? ` (after ${attempt} attempts)` : '';
+}
+
+function seconds(n: number): string {
+  const whole = Math.round(n);
+  return whole === 1 ? '1 second' : `${whole} seconds`;
+}
+
+/**
+ * Waits before attempt `attempt + 1`: the Retry-After in full, else an exponential back-off. A Retry-After
+ * above maxDelaySeconds, or any wait beyond what is left of maxTotalDelaySeconds, is not waited: the step
+ * fails at once, saying how long SharePoint asked for, and the secretary publishes again later.
+ */
 async function pauseBeforeRetry(
   step: string,
   failure: Failure,
   attempt: number,
   settings: RetrySettings,
+  budget: RetryBudget,
   log?: PublisherLog,
 ): Promise<void> {
-  const { maxDelaySeconds, baseDelayMs } = settings;
+  const { maxDelaySeconds, maxTotalDelaySeconds, baseDelayMs } = settings;
+  const asked = failure.retryAfterSeconds;
   const ms =
-    failure.retryAfterSeconds !== undefined
-      ? Math.min(failure.retryAfterSeconds, maxDelaySeconds) * 1000
-      : Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelaySeconds * 1000) * (0.8 + Math.random() * 0.4);
+    asked !== undefined ? asked * 1000 : Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelaySeconds * 1000) * (0.8 + Math.random() * 0.4);
+  const tooLong = asked !== undefined && asked > maxDelaySeconds;
+  if (tooLong || budget.waitedMs + ms > maxTotalDelaySeconds * 1000) {
+    const tries = afterAttempts(attempt);
+    const already = tooLong ? '' : ` more, after ${seconds(budget.waitedMs / 1000)} of waiting`;
+    const message =
+      asked !== undefined
+        ? `${step} failed${tries}: SharePoint asked to wait ${seconds(Math.ceil(asked))}${already} (${failure.message})`
+        : `${step} failed${tries}: ${failure.message}`;
+    log?.warn({ step, attempt, askedMs: Math.round(ms), waitedMs: Math.round(budget.waitedMs) }, 'not waiting that long');
+    throw new PublishError(step, message, failure.status, failure.network);
+  }
+  budget.waitedMs += ms;
   log?.warn({ step, attempt, waitMs: Math.round(ms), reason: failure.message }, 'retrying');
-  await sleep(ms);
+  await sleepAtLeast(ms);
+}
+
+/** A timer may fire a little early (it counts from the event loop's cached time): a retry never may. */
+async function sleepAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await sleep(Math.ceil(left));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { DriverAnswer, runDriver } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
+import { briefReason } from '../../bot/handlers/minutes';
 import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
 
 interface PublishAnswer {
@@ -389,6 +390,110 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     );
     assert.equal(requests('PUT', ':/content').length, 5);
     assert.deepEqual(standIn.files(), []);
+  });
+
+  it('a Retry-After longer than the bot waits ends the publish at once, saying how long SharePoint asked', async () => {
+    // 121 s is above the 120 s the bot waits in one go: waiting it out would run far past this test's timeout.
+    standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 121 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(answer.ok, false);
+    assert.match(
+      answer.error ?? '',
+      /^upload of 2016-10-10 Districtelijk Veiligheidsoverleg openbaar\.docx failed: SharePoint asked to wait 121 seconds \(429 TooManyRequests/,
+    );
+    assert.equal(requests('PUT', ':/content').length, 1, 'not sent again');
+    assert.deepEqual(standIn.files(), []);
+
+    // The same on an upload-session fragment: the half-uploaded session is dropped, not left to expire.
+    standIn.resetContent();
+    standIn.inject({ method: 'PUT', pathIncludes: '/upload/', status: 503, retryAfter: 600, skip: 1 });
+    const big = meetingPackage({}, { open: 700 * 1024, closed: 10_000 });
+    const session = await runDriver(standIn, publishJob(big, { simpleUploadLimit: 64 * 1024, uploadFragmentSize: 320 * 1024 }));
+    assert.equal(session.ok, false);
+    assert.match(session.error ?? '', /^upload of .* openbaar\.docx failed: SharePoint asked to wait 600 seconds \(fragment \d+-\d+: 503/);
+    assert.equal(requests('PUT', '/upload/').length, 2, 'the first fragment, then the throttled second one; not sent again');
+    assert.equal(requests('DELETE', '/upload/').length, 1, 'the upload session is dropped');
+    assert.deepEqual(standIn.files(), []);
+  });
+
+  it('the waits of one publish count together: past the budget the publish ends, and the next one finishes it', async () => {
+    // Scaled down: 1 s waits, 1.5 s for the whole publish. The upload waits its 1 s; the decision's 1 s would exceed it.
+    const retry = { baseDelayMs: 200, maxDelaySeconds: 1, maxTotalDelaySeconds: 1.5 };
+    standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 1 });
+    standIn.inject({ method: 'POST', pathIncludes: `/lists/${setup.decisionsListId}/items`, status: 429, retryAfter: 1 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage(), { retry }));
+    assert.equal(answer.ok, false);
+    assert.match(
+      answer.error ?? '',
+      /^saving decision 2016-10-10\/1 failed: SharePoint asked to wait 1 second more, after 1 second of waiting \(429 TooManyRequests/,
+    );
+    const [throttled, retried] = requests('PUT', ':/content');
+    assert.ok(retried.at - throttled.at >= 1000, 'the upload waited its whole Retry-After');
+    assert.equal(requests('POST', `/lists/${setup.decisionsListId}/items`).length, 1, 'the decision was not sent again');
+    assert.equal(decisions().length, 0);
+
+    const mark = standIn.requests.length;
+    await publish(meetingPackage(), { retry });
+    assert.ok(standIn.files().every((f) => f.versions === 2));
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assert.equal(
+      standIn.requests.slice(mark).filter((r) => r.method === 'POST' && r.path.includes('/lists/') && r.path.includes('/items')).length,
+      5,
+    );
+  });
+
+  it('a token Graph refuses (401) is renewed once; refused again, the publish fails naming the upload, and the next publish writes each once', async () => {
+    const [open, closed] = meetingPackage().files.map((f) => f.name);
+    // Refused once (the stand-in refuses that token from then on, as a revoked one): a new token, and on.
+    standIn.inject({ method: 'PUT', pathIncludes: `${closed}:/content`, status: 401 });
+    await publish(meetingPackage());
+    assert.deepEqual(standIn.pendingFaults(), []);
+    assert.equal(standIn.tokenRequests, 2, 'a new token after the 401');
+    assert.equal(requests('PUT', `${closed}:/content`).length, 2);
+    assert.ok(standIn.files().every((f) => f.versions === 1));
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+
+    // Refused twice, the new token too: the publish stops at that upload, after the open file was written.
+    standIn.resetContent();
+    standIn.inject({ method: 'PUT', pathIncludes: `${closed}:/content`, status: 401, times: 2 });
+    const answer = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(answer.ok, false);
+    const step =
+      /^upload of 2016-10-10 Districtelijk Veiligheidsoverleg besloten\.docx failed \(after 2 attempts\): 401 InvalidAuthenticationToken: /;
+    assert.match(answer.error ?? '', step);
+    assert.match(briefReason(answer.error ?? ''), step, 'the card names the upload and the refusal');
+    assert.equal(standIn.tokenRequests, 2);
+    assert.equal(requests('PUT', `${closed}:/content`).length, 2);
+    assert.deepEqual(
+      standIn.files().map((f) => [f.path, f.versions]),
+      [[`${FOLDER}/${open}`, 1]],
+    );
+    assert.equal(decisions().length + actions().length, 0);
+
+    // Publishing again (the failed publish kept no ids) finishes it: the open file replaced, not added, and each written once.
+    const mark = standIn.requests.length;
+    await publish(meetingPackage());
+    const since = standIn.requests.slice(mark);
+    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(
+      standIn
+        .files()
+        .map((f) => [f.name, f.versions])
+        .sort(),
+      [
+        [closed, 1],
+        [open, 2],
+      ].sort(),
+    );
+    for (const name of [open, closed]) {
+      assert.equal(since.filter((r) => r.method === 'PUT' && r.path.includes(`${name}:/content`)).length, 1, `${name}: one upload`);
+    }
+    assert.equal(since.filter((r) => r.method === 'POST' && r.path.includes('/lists/')).length, 5, 'one create per decision and action');
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
   });
 
   it('republishing with `previous` replaces the files (a new version) and updates the list items', async () => {

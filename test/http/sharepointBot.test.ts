@@ -474,6 +474,44 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.equal(standIn.files().filter((f) => f.path.startsWith(`${FOLDER}/`)).length, 2);
   });
 
+  it('Graph refusing the bot’s token (401) on an upload: the card names the upload; publiceren again in the same bot writes each file and item once', async () => {
+    // Refused, and the new token after it too (the stand-in refuses a refused token from then on, like a revoked one).
+    standIn.inject({ method: 'PUT', pathIncludes: `${BODY} besloten.docx:/content`, status: 401, times: 2 });
+    const versions = () => Object.fromEntries([OPEN_FILE, CLOSED_FILE].map((path) => [path, standIn.file(path)!.versions]));
+    const writes = () => [...decisions(), ...actions()].map((i) => i.writes);
+    const before = { versions: versions(), writes: writes(), tokens: standIn.tokenRequests };
+
+    const card = await publish(t);
+    const reason = failureReason(card);
+    assert.ok(reason !== undefined, `the card says publishing failed: ${cardText(card)}`);
+    assert.match(
+      reason,
+      new RegExp(`^upload of ${escapeRe(`${DATE} ${BODY}`)} besloten\\.docx failed \\(after 2 attempts\\): 401 InvalidAuthenticationToken`),
+    );
+    assert.ok(reason.length <= 160, `short: ${reason}`);
+    assert.deepEqual(standIn.pendingFaults(), []);
+    assert.equal(standIn.tokenRequests - before.tokens, 1, 'a new token after the first refusal');
+    assert.deepEqual(versions(), { [OPEN_FILE]: before.versions[OPEN_FILE]! + 1, [CLOSED_FILE]: before.versions[CLOSED_FILE]! });
+    assert.deepEqual(writes(), before.writes, 'no list item reached');
+
+    // The bot's cached token is the refused one: the next publish's first request is refused, the token renewed, and on.
+    const mark = standIn.requests.length;
+    const again = await publish(t);
+    assertPublishedCard(again, [OPEN_FILE, CLOSED_FILE]);
+    assert.equal(standIn.requests.slice(mark).filter((r) => r.status === 401).length, 1, 'the revoked token was refused once');
+    assert.equal(standIn.tokenRequests - before.tokens, 2);
+    assert.deepEqual(versions(), { [OPEN_FILE]: before.versions[OPEN_FILE]! + 2, [CLOSED_FILE]: before.versions[CLOSED_FILE]! + 1 });
+    assert.equal(requestsSince(mark, 'PUT', ':/content').length, 2, 'one upload per file');
+    assert.equal(itemCreatesSince(mark).length, 0, 'no list item created');
+    assert.deepEqual(
+      writes(),
+      before.writes.map((n) => n + 1),
+      'each list item updated once',
+    );
+    assert.deepEqual(ids(decisions()), firstDecisions);
+    assert.deepEqual(ids(actions()), firstActions);
+  });
+
   it('a bad client secret: the card says publishing failed, Graph is never called, and after a restart with the right secret it works', async () => {
     const badDataDir = join(dir, 'data-bad-secret');
     const badPort = await freePort();

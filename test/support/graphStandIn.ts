@@ -3,7 +3,8 @@
 // their list items' fields), uploads (simple and upload sessions), library fields, lists, columns and
 // list items. It speaks the documented wire format so that the real
 // @azure/identity and the real Graph client run against it unmodified. Faults (429/503 with
-// Retry-After, dropped connections, before or after a write is applied) can be injected per request.
+// Retry-After, 401 as for a revoked token, dropped connections, before or after a write is applied) can
+// be injected per request.
 //
 // The client process must trust `caFile` (NODE_EXTRA_CA_CERTS, read by Node at start-up only).
 import fs from 'node:fs';
@@ -29,8 +30,12 @@ export interface Fault {
   method?: string;
   /** Matched against the decoded path and query (e.g. ":/content", "/createUploadSession", "/upload/"). */
   pathIncludes: string;
-  status?: 429 | 503 | 504;
-  /** Seconds, sent as Retry-After with `status`. */
+  /**
+   * 401: as Graph answers a token it no longer accepts (InvalidAuthenticationToken, WWW-Authenticate); the
+   * token the request carried is refused from then on too, like a revoked one.
+   */
+  status?: 401 | 429 | 503 | 504;
+  /** Seconds, sent as Retry-After with `status` (429/503/504: 1 unless given; 401: only when given). */
   retryAfter?: number;
   /** Close the connection without an answer. */
   drop?: boolean;
@@ -389,9 +394,17 @@ export class GraphStandIn {
     if (fault?.status) {
       entry.fault = `${fault.status}`;
       entry.status = fault.status;
-      const code = fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable';
-      const reply = graphError(fault.status, code, 'Injected by the stand-in.');
-      reply.headers = { ...reply.headers, 'Retry-After': String(fault.retryAfter ?? 1) };
+      let reply: Reply;
+      if (fault.status === 401) {
+        const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (presented) this.tokens.delete(presented);
+        reply = this.unauthorized('Access token has expired or is not yet valid. (Injected by the stand-in.)');
+        if (fault.retryAfter !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(fault.retryAfter) };
+      } else {
+        const code = fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable';
+        reply = graphError(fault.status, code, 'Injected by the stand-in.');
+        reply.headers = { ...reply.headers, 'Retry-After': String(fault.retryAfter ?? 1) };
+      }
       this.send(res, reply);
       return;
     }
@@ -400,7 +413,12 @@ export class GraphStandIn {
     try {
       reply = this.route({ method, url, headers: req.headers, body: Buffer.concat(chunks) });
     } catch (err) {
-      reply = err instanceof HttpError ? graphError(err.status, err.code, err.message) : graphError(500, 'generalException', String(err));
+      reply =
+        err instanceof HttpError && err.status === 401
+          ? this.unauthorized(err.message)
+          : err instanceof HttpError
+            ? graphError(err.status, err.code, err.message)
+            : graphError(500, 'generalException', String(err));
     }
     if (fault?.drop) {
       entry.fault = 'dropped after write';
@@ -523,6 +541,15 @@ export class GraphStandIn {
         access_token: token,
       },
     };
+  }
+
+  /** Graph's 401: InvalidAuthenticationToken, with the challenge naming where a token comes from. */
+  private unauthorized(message: string): Reply {
+    const reply = graphError(401, 'InvalidAuthenticationToken', message);
+    reply.headers = {
+      'WWW-Authenticate': `Bearer realm="", authorization_uri="${this.origin}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+    };
+    return reply;
   }
 
   private authorize(ctx: Ctx): void {
