@@ -209,53 +209,66 @@ function contributionRuns(author: string, text: string): Run[] {
   return author.trim() ? [{ text: `${author}: ` }, { text }] : [{ text }];
 }
 
-/** One bullet per announcer, in order of their first announcement; several texts share the bullet. */
-function announcementBlocks(announcements: Contribution[]): Block[] {
-  const byAuthor = new Map<string, string[]>();
+/** A block with the moment its record was taken: an item's records are laid out in that order. */
+interface Timed {
+  at: string;
+  block: Block;
+}
+
+/** One bullet per announcer, at their first announcement; several texts share the bullet. */
+function announcementBlocks(announcements: Contribution[]): Timed[] {
+  const byAuthor = new Map<string, { at: string; texts: string[] }>();
   for (const a of announcements) {
-    const texts = byAuthor.get(a.author) ?? [];
-    texts.push(a.text);
-    byAuthor.set(a.author, texts);
+    const entry = byAuthor.get(a.author) ?? { at: a.at, texts: [] };
+    entry.texts.push(a.text);
+    byAuthor.set(a.author, entry);
   }
-  return [...byAuthor].map(([author, texts]) => ({
-    kind: 'bullet',
-    role: 'announcement',
-    runs: contributionRuns(author, texts.join(' ')),
+  return [...byAuthor].map(([author, { at, texts }]) => ({
+    at,
+    block: { kind: 'bullet', role: 'announcement', runs: contributionRuns(author, texts.join(' ')) },
   }));
 }
 
-function questionBlocks(questions: Contribution[]): Block[] {
-  return questions.map((q) => ({ kind: 'bullet', role: 'question', runs: contributionRuns(q.author, q.text) }));
+function questionBlocks(questions: Contribution[]): Timed[] {
+  return questions.map((q) => ({ at: q.at, block: { kind: 'bullet', role: 'question', runs: contributionRuns(q.author, q.text) } }));
 }
 
-function decisionBlocks(meeting: Meeting, item: AgendaItem): Block[] {
+function decisionBlocks(meeting: Meeting, item: AgendaItem): Timed[] {
   return meeting.decisions
     .filter((d) => d.itemId === item.id)
     .sort((a, b) => a.number - b.number)
     .map((d) => {
       const outcome = d.outcome ? ` (${outcomeLabel(d.outcome)})` : '';
       return {
-        kind: 'paragraph',
-        role: 'decision',
-        runs: [{ text: `Besluit ${meeting.date}/${d.number}${outcome}: `, bold: true }, { text: d.text }],
+        at: d.at,
+        block: {
+          kind: 'paragraph',
+          role: 'decision',
+          runs: [{ text: `Besluit ${meeting.date}/${d.number}${outcome}: `, bold: true }, { text: d.text }],
+        },
       };
     });
 }
 
-function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Block[] {
+function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed[] {
   return series.actions
     .filter((a) => a.meetingId === meeting.id && a.itemId === item.id)
     .sort((a, b) => a.number - b.number)
     .map((a) => ({
-      kind: 'paragraph',
-      role: 'action',
-      runs: [
-        { text: `Actie ${a.number}: `, bold: true },
-        { text: a.text },
-        { text: ` — ${a.owner}${a.due ? `, voor ${dutchDate(a.due)}` : ''}` },
-      ],
+      at: a.createdAt,
+      block: {
+        kind: 'paragraph',
+        role: 'action',
+        runs: [
+          { text: `Actie ${a.number}: `, bold: true },
+          { text: a.text },
+          { text: ` — ${a.owner}${a.due ? `, voor ${dutchDate(a.due)}` : ''}` },
+        ],
+      },
     }));
 }
+
+const blocksOf = (timed: Timed[]): Block[] => timed.map((t) => t.block);
 
 const LINKABLE = /^(https?:\/\/|mailto:)/i;
 
@@ -289,11 +302,17 @@ function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Cont
       runs: [{ text: `Portefeuillehouder: ${item.portfolioHolder}`, italic: true }],
     });
   }
-  for (const note of item.notes) blocks.push({ kind: 'paragraph', role: 'note', runs: [{ text: note.text }] });
-  if (item.id === where.announcementsItemId) blocks.push(...announcementBlocks(meeting.announcements));
-  if (item.id === where.questionsItemId) blocks.push(...questionBlocks(meeting.questions));
-  blocks.push(...decisionBlocks(meeting, item));
-  blocks.push(...actionBlocks(series, meeting, item));
+  const records: Timed[] = [
+    ...item.notes.map((note): Timed => ({ at: note.at, block: { kind: 'paragraph', role: 'note', runs: [{ text: note.text }] } })),
+    ...(item.id === where.announcementsItemId ? announcementBlocks(meeting.announcements) : []),
+    ...(item.id === where.questionsItemId ? questionBlocks(meeting.questions) : []),
+    ...decisionBlocks(meeting, item),
+    ...actionBlocks(series, meeting, item),
+  ];
+  // In the order they were taken, as the secretary wrote them ("Het verslag wordt vastgesteld. N.a.v.
+  // verslag: a) b) c)"); records of one moment keep account, contributions, decisions, actions (a stable sort).
+  records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  blocks.push(...blocksOf(records));
   return { code: item.code, title: item.title, blocks, attachments: attachmentRefs(item) };
 }
 
@@ -304,7 +323,7 @@ function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Mee
     rows.splice(opening + 1, 0, {
       code: '',
       title: 'Mededelingen',
-      blocks: announcementBlocks(meeting.announcements),
+      blocks: blocksOf(announcementBlocks(meeting.announcements)),
       attachments: [],
     });
     kinds.splice(opening + 1, 0, 'announcements');
@@ -312,7 +331,7 @@ function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Mee
   if (!where.questionsItemId && meeting.questions.length > 0) {
     const closing = kinds.indexOf('closing');
     const at = closing < 0 ? rows.length : closing;
-    rows.splice(at, 0, { code: '', title: 'Rondvraag', blocks: questionBlocks(meeting.questions), attachments: [] });
+    rows.splice(at, 0, { code: '', title: 'Rondvraag', blocks: blocksOf(questionBlocks(meeting.questions)), attachments: [] });
     kinds.splice(at, 0, 'questionRound');
   }
 }

@@ -82,27 +82,17 @@ function seedTexts(e: ReplayEvent): string[] {
  */
 type Fact = { line: string } | { tail: string };
 
-/**
- * Where the minutes put a record within its item (services/minutes/model.ts itemRow, as the conversation
- * spec lays out the minutes): account and announcements, then decisions, then action items; records of one
- * kind keep the order they were taken in. This is the one place the published order may differ from the
- * seed's: the seed writes C's "Het verslag wordt vastgesteld." before its "N.a.v. verslag:" notes, the
- * minutes show that decision after them. The fixture itself is held to the seed's order (first test).
- */
-const LAYOUT_RANK = (e: ReplayEvent) => (e.besluit ? 1 : e.actie ? 2 : 0);
-
 function itemFacts(events: ReplayEvent[]): Fact[] {
   const announcers = events.filter((e) => e.mededeling).map((e) => e.namens);
   assert.equal(new Set(announcers).size, announcers.length, 'one mededeling per announcer (the minutes give each announcer one bullet)');
-  return [...events]
-    .sort((a, b) => LAYOUT_RANK(a) - LAYOUT_RANK(b))
-    .map((e): Fact => {
-      if (e.verslag) return { line: e.verslag };
-      if (e.mededeling) return { line: `${e.namens}: ${e.mededeling}` };
-      if (e.besluit) return { tail: `(${e.uitkomst}): ${e.besluit}` };
-      if (e.actie) return { tail: `${e.actie.wat} — ${e.actie.wie}` };
-      throw new Error(`an event with nothing to record: ${JSON.stringify(e)}`);
-    });
+  // The minutes keep an item's records in the order they were taken, which is the seed's order.
+  return events.map((e): Fact => {
+    if (e.verslag) return { line: e.verslag };
+    if (e.mededeling) return { line: `${e.namens}: ${e.mededeling}` };
+    if (e.besluit) return { tail: `(${e.uitkomst}): ${e.besluit}` };
+    if (e.actie) return { tail: `${e.actie.wat} — ${e.actie.wie}` };
+    throw new Error(`an event with nothing to record: ${JSON.stringify(e)}`);
+  });
 }
 
 /** Every fact of the seed's public besluitenlijst, in the order the published minutes must hold them. */

@@ -91,7 +91,14 @@ function seriesWithClosedItem(): Series {
   const series = seedSeries();
   const meeting = series.meetings[1];
   meeting.agenda.splice(meeting.agenda.length - 1, 0, closedItem());
-  meeting.decisions.push({ number: 4, itemId: 'g', text: SECRET_DECISION, outcome: 'agreed', by: SECRETARY, at: '' });
+  meeting.decisions.push({
+    number: 4,
+    itemId: 'g',
+    text: SECRET_DECISION,
+    outcome: 'agreed',
+    by: SECRETARY,
+    at: '2016-10-10T11:52:00.000Z',
+  });
   series.actions.push({
     number: 4,
     meetingId: OCTOBER_MEETING_ID,
@@ -241,6 +248,25 @@ describe('minutes: .docx', () => {
       'E\n\tRondvraag\n',
       'Wordt geen gebruik van gemaakt.\n',
       'F\n\tSluiting\n',
+    ]);
+  });
+
+  it('keeps an item’s records in the order they were taken: a decision before the account that follows it', async () => {
+    const series = seedSeries();
+    const meeting = series.meetings[1];
+    const c = meeting.agenda.find((i) => i.code === 'C')!;
+    const decision = meeting.decisions.find((d) => d.itemId === c.id)!;
+    decision.at = '2016-10-10T08:40:00.000Z';
+    c.notes = [
+      { text: 'N.a.v. verslag:', by: SECRETARY, at: '2016-10-10T08:41:00.000Z' },
+      { text: 'a) Ondermijning staat op de agenda van de tweedaagse.', by: SECRETARY, at: '2016-10-10T08:42:00.000Z' },
+    ];
+    assertInOrder(await publicText(series), [
+      'C\n\tBesluitenlijst DVO 4 juli 2016\n',
+      `Besluit 2016-10-10/1 (vastgesteld): ${decision.text}\n`,
+      'N.a.v. verslag:\n',
+      'a) Ondermijning staat op de agenda van de tweedaagse.\n',
+      'D1\n',
     ]);
   });
 
