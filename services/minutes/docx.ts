@@ -173,15 +173,21 @@ function itemsTable(model: MinutesModel): Table {
   });
 }
 
-const ACTION_WIDTHS = [600, 1400, 3500, 1700, 1400, TEXT_WIDTH - 600 - 1400 - 3500 - 1700 - 1400];
-const ACTION_HEADERS = ['Nr', 'Agendapunt', 'Actie', 'Wie', 'Termijn', 'Status'];
+const ACTION_WIDTHS = [600, 4300, 1900, 1800, TEXT_WIDTH - 600 - 4300 - 1900 - 1800];
+const ACTION_HEADERS = ['Nr', 'Actie', 'Wie', 'Termijn', 'Status'];
 
 function actionTableRow(action: ActionRow): TableRow {
-  const values = [action.number, action.origin, action.text, action.owner, action.due, action.status];
+  const plain = (text: string) => [para([{ text }], { spacingAfter: 0 })];
+  // Where the action was agreed goes under its text: a column of its own left the text too narrow.
+  const what = [
+    para([{ text: action.text }], { spacingAfter: 20 }),
+    para([{ text: `Agendapunt ${action.origin}`, italic: true }], { spacingAfter: 0 }),
+  ];
+  const cells = [plain(action.number), what, plain(action.owner), plain(action.due), plain(action.status)];
   return new TableRow({
     // A row is read as one line of the list: it moves to the next page whole.
     cantSplit: true,
-    children: values.map((value, i) => cell([para([{ text: value }], { spacingAfter: 0 })], ACTION_WIDTHS[i])),
+    children: cells.map((children, i) => cell(children, ACTION_WIDTHS[i])),
   });
 }
 

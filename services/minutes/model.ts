@@ -43,7 +43,7 @@ export interface HeaderRow {
 
 export interface ActionRow {
   number: string;
-  /** Where it was agreed: "D1, 04-07-2016". */
+  /** Where it was agreed: "D1, 4 juli 2016". */
   origin: string;
   text: string;
   owner: string;
@@ -187,17 +187,11 @@ export function listedActions(series: Series, meetingId: string, part: MinutesPa
   return [...listed].sort((a, b) => a.number - b.number);
 }
 
-/** "2016-07-04" → "04-07-2016" */
-function shortDate(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return match ? `${match[3]}-${match[2]}-${match[1]}` : iso;
-}
-
 function actionRow(series: Series, action: ActionItem, moment: number | undefined): ActionRow {
   const from = series.meetings.find((m) => m.id === action.meetingId);
   return {
     number: String(action.number),
-    origin: from ? `${action.itemCode}, ${shortDate(from.date)}` : action.itemCode,
+    origin: from ? `${action.itemCode}, ${dutchDate(from.date)}` : action.itemCode,
     text: action.text,
     owner: action.owner,
     due: action.due ? dutchDate(action.due) : '',

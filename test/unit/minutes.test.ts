@@ -287,10 +287,10 @@ describe('minutes: .docx', () => {
   it('lists the actions still open at the previous meeting, the one done since then once as gereed', () => {
     const actions = text.slice(text.indexOf('Actielijst\n'));
     assertInOrder(actions, [
-      'Nr\n\tAgendapunt\n\tActie\n\tWie\n\tTermijn\n\tStatus\n',
-      '1\n\tD1, 04-07-2016\n\tFaciliterende rol openbaar bestuur bij particuliere camerabeelden uitzoeken\n\tJ. Knol\n\t\n\topen\n',
-      '2\n\tD1, 04-07-2016\n\tStuurgroep Zorg, Veiligheid en Straf informeren\n\tS. Schelberg\n\t\n\tgereed\n',
-      '3\n\tD1, 10-10-2016\n\tIndividuele gesprekken met deelnemers over geleverde capaciteit\n\tO. van Veldhuizen\n\t1 december 2016\n\topen\n',
+      'Nr\n\tActie\n\tWie\n\tTermijn\n\tStatus\n',
+      '1\n\tFaciliterende rol openbaar bestuur bij particuliere camerabeelden uitzoeken\nAgendapunt D1, 4 juli 2016\n\tJ. Knol\n\t\n\topen\n',
+      '2\n\tStuurgroep Zorg, Veiligheid en Straf informeren\nAgendapunt D1, 4 juli 2016\n\tS. Schelberg\n\t\n\tgereed\n',
+      '3\n\tIndividuele gesprekken met deelnemers over geleverde capaciteit\nAgendapunt D1, 10 oktober 2016\n\tO. van Veldhuizen\n\t1 december 2016\n\topen\n',
     ]);
   });
 
@@ -375,7 +375,7 @@ describe('minutes: closed items', () => {
       `Actie 4: ${SECRET_ACTION} — O. van Veldhuizen\n`,
       'Vertrouwelijke notitie\n',
       'Actielijst\n',
-      `4\n\tG, 10-10-2016\n\t${SECRET_ACTION}\n`,
+      `4\n\t${SECRET_ACTION}\nAgendapunt G, 10 oktober 2016\n`,
     ]);
     for (const open of ['Cultuuronderzoek', 'Individuele gesprekken', 'Faciliterende rol', HOSTILE_ANNOUNCEMENT]) {
       assert.ok(!closed.includes(open), `besloten document holds public "${open}"`);
@@ -536,7 +536,7 @@ describe('minutes: Markdown', () => {
       '**Actie 3:** Individuele gesprekken',
       '### F — Sluiting',
       '## Actielijst',
-      '| 1 | D1, 04-07-2016 | Faciliterende rol',
+      '| 1 | D1, 4 juli 2016 | Faciliterende rol',
     ]);
     const hostile = 'Test $\\{foo\\} \\<script\\>alert(1)\\</script\\> \\*\\*vet\\*\\* \\| pijp \\| en een & teken';
     assert.ok(md.includes(`- J. Slot: ${hostile}\n`));
