@@ -14,6 +14,8 @@ import { buildMinutesPackage } from '../../services/minutes/package';
 import { parseProposal } from '../../services/proposal/parseProposal';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { OCTOBER_MEETING_ID, seedSeries, SECRETARY } from '../support/seedMeeting';
+import { startBotHarness } from '../support/botHarness';
+import type { TeamsUser } from '../support/teamsClient';
 import { readFileSync } from 'node:fs';
 
 async function time(label: string, runs: number, fn: () => unknown): Promise<void> {
@@ -96,11 +98,32 @@ async function main(): Promise<void> {
 
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  await overHttp();
   global.gc?.();
   const mem = process.memoryUsage();
   console.log(
-    `${'memory after the runs (rss / heap used)'.padEnd(52)} ${(mem.rss / 2 ** 20).toFixed(1)} MB / ${(mem.heapUsed / 2 ** 20).toFixed(1)} MB`,
+    `${'memory after the runs, a bot over HTTP among them (rss / heap)'.padEnd(52)} ${(mem.rss / 2 ** 20).toFixed(1)} MB / ${(mem.heapUsed / 2 ** 20).toFixed(1)} MB`,
   );
+}
+
+/** A typed command over HTTP, as Teams sends it, until the bot answers: the live card edit it caused included. */
+async function overHttp(): Promise<void> {
+  const crowd: Record<string, TeamsUser> = {};
+  for (let i = 1; i <= 30; i++) crowd[`m${i}`] = { id: `29:lid-${i}`, name: `Lid ${i}`, aadObjectId: `aad-lid-${i}` };
+  const h = await startBotHarness({ extraUsers: crowd });
+  try {
+    const t = h.client();
+    for (const text of ['vergadering\ntitel: DVO\ndatum: 12-12-2016', 'agenda\nA Opening\nB Mededelingen\nF Sluiting', 'start'])
+      await t.say('secretary', text);
+    await time('HTTP: help (no card to edit)', 30, () => t.say('member', 'help'));
+    let k = 0;
+    await time('HTTP: mededeling, answered after its card edit', 10, () => t.say('member', `mededeling: Bench ${k++}`));
+    const t0 = performance.now();
+    await Promise.all(Object.keys(crowd).map((id) => t.say(id, `mededeling: Tegelijk ${id}`)));
+    console.log(`${'HTTP: 30 members at once, all answered'.padEnd(52)} ${(performance.now() - t0).toFixed(2).padStart(9)} ms total`);
+  } finally {
+    await h.stop();
+  }
 }
 
 void main();
