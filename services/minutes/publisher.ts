@@ -64,6 +64,21 @@ export interface PublishResult {
   remote?: Record<string, string>;
 }
 
+/**
+ * What a publisher throws when it fails after writing part of a package: `remote` (as in PublishResult,
+ * the earlier ids included) lets the next publish replace or remove what this attempt wrote, such as a
+ * closed part the meeting no longer has.
+ */
+export class PartlyPublished extends Error {
+  constructor(
+    message: string,
+    readonly remote: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'PartlyPublished';
+  }
+}
+
 export interface MinutesPublisher {
   /** A short name for logs and the README ("folder", "sharepoint"). */
   readonly kind: string;

@@ -13,7 +13,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Outcome } from '../meeting/types';
 import { renewGraphToken } from './graph';
-import type { MinutesFile, MinutesPackage, MinutesPublisher, PublishResult, PublishedAction, PublishedDecision } from './publisher';
+import {
+  PartlyPublished,
+  type MinutesFile,
+  type MinutesPackage,
+  type MinutesPublisher,
+  type PublishResult,
+  type PublishedAction,
+  type PublishedDecision,
+} from './publisher';
 
 // ---------------------------------------------------------------------------------------------------
 // Column names (internal names) and definitions: the one place shared by the publisher and the setup.
@@ -248,20 +256,27 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   async publish(pkg: MinutesPackage, previous?: Record<string, string>): Promise<PublishResult> {
+    const remote: Record<string, string> = {};
     try {
       // One waiting budget for all the publish's steps (see RetrySettings.maxTotalDelaySeconds).
-      return await publishBudget.run({ waitedMs: 0 }, () => this.write(pkg, previous));
+      return await publishBudget.run({ waitedMs: 0 }, () => this.write(pkg, previous, remote));
     } catch (err) {
       // A folder deleted in SharePoint since it was cached would fail every later publish: look up again.
       this.folderIds.clear();
-      throw err;
+      if (Object.keys(remote).length === 0) throw err;
+      throw new PartlyPublished(err instanceof Error ? err.message : String(err), { ...previous, ...remote });
     }
   }
 
-  private async write(pkg: MinutesPackage, previous: Record<string, string> | undefined): Promise<PublishResult> {
+  /** Writes the package; `remote` gathers the ids of what is written, also when a later step fails. */
+  private async write(
+    pkg: MinutesPackage,
+    previous: Record<string, string> | undefined,
+    remote: Record<string, string>,
+  ): Promise<PublishResult> {
     const driveId = await this.driveId();
     const folderId = await this.meetingFolder(driveId, pkg, previous?.[FOLDER_REMOTE_KEY]);
-    const remote: Record<string, string> = { [FOLDER_REMOTE_KEY]: folderId };
+    remote[FOLDER_REMOTE_KEY] = folderId;
 
     const files: PublishResult['files'] = [];
     for (const file of pkg.files) {

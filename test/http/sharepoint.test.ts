@@ -392,6 +392,29 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.deepEqual(standIn.files(), []);
   });
 
+  it('a publish that fails part way still hands back what it wrote: the next one removes a closed part no longer there', async () => {
+    // Both documents go up, then the decisions list fails through all five attempts.
+    standIn.inject({ method: 'POST', pathIncludes: '/lists/', status: 503, retryAfter: 0, times: 5 });
+    const failed = await runDriver(standIn, publishJob(meetingPackage()));
+    assert.equal(failed.ok, false);
+    assert.equal(standIn.files().length, 2, 'both parts were uploaded before the failure');
+    const closedName = `${DATE} ${BODY} besloten.docx`;
+    assert.ok(failed.remote?.[`file:${closedName}`], 'the closed part is named in what the failure hands back');
+
+    assert.deepEqual(standIn.pendingFaults(), []);
+    const open = meetingPackage();
+    const publicOnly = meetingPackage({
+      files: open.files.filter((f) => f.part === 'openbaar'),
+      decisions: open.decisions.filter((d) => !d.closed),
+      actions: open.actions.filter((a) => !a.closed),
+    });
+    await publish(publicOnly, { previous: failed.remote });
+    assert.deepEqual(
+      standIn.files().map((f) => f.path.split('/').pop()),
+      [`${DATE} ${BODY} openbaar.docx`],
+    );
+  });
+
   it('a Retry-After longer than the bot waits ends the publish at once, saying how long SharePoint asked', async () => {
     // 121 s is above the 120 s the bot waits in one go: waiting it out would run far past this test's timeout.
     standIn.inject({ method: 'PUT', pathIncludes: ':/content', status: 429, retryAfter: 121 });

@@ -229,6 +229,8 @@ export interface DriverAnswer {
   ok: boolean;
   result?: unknown;
   error?: string;
+  /** With a failed publish: what it wrote, for the next publish's `previous`. */
+  remote?: Record<string, string>;
   hostLookups: string[];
   stderr: string;
 }

@@ -1,13 +1,13 @@
 // Runs the SharePoint publisher (or the setup) in a child process, so that the process can trust the
 // stand-in's CA through NODE_EXTRA_CA_CERTS (Node reads it only at start-up).
 //
-// stdin: one JSON job; stdout: one JSON answer ({ ok: true, result, hostLookups } or { ok: false, error }).
+// stdin: one JSON job; stdout: one JSON answer ({ ok: true, result, hostLookups } or { ok: false, error, remote }).
 // Every host name the process resolves is recorded (hostLookups) and refused unless it is local, so a
 // test can show that nothing tries to reach an outside host.
 import dns from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { createGraphClient } from '../../services/minutes/graph';
-import type { MinutesPackage } from '../../services/minutes/publisher';
+import { PartlyPublished, type MinutesPackage } from '../../services/minutes/publisher';
 import { setupSharePoint } from '../../services/minutes/setupSharePoint';
 import { RetrySettings, SharePointMinutesPublisher } from '../../services/minutes/sharePointPublisher';
 
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify({ ok: true, result, hostLookups }));
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    process.stdout.write(JSON.stringify({ ok: false, error, hostLookups }));
+    const remote = err instanceof PartlyPublished ? err.remote : undefined;
+    process.stdout.write(JSON.stringify({ ok: false, error, remote, hostLookups }));
     process.exitCode = 1;
   }
 }
