@@ -1,7 +1,7 @@
 // The agenda as the secretary types it: one line per item, "<code> <title>" with optional trailing
 // tags in square brackets. Codes are kept as written (A, B, D1, E01a, C02A).
 import { DomainError } from './errors';
-import type { Attachment, ItemKind } from './types';
+import type { AgendaItem, Attachment, ItemKind } from './types';
 
 export interface AgendaLine {
   code: string;
@@ -115,16 +115,22 @@ export function parseAgenda(lines: string[]): AgendaLine[] {
   return items;
 }
 
+/** What tells a heading from an item: its code, and whether it carries anything of an item's own. */
+type HeadingCandidate = Pick<AgendaItem, 'code'> & Partial<Pick<AgendaItem, 'kind' | 'proposal' | 'attachments' | 'portfolioHolder'>>;
+
 /**
  * Whether the item at `index` heads the items after it, as "D Ter bespreking" heads D1 and D2: the next
  * item's code extends its code with a digit after a letter, a letter after a digit, or a separator
- * (D → D1, E01 → E01a, 3 → 3.1; not B → BL). A heading is not stopped at when the chair moves on; it
- * still takes records when named.
+ * (D → D1, E01 → E01a, 3 → 3.1; not B → BL), and it is a bare title: no tag, proposal, attachment or
+ * portfolio holder of its own. A heading is not stopped at when the chair moves on; it still takes
+ * records when named.
  */
-export function isHeading(agenda: readonly { code: string }[], index: number): boolean {
-  const code = agenda[index]?.code.toLowerCase();
+export function isHeading(agenda: readonly HeadingCandidate[], index: number): boolean {
+  const item = agenda[index];
+  const code = item?.code.toLowerCase();
   const next = agenda[index + 1]?.code.toLowerCase();
-  if (code === undefined || next === undefined || next.length <= code.length || !next.startsWith(code)) return false;
+  if (!item || code === undefined || next === undefined || next.length <= code.length || !next.startsWith(code)) return false;
+  if ((item.kind ?? 'discussion') !== 'discussion' || item.proposal || item.attachments?.length || item.portfolioHolder) return false;
   const kind = (c: string) => (/\d/.test(c) ? 'digit' : /\p{L}/u.test(c) ? 'letter' : 'separator');
   const last = kind(code.at(-1)!);
   const added = kind(next[code.length]!);
@@ -132,7 +138,7 @@ export function isHeading(agenda: readonly { code: string }[], index: number): b
 }
 
 /** The index of the next (step 1) or previous (step -1) item the chair stops at, or -1. */
-export function stepIndex(agenda: readonly { code: string }[], from: number, step: 1 | -1): number {
+export function stepIndex(agenda: readonly HeadingCandidate[], from: number, step: 1 | -1): number {
   for (let i = from + step; i >= 0 && i < agenda.length; i += step) if (!isHeading(agenda, i)) return i;
   return -1;
 }

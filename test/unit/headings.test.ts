@@ -49,6 +49,18 @@ describe('agenda headings', () => {
 
   it('the last item heads nothing', () => assert.equal(isHeading([{ code: 'D' }], 0), false));
 
+  it('an item with anything of its own is no heading, whatever its code', () => {
+    const next = { code: '3a' };
+    assert.equal(isHeading([{ code: '3' }, next], 0), true);
+    assert.equal(isHeading([{ code: '3', kind: 'decision' }, next], 0), false);
+    assert.equal(isHeading([{ code: '1', kind: 'opening' }, { code: '1a' }], 0), false);
+    assert.equal(isHeading([{ code: '3', portfolioHolder: 'G.J. Kok' }, next], 0), false);
+    assert.equal(isHeading([{ code: '3', attachments: [{ title: 'Notitie' }] }, next], 0), false);
+    const series = meeting(['3 Begroting 2027 [ter besluitvorming]', '3a Toelichting', '4 Sluiting']);
+    ops.start(series, sec, now);
+    assert.equal(current(series), '3');
+  });
+
   it('next and previous pass over a heading; naming it still goes there', () => {
     const series = meeting();
     ops.start(series, sec, now);
