@@ -185,12 +185,6 @@ export class NotulistBot extends TeamsActivityHandler {
       if (id) await this.trackItemCard(turn, result.itemShown.meetingId, id, result.itemShown.itemId);
     }
     if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
-    if (result.changedMeetingId) {
-      const edits = await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
-      // A typed command's turn ends once the cards it changed show it, so the chat never lags one command
-      // behind; a click is answered at once, its own card being in the invoke response.
-      if (!turn.isInvoke && edits.length) await Promise.race([Promise.all(edits), sleep(EDIT_WAIT_MS, undefined, { ref: false })]);
-    }
     const job = { tenantId: turn.tenantId, conversationId: turn.conversationId, where: ref as Record<string, unknown> };
     if (result.publishMeetingId) {
       const cardActivityId = turn.isInvoke ? replyToId : sentProgressId;
@@ -198,6 +192,13 @@ export class NotulistBot extends TeamsActivityHandler {
     }
     if (result.republishMeetingId)
       this.startPublish({ ...job, meetingId: result.republishMeetingId, since: new Date().toISOString() }, log, true);
+    if (result.changedMeetingId) {
+      const edits = await this.refreshLiveCards(ref, turn.tenantId, turn.conversationId, result.changedMeetingId);
+      // A typed command's turn ends once the cards it changed show it, so whoever waits for the answer (a
+      // script, a replay) sees the command's whole effect before the next; a click is answered at once,
+      // its own card being in the invoke response.
+      if (!turn.isInvoke && edits.length) await settledWithin(Promise.all(edits), EDIT_WAIT_MS);
+    }
     return result;
   }
 
@@ -280,7 +281,12 @@ export class NotulistBot extends TeamsActivityHandler {
     const ref = job.where as Partial<ConversationReference>;
     const run = (async () => {
       if (track) await minutes.track(job);
-      const { meeting } = await minutes.publish(job.tenantId, job.conversationId, job.meetingId);
+      const outcome = await minutes.publish(job.tenantId, job.conversationId, job.meetingId);
+      if (!outcome) {
+        log.info({ meetingId: job.meetingId }, 'nothing to publish: the meeting is gone');
+        return;
+      }
+      const { meeting } = outcome;
       const p = meeting.minutes.publication;
       log.info({ meetingId: job.meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
       const files = minutes.publishedLinks(job.tenantId, job.conversationId, meeting);
@@ -340,6 +346,16 @@ export class NotulistBot extends TeamsActivityHandler {
 function sharedAgendaCard(series: Series, meeting: Meeting): AdaptiveCard {
   const userIds = [meeting.secretary, ...meeting.chairs].map((p) => p.id).filter((id) => id.startsWith('29:'));
   return agendaCard(strings(meeting.locale), series, meeting, { chairView: false, refreshUserIds: [...new Set(userIds)] });
+}
+
+/** Waits for `work`, or `ms` at most. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  const timeout = new AbortController();
+  try {
+    await Promise.race([work, sleep(ms, undefined, { signal: timeout.signal }).catch(() => undefined)]);
+  } finally {
+    timeout.abort();
+  }
 }
 
 export function tenantOf(a: Partial<Activity>): string {

@@ -8,7 +8,6 @@
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { MinutesPart } from './model';
 import { minutesFileName, safeFileTitle } from './package';
 import type { MinutesPackage, MinutesPublisher, PublishResult } from './publisher';
 
@@ -24,11 +23,10 @@ export class FolderMinutesPublisher implements MinutesPublisher {
 
   async publish(pkg: MinutesPackage): Promise<PublishResult> {
     const folder = await this.meetingFolder(pkg);
-    // A part an earlier publish wrote and this one does not (a closed part whose items are no longer
-    // closed) goes first: it would otherwise stay beside the new minutes, closed content included.
-    for (const part of ['openbaar', 'besloten'] as MinutesPart[])
-      if (!pkg.files.some((f) => f.part === part))
-        await rm(join(folder, minutesFileName({ date: pkg.meetingDate, title: pkg.body }, part)), { force: true });
+    // A closed part an earlier publish wrote and this one does not (its items are no longer closed) goes
+    // first: it would otherwise stay beside the new minutes, closed content included.
+    if (!pkg.files.some((f) => f.part === 'besloten'))
+      await rm(join(folder, minutesFileName({ date: pkg.meetingDate, title: pkg.body }, 'besloten')), { force: true });
     // Then the records: they name the meeting, so the folder is claimed before the documents go in.
     const records = { meetingId: pkg.meetingId, seriesId: pkg.seriesId, decisions: pkg.decisions, actions: pkg.actions };
     await writeAtomically(join(folder, RECORDS_FILE), Buffer.from(JSON.stringify(records, null, 2)));

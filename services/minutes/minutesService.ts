@@ -13,7 +13,7 @@ import { renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
 import { buildMinutesPackage, minutesFileName } from './package';
-import type { MinutesPublisher } from './publisher';
+import { PartlyPublished, type MinutesPublisher } from './publisher';
 
 /** A publish still "publishing" after this long was interrupted (a restart): it may be started again. */
 export const STALE_PUBLISH_MS = 10 * 60 * 1000;
@@ -142,14 +142,21 @@ export class MinutesService {
     return { meeting: result, already };
   }
 
-  /** Renders and publishes; never throws: the outcome is stored and returned. */
-  async publish(tenantId: string, conversationId: string, meetingId: string): Promise<{ meeting: Meeting; publication: Publication }> {
+  /**
+   * Renders and publishes; a failure to publish is stored and returned, not thrown. Undefined when the
+   * meeting is gone: then there is nothing to publish, and the job is no longer listed.
+   */
+  async publish(
+    tenantId: string,
+    conversationId: string,
+    meetingId: string,
+  ): Promise<{ meeting: Meeting; publication: Publication } | undefined> {
     const series = await this.meetings.read(tenantId, conversationId, meetingId);
     const meeting = series.meetings.find((m) => m.id === meetingId);
     if (!meeting) {
-      // Nothing left to publish (the meeting is gone): a listed job would otherwise be retried at every start.
+      // A listed job would otherwise be tried again at every start.
       await this.pending.remove(tenantId, conversationId, meetingId);
-      throw new DomainError('noMeeting');
+      return undefined;
     }
     let outcome: Pick<Publication, 'state' | 'files' | 'error' | 'remote'>;
     try {
@@ -161,6 +168,8 @@ export class MinutesService {
         state: 'failed',
         files: meeting.minutes.publication?.files ?? [],
         error: err instanceof Error ? err.message : String(err),
+        // What the failed attempt did write, so the next publish replaces or removes it.
+        remote: err instanceof PartlyPublished ? err.remote : undefined,
       };
     }
     const { result } = await this.meetings.update(tenantId, conversationId, (s, now) => {

@@ -159,8 +159,9 @@ function recordEnd(meeting: Meeting): number {
  */
 function doneBy(action: ActionItem, moment?: number): boolean {
   if (action.status !== 'done') return false;
-  // Done without a time (an older version): done long ago.
-  return moment === undefined || action.doneAt === undefined || Date.parse(action.doneAt) <= moment;
+  const doneAt = Date.parse(action.doneAt ?? '');
+  // Done at no readable time (data made by hand): counted as done long ago.
+  return moment === undefined || Number.isNaN(doneAt) || doneAt <= moment;
 }
 
 /** The moment a meeting's minutes show the actions at: its closing; a meeting still open shows them now. */

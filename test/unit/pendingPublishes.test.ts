@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomainError } from '../../services/meeting/errors';
 import { MeetingService } from '../../services/meeting/service';
 import { FolderMinutesPublisher } from '../../services/minutes/folderPublisher';
 import { MinutesService } from '../../services/minutes/minutesService';
@@ -45,7 +44,7 @@ describe('publishes under way', () => {
 
   it('drops a job whose meeting is gone, so the next start does not try it again', async () => {
     await minutes.track(job('no-such-meeting'));
-    await assert.rejects(minutes.publish('t', 'c', 'no-such-meeting'), (err: unknown) => err instanceof DomainError);
+    assert.equal(await minutes.publish('t', 'c', 'no-such-meeting'), undefined);
     assert.deepEqual(await minutes.interrupted(), []);
   });
 });
