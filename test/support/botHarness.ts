@@ -95,9 +95,8 @@ export function cardProblems(cards: unknown[], allowedLiterals: string[]): strin
 }
 
 /**
- * Waits until the bot has sent nothing for `quietMs` (live card edits are sent shortly after a turn).
- * Used instead of `liveCards.drain()`, which leaves a conversation's queue unable to send later edits
- * when it is called while an edit is waiting for its timer (see the report).
+ * Waits until the bot has sent nothing for `quietMs`: live card edits and what background work (a
+ * publish's result card) sends alike, which `liveCards.drain()` alone would not cover.
  */
 export async function settle(h: BotHarness, quietMs = 600, timeoutMs = 15000): Promise<void> {
   const until = Date.now() + timeoutMs;
