@@ -129,6 +129,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const a = ctx.activity;
     const tenantId = tenantOf(a);
     return {
+      where: TurnContext.getConversationReference(a) as Record<string, unknown>,
       tenantId,
       conversationId: a.conversation.id,
       actor: { id: a.from.id, aadObjectId: a.from.aadObjectId || undefined, name: (a.from.name ?? '').trim() || a.from.id },
@@ -187,8 +188,11 @@ export class NotulistBot extends TeamsActivityHandler {
     if (result.postAgendaCard) await this.postAgendaCard(ctx, turn, result.postAgendaCard.meetingId);
     const job = { tenantId: turn.tenantId, conversationId: turn.conversationId, where: ref as Record<string, unknown> };
     if (result.publishMeetingId) {
+      // Listed as under way by the handler's own write (MinutesService.begin); here only its card is added.
       const cardActivityId = turn.isInvoke ? replyToId : sentProgressId;
-      this.startPublish({ ...job, meetingId: result.publishMeetingId, cardActivityId, since: new Date().toISOString() }, log, true);
+      if (cardActivityId)
+        await this.deps.services.minutes.noteProgressCard(turn.tenantId, turn.conversationId, result.publishMeetingId, cardActivityId);
+      this.startPublish({ ...job, meetingId: result.publishMeetingId, cardActivityId, since: new Date().toISOString() }, log, false);
     }
     if (result.republishMeetingId)
       this.startPublish({ ...job, meetingId: result.republishMeetingId, since: new Date().toISOString() }, log, true);
@@ -326,6 +330,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const s = strings(meeting.locale);
     if (event === 'start') {
       const turn = {
+        where: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
         tenantId,
         conversationId: ctx.activity.conversation.id,
         actor: { id: '', name: '' },

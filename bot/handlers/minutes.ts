@@ -74,7 +74,7 @@ export function publicationCard(s: Strings, meeting: Meeting, publisherKind: str
 export async function publish(turn: Turn, svc: Services): Promise<TurnResult> {
   const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
   assertCardMeeting(series, turn.cardMeetingId, false);
-  const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, turn.cardMeetingId);
+  const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, turn.cardMeetingId, turn.where);
   const card = publicationCard(
     turn.s,
     meeting,

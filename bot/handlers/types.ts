@@ -19,6 +19,8 @@ export interface Turn {
   card?: CardKind;
   /** Action.Execute: the answer is a card that replaces the clicked one. */
   isInvoke: boolean;
+  /** Where to post after the turn (the conversation reference), opaque outside bot/. */
+  where: Record<string, unknown>;
 }
 
 export type Reply = { text: string } | { card: AdaptiveCard; text?: string };

@@ -1,18 +1,17 @@
-// Loads a conversation's series from the store, applies one change and writes it back with its eTag.
-// When another turn wrote first (eTag conflict) the change is applied again to the fresh state, so
-// thirty members clicking at once lose nothing. A DomainError stops at once and writes nothing.
+// Loads a conversation's series from the store, applies one change and writes it back, under the
+// series' write lock (DocumentStore.update): writers of one chat queue in order of arrival, on one
+// instance or several, so a thousand members registering at once lose nothing and nobody is turned
+// away for contention. A DomainError stops at once and writes nothing.
 //
 // Every turn reads and writes the series whole, so old meetings are folded away: once a meeting's
 // minutes are adopted and published and two newer meetings exist, its records (proposals, notes,
 // announcements, questions, decisions) move to a document of their own, in the same atomic write.
 // What stays (ids, dates, titles, agenda codes, closed flags, minutes status) is all a later meeting
 // needs; `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DocumentStore, isEtagConflict, StoreItem } from '../store/documentStore';
+import type { DocumentStore, StoreItem } from '../store/documentStore';
 import { newSeries } from './operations';
 import type { Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
-const MAX_ATTEMPTS = 25;
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
 const KEEP_UNFOLDED = 2;
 
@@ -51,43 +50,53 @@ export class MeetingService {
     return series;
   }
 
+  /**
+   * Applies `change` to the series and writes it, with whatever `alongside` adds to the same atomic
+   * write (a document of another service that must change with the meeting, or not at all).
+   */
   async update<T>(
     tenantId: string,
     conversationId: string,
     change: (series: Series, now: string) => T,
+    alongside?: Alongside<T>,
   ): Promise<{ series: Series; result: T; changed: boolean }> {
-    for (let attempt = 1; ; attempt++) {
-      const { series, eTag, json } = await this.load(tenantId, conversationId);
-      const result = change(series, this.clock().toISOString());
+    const key = MeetingService.key(tenantId, conversationId);
+    const keys = alongside ? [key, alongside.key] : [key];
+    return this.store.update(keys, (items) => {
+      const { series, json } = parseSeries(items[key], tenantId, conversationId);
+      const now = this.clock().toISOString();
+      const result = change(series, now);
       const folded = foldOldMeetings(series);
+      const changes: Record<string, StoreItem | null> = {};
       const after = JSON.stringify(series);
-      if (after === json) return { series, result, changed: false };
-      const writes: Record<string, StoreItem> = {
-        [MeetingService.key(tenantId, conversationId)]: { ...(series as unknown as StoreItem), eTag },
-      };
-      for (const [meetingId, records] of folded) writes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
-      try {
-        await this.store.write(writes);
-        return { series, result, changed: true };
-      } catch (err) {
-        if (!isEtagConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await sleep(Math.random() * Math.min(50, 2 * attempt));
-      }
-    }
+      if (after !== json) changes[key] = series as unknown as StoreItem;
+      for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
+      const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
+      if (alongside && other !== undefined) changes[alongside.key] = other;
+      return { changes, result: { series, result, changed: key in changes } };
+    });
   }
 
-  private async load(tenantId: string, conversationId: string): Promise<{ series: Series; eTag: string; json: string }> {
+  private async load(tenantId: string, conversationId: string): Promise<{ series: Series }> {
     const key = MeetingService.key(tenantId, conversationId);
-    const stored = (await this.store.read([key]))[key];
-    if (!stored) {
-      const series = newSeries(tenantId, conversationId);
-      // A fresh eTag makes two first writers conflict instead of the second overwriting the first.
-      return { series, eTag: `new-${Math.random().toString(36).slice(2)}`, json: JSON.stringify(series) };
-    }
-    const { eTag, ...doc } = stored;
-    const series = doc as unknown as Series;
-    return { series, eTag: eTag ?? '*', json: JSON.stringify(series) };
+    return parseSeries((await this.store.read([key]))[key], tenantId, conversationId);
   }
+}
+
+/** Another document written in the same transaction as the series: `change` returns it, null to delete, undefined to leave it. */
+export interface Alongside<T> {
+  key: string;
+  change(doc: StoreItem | undefined, result: T, now: string): StoreItem | null | undefined;
+}
+
+function parseSeries(stored: StoreItem | undefined, tenantId: string, conversationId: string): { series: Series; json: string } {
+  if (!stored) {
+    const series = newSeries(tenantId, conversationId);
+    return { series, json: JSON.stringify(series) };
+  }
+  const { eTag: _eTag, ...doc } = stored;
+  const series = doc as unknown as Series;
+  return { series, json: JSON.stringify(series) };
 }
 
 /** Done with: closed, its minutes adopted and published, and not among the newest meetings. */

@@ -8,7 +8,7 @@ import * as ops from '../meeting/operations';
 import type { MeetingService } from '../meeting/service';
 import type { Meeting, Person, Publication } from '../meeting/types';
 import type { DraftLinks } from './draftLinks';
-import type { PendingPublish, PendingPublishes } from './pendingPublishes';
+import { PendingPublishes, type PendingPublish } from './pendingPublishes';
 import { renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
@@ -114,32 +114,48 @@ export class MinutesService {
     return this.publisher.kind;
   }
 
-  /** The secretary starts a publish: marks it under way (so a double click starts one only). */
+  /**
+   * The secretary starts a publish: marks it under way (so a double click starts one only) and lists
+   * the job in the same write, so a crash at any moment after this leaves a publish the next start
+   * finishes, never one that only looks under way.
+   */
   async begin(
     tenantId: string,
     conversationId: string,
     actor: Person,
-    meetingId?: string,
+    meetingId: string | undefined,
+    where: Record<string, unknown>,
   ): Promise<{ meeting: Meeting; already: boolean }> {
-    let already = false;
-    const { result } = await this.meetings.update(tenantId, conversationId, (series, now) => {
-      const meeting = meetingId ? ops.findMeeting(series, meetingId) : ops.minutesMeeting(series);
-      if (!meeting) throw new DomainError('noMeeting');
-      ops.requireSecretary(meeting, actor);
-      const p = meeting.minutes.publication;
-      already = p?.state === 'publishing' && Date.now() - Date.parse(p.at) < STALE_PUBLISH_MS;
-      if (!already)
-        meeting.minutes.publication = {
-          ...p,
-          state: 'publishing',
-          at: now,
-          status: meeting.minutes.status,
-          files: p?.files ?? [],
-          error: undefined,
-        };
-      return meeting;
-    });
-    return { meeting: result, already };
+    const { result } = await this.meetings.update(
+      tenantId,
+      conversationId,
+      (series, now) => {
+        const meeting = meetingId ? ops.findMeeting(series, meetingId) : ops.minutesMeeting(series);
+        if (!meeting) throw new DomainError('noMeeting');
+        ops.requireSecretary(meeting, actor);
+        const p = meeting.minutes.publication;
+        const already = p?.state === 'publishing' && Date.now() - Date.parse(p.at) < STALE_PUBLISH_MS;
+        if (!already)
+          meeting.minutes.publication = {
+            ...p,
+            state: 'publishing',
+            at: now,
+            status: meeting.minutes.status,
+            files: p?.files ?? [],
+            error: undefined,
+          };
+        return { meeting, already, now };
+      },
+      PendingPublishes.listedWith<{ meeting: Meeting; already: boolean; now: string }>(({ meeting, already, now }) =>
+        already ? undefined : { tenantId, conversationId, meetingId: meeting.id, since: now, where },
+      ),
+    );
+    return { meeting: result.meeting, already: result.already };
+  }
+
+  /** The progress card of a publish under way, so a restart replaces it with the result. */
+  noteProgressCard(tenantId: string, conversationId: string, meetingId: string, cardActivityId: string): Promise<void> {
+    return this.pending.setCard(tenantId, conversationId, meetingId, cardActivityId);
   }
 
   /**

@@ -1,7 +1,8 @@
 // Publishes under way, kept in the store so a crash or restart does not strand one: the secretary's
 // "bezig…" card would otherwise stay as it is and a new click would be refused until the publish goes
 // stale. At start the bot finishes every publish still listed here.
-import { isEtagConflict, type DocumentStore, type StoreItem } from '../store/documentStore';
+import type { Alongside } from '../meeting/service';
+import type { DocumentStore, StoreItem } from '../store/documentStore';
 
 export interface PendingPublish {
   tenantId: string;
@@ -16,17 +17,42 @@ export interface PendingPublish {
 }
 
 const DOCUMENT = 'notulist/pending-publishes';
-const MAX_ATTEMPTS = 20;
 type Jobs = Record<string, PendingPublish>;
 
 const jobKey = (tenantId: string, conversationId: string, meetingId: string) => JSON.stringify([tenantId, conversationId, meetingId]);
+const jobsOf = (doc: StoreItem | undefined): Jobs => (doc?.jobs && typeof doc.jobs === 'object' ? { ...(doc.jobs as Jobs) } : {});
 
 export class PendingPublishes {
   constructor(private readonly store: DocumentStore) {}
 
+  /**
+   * Lists `job(result)` in the same write as the meeting's change (MeetingService.update), so a publish
+   * marked under way is always one a restart will find; `job` returns undefined to list nothing.
+   */
+  static listedWith<T>(job: (result: T) => PendingPublish | undefined): Alongside<T> {
+    return {
+      key: DOCUMENT,
+      change(doc, result) {
+        const j = job(result);
+        if (!j) return undefined;
+        const jobs = jobsOf(doc);
+        jobs[jobKey(j.tenantId, j.conversationId, j.meetingId)] = j;
+        return { jobs };
+      },
+    };
+  }
+
   add(job: PendingPublish): Promise<void> {
     return this.change((jobs) => {
       jobs[jobKey(job.tenantId, job.conversationId, job.meetingId)] = job;
+    });
+  }
+
+  /** Notes the progress card once it is posted (a restart then edits it rather than posting anew). */
+  setCard(tenantId: string, conversationId: string, meetingId: string, cardActivityId: string): Promise<void> {
+    return this.change((jobs) => {
+      const job = jobs[jobKey(tenantId, conversationId, meetingId)];
+      if (job) job.cardActivityId = cardActivityId;
     });
   }
 
@@ -37,29 +63,15 @@ export class PendingPublishes {
   }
 
   async list(): Promise<PendingPublish[]> {
-    const { jobs } = await this.read();
-    return Object.values(jobs);
-  }
-
-  private async read(): Promise<{ jobs: Jobs; eTag?: string }> {
     const stored = (await this.store.read([DOCUMENT]))[DOCUMENT];
-    const jobs = stored?.jobs && typeof stored.jobs === 'object' ? (stored.jobs as Jobs) : {};
-    return { jobs: { ...jobs }, eTag: stored?.eTag };
+    return Object.values(jobsOf(stored));
   }
 
-  /** Read, change, write with the eTag read; another instance's write in between means: again. */
-  private async change(fn: (jobs: Jobs) => void): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const { jobs, eTag } = await this.read();
+  private change(fn: (jobs: Jobs) => void): Promise<void> {
+    return this.store.update([DOCUMENT], (items) => {
+      const jobs = jobsOf(items[DOCUMENT]);
       fn(jobs);
-      // An eTag no document has stands for "only while it does not exist yet".
-      const item: StoreItem = { jobs, eTag: eTag ?? 'create-only' };
-      try {
-        await this.store.write({ [DOCUMENT]: item });
-        return;
-      } catch (err) {
-        if (!isEtagConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-      }
-    }
+      return { changes: { [DOCUMENT]: { jobs } }, result: undefined };
+    });
   }
 }

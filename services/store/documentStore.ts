@@ -19,9 +19,22 @@ export interface DocumentStore {
    */
   write(changes: StoreItems): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /**
+   * Read-modify-write under each key's write lock, held across processes and instances: `change` gets
+   * the stored documents of `keys` and returns what to write. Writers of one key queue, in order of
+   * arrival, instead of failing on an eTag conflict. `change` is synchronous; when it throws, nothing
+   * is written and the error is passed on. eTags in the returned changes are ignored (the lock replaces them).
+   */
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T>;
   /** Throws when the store cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What a locked update writes (`changes`; a key set to null is deleted) and what it returns. */
+export interface StoreUpdate<T> {
+  changes: Record<string, StoreItem | null>;
+  result: T;
 }
 
 export class EtagConflictError extends Error {

@@ -1,11 +1,16 @@
 // The shared store for several bot instances: one PostgreSQL table of JSON documents with the same eTag
 // semantics as the embedded SQLite store. Each write() is one transaction; the eTag check and the write
 // are one statement per key, so two instances can never both win against the same eTag.
+//
+// Writers of one key queue rather than race: every transaction that writes a key first takes that key's
+// advisory lock (pg_advisory_xact_lock, in key order, released at commit), and within one process a
+// FIFO per key lets only one of them wait on the database at a time, so turns are applied in order of
+// arrival and a burst of a thousand writers to one meeting holds one pooled connection, not all of them.
 // One difference from SQLite: jsonb cannot hold the character U+0000 in a string, so such a write is
 // rejected by PostgreSQL ("unsupported Unicode escape sequence") and nothing is written.
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient, PoolConfig } from 'pg';
-import { DocumentStore, EtagConflictError, StoreItems } from './documentStore';
+import { DocumentStore, EtagConflictError, StoreItems, StoreUpdate } from './documentStore';
 
 const TABLE = 'notulist_documents';
 
@@ -29,8 +34,42 @@ const UPSERT = `INSERT INTO ${TABLE} (key, etag, value, updated_at) VALUES ($1, 
 // document exists with another eTag, also when another transaction changed or created it meanwhile.
 const UPSERT_IF_ETAG = `${UPSERT} WHERE ${TABLE}.etag = $4`;
 
+// A key's write lock for the rest of the transaction. 64-bit hashes: two keys sharing one only queue together.
+const LOCK_KEY = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+const sortedKeys = (keys: Iterable<string>) => [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** In-process FIFO per key. Claims are taken synchronously in one go, so waits follow claim order: no cycles. */
+class KeyQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+    const waits: Promise<void>[] = [];
+    const releases: (() => void)[] = [];
+    for (const key of sortedKeys(keys)) {
+      const before = this.tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      const tail = before.then(() => mine);
+      this.tails.set(key, tail);
+      waits.push(before);
+      releases.push(() => {
+        release();
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
+    }
+    try {
+      await Promise.all(waits);
+      return await work();
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+}
+
 export class PostgresDocumentStore implements DocumentStore {
   private readonly pool: Pool;
+  private readonly queue = new KeyQueue();
   private closed = false;
 
   constructor(url: string, options: Omit<PoolConfig, 'connectionString'> = {}) {
@@ -55,38 +94,63 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    const out: StoreItems = {};
-    if (keys.length === 0) return out;
-    const { rows } = await this.pool.query<{ key: string; etag: string; value: Record<string, unknown> }>(
-      `SELECT key, etag, value FROM ${TABLE} WHERE key = ANY($1::text[])`,
-      [keys],
-    );
-    for (const row of rows) out[row.key] = { ...row.value, eTag: row.etag };
-    return out;
+  read(keys: string[]): Promise<StoreItems> {
+    return selectItems(this.pool, keys);
   }
 
   async write(changes: StoreItems): Promise<void> {
-    // Sorted, so that two instances writing overlapping keys lock them in the same order (no deadlock).
-    const entries = Object.entries(changes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (entries.length === 0) return;
-    await this.transaction(async (client) => {
-      for (const [key, item] of entries) {
-        const { eTag, ...value } = item;
-        const params = [key, randomUUID(), JSON.stringify(value)];
-        if (eTag && eTag !== '*') {
-          const result = await client.query(UPSERT_IF_ETAG, [...params, eTag]);
-          if (result.rowCount !== 1) throw new EtagConflictError(key);
-        } else {
-          await client.query(UPSERT, params);
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return;
+    await this.queue.run(keys, () =>
+      this.transaction(async (client) => {
+        await lockKeys(client, keys);
+        for (const key of sortedKeys(keys)) {
+          const { eTag, ...value } = changes[key]!;
+          const params = [key, randomUUID(), JSON.stringify(value)];
+          if (eTag && eTag !== '*') {
+            const result = await client.query(UPSERT_IF_ETAG, [...params, eTag]);
+            if (result.rowCount !== 1) throw new EtagConflictError(key);
+          } else {
+            await client.query(UPSERT, params);
+          }
         }
-      }
-    });
+      }),
+    );
+  }
+
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T> {
+    return this.queue.run(keys, () =>
+      this.transaction(async (client) => {
+        await lockKeys(client, keys);
+        const items = await selectItems(client, keys);
+        const { changes, result } = change(items);
+        const written = Object.keys(changes);
+        // A key written but not read is locked too, before anything is written.
+        await lockKeys(
+          client,
+          written.filter((k) => !keys.includes(k)),
+        );
+        for (const key of sortedKeys(written)) {
+          const item = changes[key];
+          if (item === null) await client.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
+          else {
+            const { eTag: _ignored, ...value } = item!;
+            await client.query(UPSERT, [key, randomUUID(), JSON.stringify(value)]);
+          }
+        }
+        return result;
+      }),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.pool.query(`DELETE FROM ${TABLE} WHERE key = ANY($1::text[])`, [keys]);
+    await this.queue.run(keys, () =>
+      this.transaction(async (client) => {
+        await lockKeys(client, keys);
+        await client.query(`DELETE FROM ${TABLE} WHERE key = ANY($1::text[])`, [keys]);
+      }),
+    );
   }
 
   async ping(): Promise<void> {
@@ -100,11 +164,12 @@ export class PostgresDocumentStore implements DocumentStore {
     await this.pool.end();
   }
 
-  private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let result: T;
     try {
       await client.query('BEGIN');
-      await work(client);
+      result = await work(client);
       await client.query('COMMIT');
     } catch (err) {
       try {
@@ -118,5 +183,21 @@ export class PostgresDocumentStore implements DocumentStore {
       throw err;
     }
     client.release();
+    return result;
   }
+}
+
+async function lockKeys(client: PoolClient, keys: string[]): Promise<void> {
+  for (const key of sortedKeys(keys)) await client.query(LOCK_KEY, [key]);
+}
+
+async function selectItems(db: Pool | PoolClient, keys: string[]): Promise<StoreItems> {
+  const out: StoreItems = {};
+  if (keys.length === 0) return out;
+  const { rows } = await db.query<{ key: string; etag: string; value: Record<string, unknown> }>(
+    `SELECT key, etag, value FROM ${TABLE} WHERE key = ANY($1::text[])`,
+    [keys],
+  );
+  for (const row of rows) out[row.key] = { ...row.value, eTag: row.etag };
+  return out;
 }

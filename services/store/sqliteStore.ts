@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DocumentStore, EtagConflictError, StoreItems } from './documentStore';
+import { DocumentStore, EtagConflictError, StoreItems, StoreUpdate } from './documentStore';
 
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database;
@@ -57,6 +57,33 @@ export class SqliteDocumentStore implements DocumentStore {
       // fail with SQLITE_BUSY_SNAPSHOT (busy_timeout does not help) when another process shares the file.
       apply.immediate(Object.entries(changes));
     });
+  }
+
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T> {
+    // One IMMEDIATE transaction: it holds the database's write lock from the read to the commit, so a
+    // writer in another process waits (busy_timeout) and this one never sees a stale document.
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          const items: StoreItems = {};
+          for (const key of keys) {
+            const row = this.selectOne.get(key);
+            if (row) items[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
+          }
+          const { changes, result } = change(items);
+          const now = new Date().toISOString();
+          for (const [key, item] of Object.entries(changes)) {
+            if (item === null) {
+              this.remove.run(key);
+              continue;
+            }
+            const { eTag: _ignored, ...value } = item;
+            this.upsert.run(key, randomUUID(), JSON.stringify(value), now);
+          }
+          return result;
+        })
+        .immediate(),
+    );
   }
 
   delete(keys: string[]): Promise<void> {

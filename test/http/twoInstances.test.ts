@@ -10,12 +10,17 @@ import { loadConfig } from '../../services/config';
 import { TEST_USERS } from '../support/botHarness';
 import { Connector } from '../support/connector';
 import { POSTGRES_SKIP_MESSAGE, startPostgres, type TestPostgres } from '../support/postgres';
+import { docxText, findDocx } from '../support/botHarness';
 import { findActions, TeamsClient, type TeamsUser } from '../support/teamsClient';
 
 const MEMBERS: Record<string, TeamsUser> = Object.fromEntries(
   Array.from({ length: 30 }, (_, i) => [`m${i}`, { id: `29:lid-${i}`, name: `Lid ${i}`, aadObjectId: `aad-lid-${i}` }]),
 );
-const USERS = { ...TEST_USERS, ...MEMBERS };
+// A crowd for the burst: a thousand members of one chat, each registering at the same moment.
+const CROWD: Record<string, TeamsUser> = Object.fromEntries(
+  Array.from({ length: 1000 }, (_, i) => [`c${i}`, { id: `29:menigte-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-menigte-${i}` }]),
+);
+const USERS = { ...TEST_USERS, ...MEMBERS, ...CROWD };
 
 describe('HTTP: two instances on one PostgreSQL database', function () {
   this.timeout(120_000);
@@ -103,5 +108,42 @@ describe('HTTP: two instances on one PostgreSQL database', function () {
     await connector.waitFor(async () => (await series()).meetings[0]!.minutes.publication?.state === 'published', 15_000);
     const fromB = await b.meetings.read('tenant-two', viaA.conversationId);
     assert.equal(fromB.meetings[0]!.minutes.publication?.state, 'published');
+  });
+
+  // Every writer of one chat rewrites its one series document; they used to race with eTag retries and
+  // 945 of 1,000 gave up ("Er ging iets mis"). Now they queue on the series' lock, across both instances.
+  it('a thousand members registering at the same moment over both instances: every announcement in the published minutes', async function () {
+    this.timeout(240_000);
+    const conversationId = `19:meeting_crowd-${Date.now()}@thread.v2`;
+    const onA = new TeamsClient({ botUrl: a.url, connector, users: USERS, tenantId: 'tenant-two', conversationId });
+    const onB = new TeamsClient({ botUrl: b.url, connector, users: USERS, tenantId: 'tenant-two', conversationId });
+    await ok(onA, 'secretary', 'vergadering\ntitel: Drukke vergadering\ndatum: 13-12-2027\ntijd: 10:30-12:00');
+    await ok(onB, 'secretary', 'agenda\nA Opening\nB Mededelingen\nF Sluiting');
+    const mark = connector.mark();
+    const keys = Object.keys(CROWD);
+    const answers = await Promise.all(keys.map((key, i) => (i % 2 ? onA : onB).say(key, `mededeling: Melding nummer ${i} van de menigte`)));
+    assert.deepEqual(
+      answers.filter((r) => r.status !== 200).map((r) => r.status),
+      [],
+    );
+    const replies = connector.sent(conversationId, mark).map((e) => e.activity?.text ?? '');
+    assert.equal(replies.filter((t) => /Er ging iets mis/.test(t)).length, 0, 'no turn failed');
+    const stored = (await a.meetings.read('tenant-two', conversationId)).meetings[0]!;
+    assert.equal(stored.announcements.length, 1000);
+    assert.equal(new Set(stored.announcements.map((c) => c.id)).size, 1000);
+
+    await ok(onA, 'secretary', 'start');
+    await ok(onB, 'secretary', 'sluiten');
+    const before = (await findDocx(join(dir, 'minutes'))).length;
+    await ok(onA, 'secretary', 'publiceren');
+    await connector.waitFor(
+      async () => (await a.meetings.read('tenant-two', conversationId)).meetings[0]!.minutes.publication?.state === 'published',
+      60_000,
+    );
+    const docs = (await findDocx(join(dir, 'minutes'))).filter((f) => f.includes('Drukke vergadering') && /openbaar/.test(f));
+    assert.ok(docs.length > 0 && (await findDocx(join(dir, 'minutes'))).length > before, 'the public minutes were written');
+    const text = await docxText(docs[0]!);
+    const missing = keys.filter((_, i) => !text.includes(`Melding nummer ${i} van de menigte`));
+    assert.deepEqual(missing, [], `${missing.length} announcements missing from the minutes`);
   });
 });

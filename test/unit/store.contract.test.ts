@@ -236,6 +236,93 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       assert.ok(conflicts > 0, 'the loops really did contend');
     });
 
+    // A locked update: writers of one key queue (the meeting's thousand members at once), never fail.
+    it('update(): 600 writers to one key over three instances all land, none refused for contention', async function () {
+      this.timeout(60_000);
+      const key = newKey('queued');
+      const instances = [store, await open(), await open()];
+      const members = Array.from({ length: 600 }, (_, i) => `member-${i}`);
+      const seen = await Promise.all(
+        members.map((m, i) =>
+          instances[i % instances.length]!.update([key], (items) => {
+            const entries = Array.isArray(items[key]?.entries) ? (items[key]!.entries as string[]) : [];
+            return { changes: { [key]: { entries: [...entries, m] } }, result: entries.length };
+          }),
+        ),
+      );
+      const entries = (await store.read([key]))[key]!.entries as string[];
+      assert.equal(entries.length, 600);
+      assert.deepEqual([...entries].sort(), [...members].sort());
+      assert.deepEqual(
+        [...seen].sort((a, b) => a - b),
+        [...Array(600).keys()],
+        'each writer saw the one before it',
+      );
+    });
+
+    it('update(): one instance applies its writers in order of arrival', async function () {
+      const key = newKey('fifo');
+      const order = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.update([key], (items) => {
+            const n = (items[key]?.n as number | undefined) ?? 0;
+            return { changes: { [key]: { n: n + 1 } }, result: { i, n } };
+          }),
+        ),
+      );
+      assert.deepEqual(
+        order.map((o) => o.n),
+        order.map((o) => o.i),
+      );
+    });
+
+    it('update(): a change that throws writes nothing; null deletes; several keys in one write', async function () {
+      const [a, b] = [newKey('upd-a'), newKey('upd-b')];
+      await store.write({ [a]: { v: 1 }, [b]: { v: 1 } });
+      const before = await store.read([a, b]);
+      await assert.rejects(
+        store.update([a, b], () => {
+          throw new Error('refused');
+        }),
+        /refused/,
+      );
+      assert.deepEqual(await store.read([a, b]), before);
+      const result = await store.update([a], (items) => ({
+        changes: { [a]: null, [b]: { v: (items[a]!.v as number) + 1 } },
+        result: 'ok',
+      }));
+      assert.equal(result, 'ok');
+      const after = await store.read([a, b]);
+      assert.deepEqual(Object.keys(after), [b]);
+      assert.deepEqual(withoutEtag(after[b]), { v: 2 });
+    });
+
+    it('update() and eTag writes of one key never overwrite each other', async function () {
+      this.timeout(30_000);
+      const key = newKey('mixed');
+      await store.write({ [key]: { entries: [] } });
+      const other = await open();
+      const appendByEtag = async (entry: string) => {
+        for (;;) {
+          const doc = (await other.read([key]))[key]!;
+          try {
+            await other.write({ [key]: { ...doc, entries: [...(doc.entries as string[]), entry] } });
+            return;
+          } catch (err) {
+            if (!isEtagConflict(err)) throw err;
+          }
+        }
+      };
+      const appendLocked = (entry: string) =>
+        store.update([key], (items) => ({
+          changes: { [key]: { entries: [...(items[key]!.entries as string[]), entry] } },
+          result: undefined,
+        }));
+      const all = Array.from({ length: 60 }, (_, i) => `e${i}`);
+      await Promise.all(all.map((e, i) => (i % 2 ? appendByEtag(e) : appendLocked(e))));
+      assert.deepEqual([...((await store.read([key]))[key]!.entries as string[])].sort(), [...all].sort());
+    });
+
     it('answers ping, and rejects it once closed', async function () {
       await store.ping();
       const extra = await open();
