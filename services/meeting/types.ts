@@ -131,6 +131,22 @@ export interface Minutes {
 
 export type MeetingStatus = 'planned' | 'running' | 'closed';
 
+/** The kinds of record that carry a number and can be corrected (`wijzig <soort> <n>`). */
+export type RecordKind = 'decision' | 'action' | 'announcement' | 'question' | 'note';
+
+/** One correction (wijzig / verwijder), kept for the secretary's full draft page: never in published minutes. */
+export interface RecordChange {
+  at: string;
+  by: Person;
+  /** A record, or the meeting's own facts (`wijzig vergadering`). */
+  kind: RecordKind | 'meeting';
+  /** The record's number as cards show it ("3", "B1"); for the meeting, the fact changed ("locatie"). */
+  label: string;
+  change: 'edited' | 'removed';
+  before: string;
+  after?: string;
+}
+
 export interface Meeting {
   id: string;
   title: string;
@@ -164,6 +180,8 @@ export interface Meeting {
   endedAt?: string;
   closedAt?: string;
   minutes: Minutes;
+  /** Corrections of the record, oldest first. */
+  changes?: RecordChange[];
   /** The live agenda card's message id in the chat. */
   agendaCardId?: string;
   /** The newest item card posted in the chat, kept up to date as records are added. */
