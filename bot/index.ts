@@ -23,6 +23,8 @@ import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublis
 import type { DocumentStore } from '../services/store/documentStore';
 import { PostgresDocumentStore } from '../services/store/postgresStore';
 import { SqliteDocumentStore } from '../services/store/sqliteStore';
+import { AfterTurn } from './afterTurn';
+import { TurnLimits } from './limits';
 import { LiveCards, LiveCardsOptions } from './liveCards';
 import { NotulistBot } from './notulistBot';
 import { createServer } from './server';
@@ -64,7 +66,10 @@ const closing =
     throw err;
   };
 
-export async function startNotulist(config: Config, opts: { log?: Logger; liveCards?: LiveCardsOptions } = {}): Promise<Notulist> {
+export async function startNotulist(
+  config: Config,
+  opts: { log?: Logger; liveCards?: LiveCardsOptions; limits?: TurnLimits } = {},
+): Promise<Notulist> {
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore(config);
   const meetings = new MeetingService(store);
@@ -89,7 +94,9 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
 
   const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
   const background = new Set<Promise<unknown>>();
-  const bot = new NotulistBot({ services: { meetings, minutes }, liveCards, log, background });
+  const services = { meetings, minutes };
+  const afterTurn = new AfterTurn({ services, cards: liveCards, log, background });
+  const bot = new NotulistBot({ services, afterTurn, liveCards, log, limits: opts.limits });
   const { server, inFlight } = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
 
   server.listen(config.port, config.host);
@@ -104,7 +111,7 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
     'Notulist is up',
   );
 
-  const resumed = await bot.resumePublishes();
+  const resumed = await afterTurn.resumePublishes();
   if (resumed) log.info({ resumed }, 'finishing publishes a restart interrupted');
 
   let stopped = false;

@@ -1,22 +1,26 @@
-// Keeps the cards in a chat current without flooding it. Teams counts an edit as a send (7 per second,
-// 60 per 30 seconds per conversation), so updates to one conversation are coalesced: a burst of clicks
-// becomes one edit per card, rendered from the newest state when it is sent, at most one edit per
-// interval per conversation. A 429 from the connector is retried after its Retry-After.
+// Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (7 per
+// second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
+// changes becomes one edit per message, rendered from the newest state when it is sent, at most one
+// edit per interval per conversation. A 429 from the connector is retried after its Retry-After.
+//
+// Conversations are told apart by tenant and conversation id together (an id can repeat across
+// tenants), and every edit goes out through the reference of the turn that asked for it.
 import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdaptiveCard } from '../cards/render';
 import type { Logger } from '../services/log';
+import type { CardSender, Where } from './afterTurn';
 
 type Render = () => Promise<AdaptiveCard | undefined>;
 
-/** An edit waiting to be sent, and who waits for it (also for the edits it replaced). */
+/** An edit waiting to be sent, with its own reference, and who waits for it (also for the edits it replaced). */
 interface PendingEdit {
+  ref: Partial<ConversationReference>;
   render: Render;
   waiters: (() => void)[];
 }
 
 interface Queue {
-  ref: Partial<ConversationReference>;
   pending: Map<string, PendingEdit>;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
@@ -31,7 +35,9 @@ export interface LiveCardsOptions {
   maxRetries?: number;
 }
 
-export class LiveCards {
+const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId}\u0000${w.conversationId}`;
+
+export class LiveCards implements CardSender {
   private readonly queues = new Map<string, Queue>();
   /** What each message shows now, so an edit that would change nothing is not sent. */
   private readonly shown = new Map<string, string>();
@@ -50,57 +56,51 @@ export class LiveCards {
     this.maxRetries = opts.maxRetries ?? 3;
   }
 
-  /**
-   * Schedules an edit of one message; a later schedule for the same message replaces this one. The
-   * promise settles once the message got this edit or a later one (or sending it failed and was logged).
-   */
-  schedule(ref: Partial<ConversationReference>, activityId: string, render: Render): Promise<void> {
-    const key = ref.conversation?.id ?? '';
+  edit(where: Where, activityId: string, render: Render): Promise<void> {
+    const key = chatKey(where);
     let q = this.queues.get(key);
     if (!q) {
-      q = { ref, pending: new Map(), lastSentAt: 0 };
+      q = { pending: new Map(), lastSentAt: 0 };
       this.queues.set(key, q);
     }
-    q.ref = ref;
     const waiters = q.pending.get(activityId)?.waiters ?? [];
     const sent = new Promise<void>((resolve) => waiters.push(resolve));
-    q.pending.set(activityId, { render, waiters });
+    q.pending.set(activityId, { ref: where.ref as Partial<ConversationReference>, render, waiters });
     this.arm(key, q);
     return sent;
   }
 
   /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
-  remember(activityId: string, card: AdaptiveCard): void {
-    this.shown.delete(activityId);
-    this.shown.set(activityId, JSON.stringify(card));
+  remember(where: Pick<Where, 'tenantId' | 'conversationId'>, activityId: string, card: AdaptiveCard): void {
+    const k = `${chatKey(where)}|${activityId}`;
+    this.shown.delete(k);
+    this.shown.set(k, JSON.stringify(card));
     if (this.shown.size > 2000) this.shown.delete(this.shown.keys().next().value as string);
   }
 
-  /** Sends a new message proactively (outside a turn) and returns its id. */
-  async send(ref: Partial<ConversationReference>, card: AdaptiveCard, text?: string): Promise<string | undefined> {
+  async post(where: Where, card: AdaptiveCard, text?: string): Promise<string | undefined> {
     let id: string | undefined;
     await this.withRetry(() =>
-      this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
+      this.adapter.continueConversationAsync(this.appId, where.ref as Partial<ConversationReference>, async (ctx) => {
         id = (await ctx.sendActivity({ type: 'message', text, attachments: [CardFactory.adaptiveCard(card)] }))?.id;
       }),
     );
-    if (id) this.remember(id, card);
+    if (id) this.remember(where, id, card);
     return id;
   }
 
-  /** Waits until every scheduled edit is sent (for a graceful stop and for tests). */
   async drain(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      const busy = [...this.queues.values()].filter((q) => q.pending.size || q.running || q.timer);
+      const busy = [...this.queues.entries()].filter(([, q]) => q.pending.size || q.running || q.timer);
       if (!busy.length) return;
-      for (const q of busy) {
+      for (const [key, q] of busy) {
         if (q.timer && !q.running) {
           clearTimeout(q.timer);
           q.timer = undefined;
-          this.start(q.ref.conversation?.id ?? '', q);
+          this.start(key, q);
         }
       }
-      await Promise.all(busy.map((q) => q.running));
+      await Promise.all(busy.map(([, q]) => q.running));
     }
   }
 
@@ -115,28 +115,30 @@ export class LiveCards {
   }
 
   private start(key: string, q: Queue): void {
-    q.running = this.flush(q).finally(() => {
+    q.running = this.flush(key, q).finally(() => {
       q.running = undefined;
       if (q.pending.size) this.arm(key, q);
       else this.queues.delete(key);
     });
   }
 
-  private async flush(q: Queue): Promise<void> {
+  private async flush(key: string, q: Queue): Promise<void> {
     const batch = [...q.pending.entries()];
     q.pending.clear();
-    for (const [activityId, { render, waiters }] of batch) {
+    for (const [activityId, { ref, render, waiters }] of batch) {
       try {
         const card = await render();
-        if (!card || this.shown.get(activityId) === JSON.stringify(card)) continue;
+        const shownKey = `${key}|${activityId}`;
+        if (!card || this.shown.get(shownKey) === JSON.stringify(card)) continue;
         const activity: Partial<Activity> = { id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
         await this.withRetry(() =>
-          this.adapter.continueConversationAsync(this.appId, q.ref, async (ctx: TurnContext) => {
+          this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
             await ctx.updateActivity(activity);
           }),
         );
         q.lastSentAt = Date.now();
-        this.remember(activityId, card);
+        this.shown.delete(shownKey);
+        this.shown.set(shownKey, JSON.stringify(card));
       } catch (err) {
         this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
       } finally {

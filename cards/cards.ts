@@ -1,22 +1,28 @@
 // Every card the bot sends: typed data built from the domain, bound to a template in this folder.
 // Cards are plain JSON here; bot/ wraps them in activities.
+//
+// Who sees what: a card posted in a chat is shared, so it carries the member view; chair and secretary
+// get their own view through `refresh.userIds` (shared()) and as the answer to their own clicks. Every
+// render function takes the viewer's role and draws only what that role may see and do.
 import { isHeading, stepIndex } from '../services/meeting/agenda';
-import { longDate } from '../services/meeting/dates';
-import { currentItem, decisionKey, openActions, roleOf } from '../services/meeting/operations';
-import type { ActionItem, AgendaItem, Meeting, Outcome, Person, Series } from '../services/meeting/types';
-import { unescapeMarkdownText, type Strings } from '../services/i18n';
+import { localClock, longDate, plannedMinutes, timeRange } from '../services/meeting/dates';
+import { isClosedAction, itemDuration, openActions, recordLabel, type Role } from '../services/meeting/operations';
+import { OUTCOMES } from '../services/meeting/outcomes';
+import type { ActionItem, AgendaItem, Meeting, Series } from '../services/meeting/types';
+import { plainText, type Strings } from '../services/i18n';
 import type { Block, MinutesModel } from '../services/minutes/model';
 import actionsTemplate from './actions.json';
 import agendaTemplate from './agenda.json';
 import helpTemplate from './help.json';
 import itemTemplate from './item.json';
+import meetingFormTemplate from './meetingForm.json';
 import meetingTemplate from './meeting.json';
 import messageTemplate from './message.json';
 import minutesTemplate from './minutes.json';
 import publishTemplate from './publish.json';
 import welcomeTemplate from './welcome.json';
 import { AdaptiveCard, cardBytes, MAX_CARD_BYTES, renderCard } from './render';
-import { Verb } from './verbs';
+import { Verb, type CardKind } from './verbs';
 
 export type BannerStyle = 'default' | 'good' | 'attention' | 'warning' | 'accent' | 'emphasis';
 export interface Banner {
@@ -25,69 +31,145 @@ export interface Banner {
 }
 const noBanner = { banner: '', bannerStyle: 'default' as BannerStyle };
 // Banners and message cards show reply sentences (Teams markdown, user text escaped) in a verbatim TextRun.
-const bannerData = (b?: Banner) => (b ? { banner: unescapeMarkdownText(b.text), bannerStyle: b.style } : noBanner);
+const bannerData = (b?: Banner) => (b ? { banner: plainText(b.text), bannerStyle: b.style } : noBanner);
+
+const isChair = (role: Role) => role !== 'member';
+
+/** What every template gets besides its own data: button titles and card texts, apart (never merged). */
+const common = (s: Strings) => ({ labels: s.actions, text: s.card });
 
 /** Texts shown inside a card are cut to keep the card within Teams' size limit, and say so. */
 export function clip(text: string, max: number, s: Strings): string {
   return text.length <= max ? text : `${text.slice(0, max)}… ${s.card.truncated(max, text.length)}`;
 }
 
-// ---- help and welcome ----
+// ---- shared cards and their per-user views ----
 
-export interface HelpCardData {
-  title: string;
-  roleLine: string;
-  sections: { heading: string; commands: { command: string; description: string }[] }[];
-  buttons: { title: string; verb: string; data: Record<string, unknown> }[];
-  banner: string;
-  bannerStyle: BannerStyle;
+/** Teams fetches a user-specific view for at most 60 users of a message. */
+export const MAX_REFRESH_USERS = 60;
+
+/** The chair's and secretary's Teams ids: they get their own view of every shared card of the meeting. */
+export function privilegedUserIds(meeting: Meeting | undefined): string[] {
+  if (!meeting) return [];
+  const ids = [meeting.secretary, ...meeting.chairs].map((p) => p.id).filter(Boolean);
+  return [...new Set(ids)].slice(0, MAX_REFRESH_USERS);
 }
 
-export function helpCard(s: Strings, meeting: Meeting | undefined, actor: Person, banner?: Banner): AdaptiveCard {
-  const role = roleOf(meeting, actor);
-  const toRows = (rows: [string, string][]) => rows.map(([command, description]) => ({ command, description }));
-  const sections = [{ heading: s.card.commandsFor, commands: toRows(s.help.everyone) }];
-  if (role !== 'member' || !meeting)
-    sections.push({ heading: `${s.card.commandsFor}: ${s.card.roles.chair}`, commands: toRows(s.help.chair) });
-  if (role === 'secretary' || !meeting)
-    sections.push({ heading: `${s.card.commandsFor}: ${s.card.roles.secretary}`, commands: toRows(s.help.secretary) });
-  const meetingData = meeting ? { meetingId: meeting.id, card: 'help' } : { card: 'help' };
-  const buttons: HelpCardData['buttons'] = [
-    { title: s.actions.agenda, verb: Verb.agenda, data: meetingData },
-    { title: s.actions.actions, verb: Verb.actions, data: meetingData },
-    { title: s.actions.minutes, verb: Verb.minutes, data: meetingData },
-  ];
-  if (meeting && role !== 'member' && meeting.status === 'planned' && meeting.agenda.length)
-    buttons.unshift({ title: s.actions.start, verb: Verb.start, data: meetingData });
-  const data: HelpCardData = {
-    title: s.card.helpTitle,
-    roleLine: meeting ? s.card.helpRole(s.card.roles[role], `${meeting.title} (${longDate(meeting.date, s.lang)})`) : s.card.helpNoMeeting,
-    sections,
-    buttons,
-    ...bannerData(banner),
-  };
-  return renderCard(helpTemplate, data);
+/** What a refresh names: the card kind and what it shows, as the refresh verb's data. */
+export interface CardRef {
+  card: CardKind;
+  meetingId?: string;
+  itemId?: string;
+  page?: number;
+}
+
+/**
+ * The card as posted, with the listed users' clients fetching their own view; 'everyone': every
+ * client does (Teams refreshes for all users of a chat of up to 60 members).
+ */
+export function shared(card: AdaptiveCard, ref: CardRef, userIds: string[] | 'everyone'): AdaptiveCard {
+  if (!userIds.length) return card;
+  const data: Record<string, unknown> = { card: ref.card };
+  if (ref.meetingId) data.meetingId = ref.meetingId;
+  if (ref.itemId) data.itemId = ref.itemId;
+  if (ref.page !== undefined) data.page = ref.page;
+  const action = { type: 'Action.Execute', verb: Verb.refresh, data };
+  return { ...card, refresh: userIds === 'everyone' ? { action } : { action, userIds } };
+}
+
+// ---- small cards ----
+
+export function messageCard(text: string, style: BannerStyle = 'default', title = ''): AdaptiveCard {
+  return renderCard(messageTemplate, { title, text: plainText(text), style, actions: [] });
+}
+
+/** A card whose moment has passed: what it was, where the live one is, nothing to click that records. */
+export function retiredCard(title: string, text: string): AdaptiveCard {
+  return renderCard(messageTemplate, { title, text, style: 'default', actions: [] });
+}
+
+/** The form that plans a meeting, or changes one (`meeting` given): inside a ShowCard of several cards. */
+export function meetingForm(s: Strings, verb: 'plan' | 'editMeeting', meeting?: Meeting): object {
+  return renderCard(meetingFormTemplate, {
+    ...common(s),
+    verb: verb === 'plan' ? Verb.plan : Verb.editMeeting,
+    formData: meeting ? { meetingId: meeting.id, card: 'meeting' } : { card: 'meeting' },
+    editing: !!meeting,
+    title: meeting?.title ?? '',
+    date: meeting?.date ?? '',
+    startTime: meeting?.startTime ?? '',
+    endTime: meeting?.endTime ?? '',
+    location: meeting?.location ?? '',
+    chairName: meeting?.chairName ?? '',
+    members: meeting?.members.join(', ') ?? '',
+    itemTimes: meeting?.itemTimesInMinutes ? 'ja' : 'nee',
+    submit: verb === 'plan' ? s.actions.plan : s.actions.saveChanges,
+  });
 }
 
 export function welcomeCard(s: Strings): AdaptiveCard {
-  return renderCard(welcomeTemplate, { title: s.card.welcomeTitle, text: s.card.welcomeText, helpTitle: s.actions.help });
+  return renderCard(welcomeTemplate, { ...common(s), title: s.card.welcomeTitle, body: s.card.welcomeText, form: meetingForm(s, 'plan') });
 }
 
-export function messageCard(text: string, style: BannerStyle = 'default', title = ''): AdaptiveCard {
-  return renderCard(messageTemplate, { title, text: unescapeMarkdownText(text), style });
+// ---- help ----
+
+export interface HelpOptions {
+  role: Role;
+  /** This person may plan a meeting now (none is open, or they chair or keep one). */
+  canPlan: boolean;
+  banner?: Banner;
+}
+
+/** What this person can do now in a few lines, every command behind a toggle. */
+export function helpCard(s: Strings, meeting: Meeting | undefined, opts: HelpOptions): AdaptiveCard {
+  const { role } = opts;
+  const now = s.help.now(role, meeting?.status);
+  const toRows = (rows: [string, string][]) => rows.map(([command, description]) => ({ command, description }));
+  const sections = [{ heading: s.card.helpEveryone, commands: toRows(s.help.everyone) }];
+  if (isChair(role) || !meeting) sections.push({ heading: s.card.helpChair, commands: toRows(s.help.chair) });
+  if (role === 'secretary' || !meeting) sections.push({ heading: s.card.helpSecretary, commands: toRows(s.help.secretary) });
+  const meetingData = meeting ? { meetingId: meeting.id, card: 'help' } : { card: 'help' };
+  const buttons: { title: string; verb: string; data: object; style: string }[] = [];
+  if (meeting) {
+    if (isChair(role) && meeting.status === 'planned' && meeting.agenda.length)
+      buttons.push({ title: s.actions.start, verb: Verb.start, data: meetingData, style: 'positive' });
+    buttons.push({ title: s.actions.agenda, verb: Verb.agenda, data: meetingData, style: buttons.length ? 'default' : 'positive' });
+    buttons.push({ title: s.actions.actions, verb: Verb.actions, data: meetingData, style: 'default' });
+    buttons.push({ title: s.actions.minutes, verb: Verb.minutes, data: meetingData, style: 'default' });
+  }
+  return renderCard(helpTemplate, {
+    ...common(s),
+    title: s.card.helpTitle,
+    roleLine: meeting ? s.card.helpRole(s.card.roles[role], `${meeting.title} (${longDate(meeting.date, s.lang)})`) : s.card.helpNoMeeting,
+    now,
+    sections,
+    buttons,
+    canPlan: opts.canPlan,
+    planPrimary: opts.canPlan && !meeting,
+    form: meetingForm(s, 'plan'),
+    ...bannerData(opts.banner),
+  });
 }
 
 // ---- meeting ----
 
-function timeText(meeting: Meeting): string {
-  return [meeting.startTime, meeting.endTime].filter(Boolean).join(' – ');
+/** The planned time, or the actual start and end once known (as the minutes print them). */
+export function meetingTimeText(meeting: Meeting, lang: 'nl' | 'en'): string {
+  const start = meeting.startedAt ? localClock(meeting.startedAt) : meeting.startTime;
+  const end = meeting.endedAt ? localClock(meeting.endedAt) : meeting.status === 'closed' ? undefined : meeting.endTime;
+  return timeRange(start, end ?? (meeting.startedAt ? undefined : meeting.endTime), lang);
 }
 
-export function meetingCard(s: Strings, series: Series, meeting: Meeting, actor: Person, banner?: Banner): AdaptiveCard {
-  const role = roleOf(meeting, actor);
+export interface MeetingCardOptions {
+  role: Role;
+  banner?: Banner;
+}
+
+export function meetingCard(s: Strings, series: Series, meeting: Meeting, opts: MeetingCardOptions): AdaptiveCard {
+  const { role } = opts;
   const facts = [
     [s.card.date, longDate(meeting.date, s.lang)],
-    [s.card.time, timeText(meeting)],
+    [s.card.time, meetingTimeText(meeting, s.lang)],
     [s.card.location, meeting.location ?? ''],
     [s.card.chair, meeting.chairName ?? ''],
     [s.card.secretary, meeting.secretaryName ?? ''],
@@ -95,30 +177,67 @@ export function meetingCard(s: Strings, series: Series, meeting: Meeting, actor:
     [s.card.status, s.status[meeting.status]],
   ]
     .filter(([, v]) => v)
-    .map(([label, value]) => ({ label, value: clip(value!, 2000, s) }));
+    .map(([label, value]) => ({ label, value: clip(value!, 1500, s) }));
   const notes: string[] = [];
   const i = series.meetings.findIndex((m) => m.id === meeting.id);
   const previous = i > 0 ? series.meetings[i - 1] : undefined;
   if (previous) notes.push(s.card.previousMinutesOffered(longDate(previous.date, s.lang)));
-  const carried = openActions(series).filter((a) => a.meetingId !== meeting.id);
+  const carried = openActions(series).filter((a) => a.meetingId !== meeting.id && !isClosedAction(series, a));
   if (carried.length) notes.push(s.card.openActionsCarried(carried.length));
-  if (meeting.status === 'planned') {
+  if (isChair(role) && meeting.status === 'planned') {
     if (!meeting.agenda.length) notes.push(s.card.nextStepAgenda);
-    if (!meeting.chairs.length) notes.push(s.card.nextStepChair);
+    if (!meeting.chairs.length) notes.push(meeting.chairName ? s.card.nextStepChairNamed(meeting.chairName) : s.card.nextStepChair);
     if (meeting.agenda.length) notes.push(s.card.nextStepStart);
   }
+  const open = meeting.status !== 'closed';
   return renderCard(meetingTemplate, {
+    ...common(s),
     heading: s.card.meetingTitle,
     title: meeting.title,
     meetingId: meeting.id,
     facts,
     notes,
-    notesHeading: s.card.nextSteps,
-    canManage: role !== 'member' && meeting.status !== 'closed',
-    canStart: role !== 'member' && meeting.status === 'planned' && meeting.agenda.length > 0,
-    agendaText: meeting.agenda.map((it) => `${it.code} ${it.title}${it.closed ? ' [besloten]' : ''}`).join('\n'),
-    labels: { ...s.actions, ...s.card },
-    ...bannerData(banner),
+    chairView: isChair(role),
+    canManage: isChair(role) && open,
+    canStart: isChair(role) && meeting.status === 'planned' && meeting.agenda.length > 0,
+    agendaPrimary: isChair(role) && meeting.status === 'planned' && meeting.agenda.length === 0,
+    canEdit: role === 'secretary' && meeting.minutes.status !== 'adopted',
+    canCancel: role === 'secretary' && meeting.status === 'planned',
+    memberForms: !isChair(role) && open,
+    agendaText: meeting.agenda.map((it) => `${it.code} ${it.title}${it.closed ? ` [${s.card.closedTag}]` : ''}`).join('\n'),
+    cancelQuestion: s.card.cancelQuestion(
+      meeting.title,
+      longDate(meeting.date, s.lang),
+      meeting.announcements.length + meeting.questions.length,
+    ),
+    editForm: meetingForm(s, 'editMeeting', meeting),
+    ...bannerData(opts.banner),
+  });
+}
+
+/** The confirmation a typed `annuleren` gets: the meeting, what goes with it, and (secretary only) one button. */
+export function cancelCard(s: Strings, meeting: Meeting, role: Role): AdaptiveCard {
+  const question = s.card.cancelQuestion(
+    meeting.title,
+    longDate(meeting.date, s.lang),
+    meeting.announcements.length + meeting.questions.length,
+  );
+  return renderCard(messageTemplate, {
+    title: s.card.cancelTitle,
+    text: role === 'secretary' ? question : s.card.cancelMember,
+    style: 'warning',
+    actions:
+      role === 'secretary'
+        ? [
+            {
+              type: 'Action.Execute',
+              title: s.actions.cancelConfirm,
+              verb: Verb.cancelMeeting,
+              style: 'destructive',
+              data: { meetingId: meeting.id, card: 'message' },
+            },
+          ]
+        : [],
   });
 }
 
@@ -132,22 +251,26 @@ function itemTitle(s: Strings, series: Series, item: AgendaItem): string {
   return item.title;
 }
 
+/** "35 van 90 min": the time the meeting has used against its planned length. */
+function timeUsed(s: Strings, meeting: Meeting, now: number): string {
+  if (!meeting.startedAt || meeting.status === 'planned') return '';
+  const end = meeting.status === 'closed' && meeting.endedAt ? Date.parse(meeting.endedAt) : now;
+  const used = Math.max(0, Math.round((end - Date.parse(meeting.startedAt)) / 60000));
+  return s.card.timeUsed(used, plannedMinutes(meeting.startTime, meeting.endTime));
+}
+
 export interface AgendaCardOptions {
-  chairView: boolean;
+  role: Role;
   banner?: Banner;
   /** 0-based page; undefined: the page holding the current item. */
   page?: number;
-  /** Users whose clients fetch their own (chair/secretary) view: Teams' user-specific views. */
-  refreshUserIds?: string[];
-  canPublish?: boolean;
+  now?: number;
 }
-
-const MAX_REFRESH_USERS = 60;
 
 export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: AgendaCardOptions): AdaptiveCard {
   const all = meeting.agenda;
   const currentIndex = all.findIndex((i) => i.id === meeting.currentItemId);
-  const budget = MAX_CARD_BYTES - 1024;
+  const budget = MAX_CARD_BYTES - 1536;
   const render = (page: number, pageSize: number) =>
     renderAgenda(s, series, meeting, opts, { page, pageSize, pages: Math.max(1, Math.ceil(all.length / pageSize)) });
   const whole = render(0, Math.max(all.length, 1));
@@ -174,12 +297,14 @@ function renderAgenda(
   paging: { page: number; pageSize: number; pages: number },
 ): AdaptiveCard {
   const all = meeting.agenda;
+  const chair = isChair(opts.role);
   const currentIndex = all.findIndex((i) => i.id === meeting.currentItemId);
   const running = meeting.status === 'running';
+  const closed = meeting.status === 'closed';
   const from = paging.page * paging.pageSize;
   const items = all.slice(from, from + paging.pageSize).map((item, k) => {
     const index = from + k;
-    const done = meeting.status === 'closed' || (currentIndex >= 0 && index < currentIndex);
+    const done = closed || (currentIndex >= 0 && index < currentIndex);
     const current = running && index === currentIndex;
     // A heading is a title over the items it heads, not a step of its own (unless the chair went there).
     const heading = !current && isHeading(all, index);
@@ -189,68 +314,63 @@ function renderAgenda(
     return {
       code: item.code,
       title: clip(itemTitle(s, series, item), 300, s),
-      tags: tags ? `  (${tags})` : '',
+      tags: tags ? ` (${tags})` : '',
       state: heading ? '' : current ? s.card.itemState.current : done ? s.card.itemState.done : s.card.itemState.todo,
       style: current ? 'accent' : 'default',
       weight: current || heading ? 'Bolder' : 'Default',
       done,
     };
   });
-  const pages =
-    paging.pages > 1
-      ? Array.from({ length: paging.pages }, (_, p) => ({
-          page: p,
-          title: `${p * paging.pageSize + 1}–${Math.min(all.length, (p + 1) * paging.pageSize)}`,
-        })).filter((p) => p.page !== paging.page)
-      : [];
-  const subtitle = [longDate(meeting.date, s.lang), timeText(meeting), meeting.location, s.status[meeting.status]]
+  // One page button (it wraps around): the card never shows more than six actions.
+  const nextPage = paging.pages > 1 ? (paging.page + 1) % paging.pages : -1;
+  const nextPageTitle =
+    nextPage >= 0 ? s.card.showItems(nextPage * paging.pageSize + 1, Math.min(all.length, (nextPage + 1) * paging.pageSize)) : '';
+  const used = timeUsed(s, meeting, opts.now ?? Date.now());
+  const subtitle = [longDate(meeting.date, s.lang), meetingTimeText(meeting, s.lang), meeting.location, s.status[meeting.status], used]
     .filter(Boolean)
     .join(' · ');
-  const card = renderCard(agendaTemplate, {
+  const nextId = running && currentIndex >= 0 ? (all[stepIndex(all, currentIndex, 1)]?.id ?? '') : '';
+  return renderCard(agendaTemplate, {
+    ...common(s),
     meetingId: meeting.id,
     title: meeting.title,
     subtitle,
     items,
-    pages,
+    nextPage,
+    nextPageTitle,
     pageLabel: paging.pages > 1 ? s.card.page(from + 1, from + items.length, all.length) : '',
-    chairView: opts.chairView,
-    closedView: opts.chairView && meeting.status === 'closed',
-    canPublish: !!opts.canPublish,
-    open: meeting.status !== 'closed',
-    running,
+    memberOpen: !chair && !closed,
+    memberClosed: !chair && closed,
+    chairPlanned: chair && meeting.status === 'planned',
+    chairRunning: chair && running,
+    chairClosed: chair && closed,
     canStart: meeting.status === 'planned' && all.length > 0,
+    canPublish: opts.role === 'secretary',
     previousItemId: running && currentIndex >= 0 ? (all[stepIndex(all, currentIndex, -1)]?.id ?? '') : '',
-    nextItemId: running && currentIndex >= 0 ? (all[stepIndex(all, currentIndex, 1)]?.id ?? '') : '',
+    nextItemId: nextId,
+    lastItem: running && nextId === '',
     currentItemId: running ? (meeting.currentItemId ?? '') : '',
     choices: all.map((i) => ({ title: clip(`${i.code} ${i.title}`, 80, s), value: i.id })),
-    labels: { ...s.actions, ...s.card },
+    agendaText: all.map((it) => `${it.code} ${it.title}${it.closed ? ` [${s.card.closedTag}]` : ''}`).join('\n'),
     ...bannerData(opts.banner),
   });
-  if (opts.refreshUserIds?.length) {
-    card.refresh = {
-      action: { type: 'Action.Execute', verb: Verb.refreshAgenda, data: { meetingId: meeting.id, card: 'agenda' } },
-      userIds: opts.refreshUserIds.slice(0, MAX_REFRESH_USERS),
-    };
-  }
-  return card;
 }
 
 // ---- item ----
 
-const OUTCOMES: Outcome[] = ['agreed', 'agreedWithChanges', 'deferred', 'rejected', 'adopted', 'noted'];
-
-export function outcomeLabel(s: Strings, outcome: Outcome | undefined): string {
-  return outcome ? s.outcome[outcome] : '';
-}
-
 function actionLine(s: Strings, a: ActionItem): string {
   const due = a.due ? `, ${s.card.due(longDate(a.due, s.lang))}` : '';
-  return `${a.number}. ${a.text} — ${a.owner}${due}`;
+  return `${s.card.actionLabel(recordLabel(a))}: ${a.text} — ${a.owner}${due}`;
 }
 
 export interface ItemCardOptions {
-  chairView: boolean;
+  role: Role;
   banner?: Banner;
+  /** The live item card (the bot's tracked message for the current item): only it offers recording. */
+  live: boolean;
+  /** The chair's controls, but nothing of a closed item: the item card as posted (see liveItemCard). */
+  publicOnly?: boolean;
+  now?: number;
 }
 
 export function itemCard(s: Strings, series: Series, meeting: Meeting, item: AgendaItem, opts: ItemCardOptions): AdaptiveCard {
@@ -262,129 +382,199 @@ export function itemCard(s: Strings, series: Series, meeting: Meeting, item: Age
   throw new Error('unreachable');
 }
 
+/** "Agendapunt 3 van 7": headings (D over D1, D2) are not counted, as the chair does not stop at them. */
+function position(meeting: Meeting, item: AgendaItem): { n: number; of: number } {
+  const steps = meeting.agenda.filter((_, i) => !isHeading(meeting.agenda, i));
+  const n = steps.indexOf(item) + 1 || meeting.agenda.indexOf(item) + 1;
+  return { n, of: steps.length };
+}
+
 function renderItem(s: Strings, series: Series, meeting: Meeting, item: AgendaItem, opts: ItemCardOptions, max: number): AdaptiveCard {
+  const chair = isChair(opts.role);
   const index = meeting.agenda.findIndex((i) => i.id === item.id);
-  const p = item.proposal;
-  const facts = [
-    [s.card.kind, s.kind[item.kind] + (item.closed ? ` (${s.card.closedTag})` : '')],
-    [s.card.portfolioHolder, item.portfolioHolder ?? p?.portfolioHolder ?? ''],
-    [s.card.handledBy, p?.handledBy ?? ''],
-    [s.card.proposal, p?.subject ?? ''],
-  ]
-    .filter(([, v]) => v)
-    .map(([label, value]) => ({ label, value: clip(value!, 500, s) }));
+  // A closed item shows everyone but chair and secretary its code, title and "besloten", nothing more.
+  const hidden = item.closed && (!chair || !!opts.publicOnly);
+  const p = hidden ? undefined : item.proposal;
+  const facts = hidden
+    ? []
+    : [
+        [s.card.kind, s.kind[item.kind]],
+        [s.card.portfolioHolder, item.portfolioHolder ?? p?.portfolioHolder ?? ''],
+        [s.card.handledBy, p?.handledBy ?? ''],
+        [s.card.proposal, p?.subject ?? ''],
+      ]
+        .filter(([, v]) => v)
+        .map(([label, value]) => ({ label: `${label}: `, value: clip(value!, 500, s) }));
   const sections: { heading: string; lines: string[] }[] = [];
   const add = (heading: string, lines: string[]) => {
     if (lines.length) sections.push({ heading, lines: lines.map((l) => clip(l, max, s)) });
   };
-  if (item.previousMinutesOf) {
-    const previous = series.meetings.find((m) => m.id === item.previousMinutesOf);
-    if (previous) {
-      add(s.card.minutesTitle, [s.card.previousMinutesOf(longDate(previous.date, s.lang))]);
-      add(
-        s.card.actionsTitle,
-        openActions(series)
-          .filter((a) => a.meetingId !== meeting.id)
-          .map((a) => actionLine(s, a)),
-      );
+  if (!hidden) {
+    if (item.previousMinutesOf) {
+      const previous = series.meetings.find((m) => m.id === item.previousMinutesOf);
+      if (previous) {
+        add(s.card.minutesTitle, [s.card.previousMinutesOf(longDate(previous.date, s.lang))]);
+        add(
+          s.card.actionsTitle,
+          openActions(series)
+            .filter((a) => a.meetingId !== meeting.id && (chair || !isClosedAction(series, a)))
+            .map((a) => actionLine(s, a)),
+        );
+      }
     }
-  }
-  if (p) {
-    const advice = p.advice.length > 1 ? p.advice.map((a, i) => `${i + 1}. ${a}`) : p.advice;
-    add(s.card.advice, [...(p.adviceIntro && p.advice.length > 1 ? [p.adviceIntro] : []), ...advice]);
-  }
-  add(
-    s.card.notes,
-    item.notes.map((n) => n.text),
-  );
-  if (item.kind === 'announcements' || item === meeting.agenda.find((i) => i.kind === 'announcements')) {
+    if (p) {
+      const advice = p.advice.length > 1 ? p.advice.map((a, i) => `${i + 1}. ${a}`) : p.advice;
+      add(s.card.advice, [...(p.adviceIntro && p.advice.length > 1 ? [p.adviceIntro] : []), ...advice]);
+    }
     add(
-      s.card.announcements,
-      meeting.announcements.map((a) => `${a.author}: ${a.text}`),
+      s.card.notes,
+      item.notes.map((n) => `${chair ? `${n.number ?? ''}. ` : ''}${n.text}`),
+    );
+    if (item.kind === 'announcements' || item === meeting.agenda.find((i) => i.kind === 'announcements'))
+      add(
+        s.card.announcements,
+        meeting.announcements.map((a) => `${a.number ?? a.id}. ${a.author}: ${a.text}`),
+      );
+    if (item.kind === 'questionRound')
+      add(
+        s.card.questions,
+        meeting.questions.map((q) => `${q.number ?? q.id}. ${q.author}: ${q.text}`),
+      );
+    add(
+      s.card.decisions,
+      meeting.decisions
+        .filter((d) => d.itemId === item.id)
+        .map((d) => `${s.card.decisionLabel(recordLabel(d))}${d.outcome ? ` (${s.outcome[d.outcome]})` : ''}: ${d.text}`),
+    );
+    add(
+      s.card.actions,
+      series.actions.filter((a) => a.meetingId === meeting.id && a.itemId === item.id).map((a) => actionLine(s, a)),
     );
   }
-  if (item.kind === 'questionRound')
-    add(
-      s.card.questions,
-      meeting.questions.map((q) => `${q.author}: ${q.text}`),
-    );
-  add(
-    s.card.decisions,
-    meeting.decisions
-      .filter((d) => d.itemId === item.id)
-      .map((d) => `${decisionKey(meeting, d)}${d.outcome ? ` [${outcomeLabel(s, d.outcome)}]` : ''}: ${d.text}`),
-  );
-  add(
-    s.card.actions,
-    series.actions.filter((a) => a.meetingId === meeting.id && a.itemId === item.id).map((a) => actionLine(s, a)),
-  );
-  const attachmentLines = [...(p?.attachments ?? []), ...item.attachments.filter((a) => !a.url).map((a) => a.title)];
-  add(s.card.attachments, attachmentLines);
-  const links = item.attachments.filter((a) => a.url).map((a) => ({ title: clip(a.title, 200, s), url: a.url! }));
-  const open = meeting.status !== 'closed';
+  const attachmentLines = hidden ? [] : [...(p?.attachments ?? []), ...item.attachments.filter((a) => !a.url).map((a) => a.title)];
+  const links = hidden ? [] : item.attachments.filter((a) => a.url).map((a) => ({ title: clip(a.title, 200, s), url: a.url! }));
   const running = meeting.status === 'running';
+  const live = opts.live && running && item.id === meeting.currentItemId;
+  const { n, of } = position(meeting, item);
+  const now = opts.now ?? Date.now();
+  const since = item.spans?.[item.spans.length - 1];
+  const clock =
+    chair && live && since && !since.to ? s.card.itemRunning(localClock(since.from), Math.round(itemDuration(item, now) / 60000)) : '';
+  const nextId = live ? (meeting.agenda[stepIndex(meeting.agenda, index, 1)]?.id ?? '') : '';
+  // The records of this item a chair can correct from the card (most recent first, within reason).
+  const records = chair && live ? correctable(s, series, meeting, item) : [];
   return renderCard(itemTemplate, {
+    ...common(s),
     meetingId: meeting.id,
     itemId: item.id,
-    heading: `${s.card.item} ${index + 1}/${meeting.agenda.length} · ${meeting.title}`,
+    heading: `${s.card.itemOf(n, of)} · ${meeting.title}`,
     code: item.code,
     title: clip(itemTitle(s, series, item), 300, s),
-    tags: item.closed ? s.card.closedTag : '',
+    tags: [s.kind[item.kind], item.closed ? s.card.closedTag : ''].filter(Boolean).join(' · '),
+    closedNotice: hidden ? s.card.closedItemNotice : '',
+    clock,
     facts,
     sections,
+    attachments: attachmentLines.map((l) => clip(l, 300, s)),
     links,
-    nothingRecorded: sections.length === 0 && links.length === 0,
-    chairView: opts.chairView,
-    open,
-    previousItemId: running ? (meeting.agenda[stepIndex(meeting.agenda, index, -1)]?.id ?? '') : '',
-    nextItemId: running ? (meeting.agenda[stepIndex(meeting.agenda, index, 1)]?.id ?? '') : '',
-    canClose: opts.chairView && running && index === meeting.agenda.length - 1,
+    hasAttachments: attachmentLines.length + links.length > 0,
+    nothingRecorded: !hidden && sections.length === 0 && attachmentLines.length + links.length === 0,
+    statusNotice: meeting.status === 'closed' ? s.card.meetingClosedNotice : '',
+    chairLive: chair && live,
+    memberLive: !chair && live,
+    announcementsHere: item.kind === 'announcements',
+    questionsHere: item.kind === 'questionRound',
+    previousItemId: live ? (meeting.agenda[stepIndex(meeting.agenda, index, -1)]?.id ?? '') : '',
+    nextItemId: nextId,
+    lastItem: live && nextId === '',
     outcomes: OUTCOMES.map((o) => ({ title: s.outcome[o], value: o })),
     defaultOutcome: item.kind === 'previousMinutes' ? 'adopted' : item.kind === 'information' ? 'noted' : 'agreed',
-    labels: { ...s.actions, ...s.card },
+    records,
+    canCorrect: records.length > 0,
+    choices: meeting.agenda.map((i) => ({ title: clip(`${i.code} ${i.title}`, 80, s), value: i.id })),
+    currentItemId: meeting.currentItemId ?? '',
     ...bannerData(opts.banner),
   });
 }
 
-export function currentItemCard(
-  s: Strings,
-  series: Series,
-  meeting: Meeting,
-  chairView: boolean,
-  banner?: Banner,
-): AdaptiveCard | undefined {
-  const item = currentItem(meeting);
-  return item ? itemCard(s, series, meeting, item, { chairView, banner }) : undefined;
+/** Choices for the correction form: "decision:3" → "Besluit 3: …". */
+function correctable(s: Strings, series: Series, meeting: Meeting, item: AgendaItem): { title: string; value: string }[] {
+  const out: { title: string; value: string }[] = [];
+  const short = (t: string) => (t.length > 50 ? `${t.slice(0, 49)}…` : t);
+  for (const d of meeting.decisions.filter((x) => x.itemId === item.id))
+    out.push({ title: `${s.card.decisionLabel(recordLabel(d))}: ${short(d.text)}`, value: `decision:${recordLabel(d)}` });
+  for (const n of item.notes) out.push({ title: `${s.card.noteLabel(recordLabel(n))}: ${short(n.text)}`, value: `note:${recordLabel(n)}` });
+  for (const a of series.actions.filter((x) => x.meetingId === meeting.id && x.itemId === item.id))
+    out.push({ title: `${s.card.actionLabel(recordLabel(a))}: ${short(a.text)}`, value: `action:${recordLabel(a)}` });
+  if (item.kind === 'announcements')
+    for (const a of meeting.announcements)
+      out.push({ title: `${s.card.announcementLabel(recordLabel(a))}: ${short(a.text)}`, value: `announcement:${recordLabel(a)}` });
+  if (item.kind === 'questionRound')
+    for (const q of meeting.questions)
+      out.push({ title: `${s.card.questionLabel(recordLabel(q))}: ${short(q.text)}`, value: `question:${recordLabel(q)}` });
+  return out.slice(-40);
+}
+
+/** An earlier item card: its item, that its moment has passed, and where the live card is. No buttons. */
+export function retiredItemCard(s: Strings, meeting: Meeting, item: AgendaItem | undefined): AdaptiveCard {
+  const title = item ? `${item.code} ${item.title}` : meeting.title;
+  return retiredCard(title, meeting.status === 'closed' ? s.card.meetingClosedNotice : s.card.itemRetired);
+}
+
+/** The agenda card that a newer one replaced. */
+export function retiredAgendaCard(s: Strings, meeting: Meeting): AdaptiveCard {
+  return retiredCard(`${s.card.agendaTitle}: ${meeting.title}`, s.card.agendaMoved);
 }
 
 // ---- actions ----
 
-const MAX_ACTIONS_SHOWN = 40;
+const ACTIONS_PAGE = 25;
 
-export function actionsCard(s: Strings, series: Series, banner?: Banner): AdaptiveCard {
-  const open = openActions(series);
-  const rows = open.slice(0, MAX_ACTIONS_SHOWN).map((a) => {
-    const meeting = series.meetings.find((m) => m.id === a.meetingId);
-    const due = a.due ? `, ${s.card.due(longDate(a.due, s.lang))}` : '';
-    return {
-      number: a.number,
-      numberLabel: String(a.number),
-      text: clip(a.text, 400, s),
-      details: `${a.owner}${due} · ${a.itemCode}${meeting ? ` · ${longDate(meeting.date, s.lang)}` : ''}`,
-      canComplete: true,
-    };
-  });
-  return renderCard(actionsTemplate, {
-    actions: rows,
-    more: open.length > MAX_ACTIONS_SHOWN ? `+${open.length - MAX_ACTIONS_SHOWN}` : '',
-    labels: { ...s.actions, ...s.card },
-    ...bannerData(banner),
-  });
+export interface ActionsCardOptions {
+  role: Role;
+  page?: number;
+  banner?: Banner;
+}
+
+/** The open actions of every meeting in the chat, a page at a time; a closed item's only for chair and secretary. */
+export function actionsCard(s: Strings, series: Series, opts: ActionsCardOptions): AdaptiveCard {
+  const chair = isChair(opts.role);
+  const open = openActions(series).filter((a) => chair || !isClosedAction(series, a));
+  const pages = Math.max(1, Math.ceil(open.length / ACTIONS_PAGE));
+  const page = Math.min(pages - 1, Math.max(0, opts.page ?? 0));
+  const build = (textMax: number) => {
+    const shown = open.slice(page * ACTIONS_PAGE, (page + 1) * ACTIONS_PAGE);
+    const rows = shown.map((a) => {
+      const meeting = series.meetings.find((m) => m.id === a.meetingId);
+      const due = a.due ? `, ${s.card.due(longDate(a.due, s.lang))}` : '';
+      return {
+        numberLabel: recordLabel(a),
+        text: clip(a.text, textMax, s),
+        details: `${a.owner}${due} · ${a.itemCode}${meeting ? ` · ${longDate(meeting.date, s.lang)}` : ''}`,
+      };
+    });
+    return renderCard(actionsTemplate, {
+      ...common(s),
+      actions: rows,
+      pageLabel: pages > 1 ? s.card.page(page * ACTIONS_PAGE + 1, page * ACTIONS_PAGE + rows.length, open.length) : '',
+      previousPage: page > 0 ? page - 1 : -1,
+      nextPage: page < pages - 1 ? page + 1 : -1,
+      canComplete: chair && rows.length > 0,
+      choices: shown.map((a) => ({ title: clip(`${recordLabel(a)}. ${a.text}`, 80, s), value: recordLabel(a) })),
+      ...bannerData(opts.banner),
+    });
+  };
+  for (const max of [400, 200, 100, 50]) {
+    const card = build(max);
+    if (cardBytes(card) <= MAX_CARD_BYTES - 512 || max === 50) return card;
+  }
+  throw new Error('unreachable');
 }
 
 // ---- minutes ----
 
 export interface MinutesCardOptions {
+  /** The secretary's view: the publish button. */
   canPublish: boolean;
   banner?: Banner;
   links?: { title: string; url: string }[];
@@ -432,12 +622,12 @@ export function minutesCard(s: Strings, meetingId: string, models: MinutesModel[
             ),
     }));
     const card = renderCard(minutesTemplate, {
+      ...common(s),
       meetingId,
       parts,
       canPublish: opts.canPublish,
-      links: opts.links ?? [],
+      links: (opts.links ?? []).slice(0, 4),
       note: n === 0 ? '' : opts.fullTextLinked ? s.card.minutesLongLinked(full) : s.card.minutesLong(full),
-      labels: { ...s.actions, ...s.card },
       ...bannerData(opts.banner),
     });
     if (cardBytes(card) <= MAX_CARD_BYTES - 512 || n === levels.length - 1) return card;
@@ -449,7 +639,8 @@ export function publishCard(
   s: Strings,
   meetingId: string,
   title: string,
-  state: { text: string; style: BannerStyle; files: { name: string; url: string }[]; canRetry: boolean },
+  state: { text: string; style: BannerStyle; files: { name: string; url: string }[]; canRetry: boolean; note?: string },
 ): AdaptiveCard {
-  return renderCard(publishTemplate, { meetingId, title, ...state, labels: { ...s.actions, ...s.card } });
+  const { text, ...rest } = state;
+  return renderCard(publishTemplate, { ...common(s), meetingId, title, note: '', message: text, ...rest });
 }

@@ -1,6 +1,7 @@
 // Binds a card template (JSON in this folder) to typed data with adaptivecards-templating. User text
 // is always bound as data, never spliced into a template, so `${…}` typed by a user stays literal.
 import * as ACData from 'adaptivecards-templating';
+import { Verb } from './verbs';
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -22,7 +23,8 @@ export function renderCard<T extends object>(template: object, data: T): Adaptiv
     t = new ACData.Template(template);
     compiled.set(template, t);
   }
-  return t.expand({ $root: data }) as AdaptiveCard;
+  // Every template names its verbs from the one table: ${$root.verbs.next}.
+  return t.expand({ $root: { ...data, verbs: Verb } }) as AdaptiveCard;
 }
 
 export function cardBytes(card: object): number {

@@ -1,8 +1,13 @@
-// The card verbs: one table shared by the cards that send them, the router that reads them, and tests.
+// The card verbs, declared once: templates name them as ${$root.verbs.<name>} (renderCard binds this
+// table), bot/commands.ts gives each its schema and command, and a test checks both against each other.
 export const Verb = {
   help: 'help',
+  /** Teams' refresh of a user-specific view (refresh.userIds): the same card, in that user's view. */
+  refresh: 'refresh',
+  plan: 'plan',
+  editMeeting: 'editMeeting',
+  cancelMeeting: 'cancelMeeting',
   agenda: 'agenda',
-  refreshAgenda: 'refreshAgenda',
   agendaPage: 'agendaPage',
   setAgenda: 'setAgenda',
   start: 'start',
@@ -16,7 +21,9 @@ export const Verb = {
   note: 'note',
   decision: 'decision',
   action: 'action',
+  correct: 'correct',
   actions: 'actions',
+  actionsPage: 'actionsPage',
   done: 'done',
   close: 'close',
   reopen: 'reopen',
@@ -29,4 +36,5 @@ export type VerbName = (typeof Verb)[keyof typeof Verb];
 export const ALL_VERBS: readonly string[] = Object.values(Verb);
 
 /** Which card an action was clicked on: an Action.Execute answer re-renders that card. */
-export type CardKind = 'help' | 'welcome' | 'meeting' | 'agenda' | 'item' | 'actions' | 'minutes' | 'publish';
+export const CARD_KINDS = ['help', 'welcome', 'meeting', 'agenda', 'item', 'actions', 'minutes', 'publish', 'message'] as const;
+export type CardKind = (typeof CARD_KINDS)[number];

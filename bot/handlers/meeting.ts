@@ -1,16 +1,16 @@
-// Planning and running a meeting: plan, chair, agenda, proposals, start, navigation, close, reopen.
-import { agendaCard, Banner, itemCard, meetingCard } from '../../cards/cards';
+// Planning and running a meeting: plan, change, cancel, chair, agenda, proposals, start, navigation,
+// close, reopen.
+import { cancelCard, itemCard, messageCard, privilegedUserIds, shared } from '../../cards/cards';
 import { parseAgenda } from '../../services/meeting/agenda';
-import { parseDate, parseTimeRange } from '../../services/meeting/dates';
+import { longDate, parseDate, parseTimeRange } from '../../services/meeting/dates';
 import { DomainError } from '../../services/meeting/errors';
 import * as ops from '../../services/meeting/operations';
-import type { AgendaItem, Meeting, Person, Series } from '../../services/meeting/types';
+import type { Person } from '../../services/meeting/types';
 import { parseProposal } from '../../services/proposal/parseProposal';
 import type { Command } from '../commands';
-import { assertCardMeeting, isChairView, withMeeting } from './shared';
-import type { Services, Turn, TurnResult } from './types';
-
-const good = (text: string): Banner => ({ text, style: 'good' });
+import { Answer, withMeeting } from './shared';
+import type { Services, Turn } from './types';
+import { canPlan, postedRole, sharedMeetingCard } from './views';
 
 const FIELD_ALIASES: Record<string, string> = {
   titel: 'title',
@@ -29,11 +29,24 @@ const FIELD_ALIASES: Record<string, string> = {
   secretary: 'secretary',
   leden: 'members',
   members: 'members',
+  'tijden per punt': 'itemTimes',
+  'item times': 'itemTimes',
 };
 
-export function meetingInput(fields: Record<string, string>, locale: string): ops.MeetingInput {
+function fieldsOf(raw: Record<string, string>): Record<string, string> {
   const f: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) if (FIELD_ALIASES[k]) f[FIELD_ALIASES[k]] = v;
+  for (const [k, v] of Object.entries(raw)) if (Object.hasOwn(FIELD_ALIASES, k)) f[FIELD_ALIASES[k]!] = v;
+  return f;
+}
+
+const splitMembers = (v: string) =>
+  v
+    .split(/\s*[,;\n]\s*|\s+en\s+(?=[^,]*$)/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+
+export function meetingInput(fields: Record<string, string>, locale: string): ops.MeetingInput {
+  const f = fieldsOf(fields);
   const missing = [!f.title && 'title', !f.date && 'date'].filter(Boolean);
   if (missing.length) throw new DomainError('missingField', { field: missing.join(', ') });
   const time = f.time ? parseTimeRange(f.time) : undefined;
@@ -46,58 +59,126 @@ export function meetingInput(fields: Record<string, string>, locale: string): op
     chairName: f.chair,
     secretaryName: f.secretary,
     locale,
-    members: (f.members ?? '')
-      .split(/\s*[,;]\s*|\s+en\s+(?=[^,]*$)/)
-      .map((n) => n.trim())
-      .filter(Boolean),
+    members: splitMembers(f.members ?? ''),
   };
 }
 
-export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, svc: Services): Promise<TurnResult> {
+/** Only the facts given, for `wijzig vergadering`. */
+function meetingPatch(fields: Record<string, string>): ops.MeetingPatch {
+  const f = fieldsOf(fields);
+  const patch: ops.MeetingPatch = {};
+  if (f.title !== undefined) patch.title = f.title;
+  if (f.date !== undefined) patch.date = parseDate(f.date);
+  if (f.time !== undefined) {
+    const t = parseTimeRange(f.time);
+    patch.startTime = t.start;
+    patch.endTime = t.end;
+  }
+  if (f.location !== undefined) patch.location = f.location;
+  if (f.chair !== undefined) patch.chairName = f.chair;
+  if (f.secretary !== undefined) patch.secretaryName = f.secretary;
+  if (f.members !== undefined) patch.members = splitMembers(f.members);
+  if (f.itemTimes !== undefined) patch.itemTimesInMinutes = /^(ja|aan|yes|on|true)$/i.test(f.itemTimes.trim());
+  if (!Object.keys(patch).length) throw new DomainError('missingField', { field: 'title, date' });
+  return patch;
+}
+
+export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, svc: Services): Promise<Answer> {
   const input = meetingInput(cmd.fields, turn.s.lang);
   const { series, result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) =>
     ops.planMeeting(series, turn.actor, input, now),
   );
-  const card = meetingCard(turn.s, series, meeting, turn.actor, good(turn.s.done.planned(meeting.title)));
-  return { replies: [{ card }], invokeCard: card, changedMeetingId: meeting.id };
+  const text = turn.s.done.planned(meeting.title, longDate(meeting.date, turn.s.lang));
+  const banner = { text, style: 'good' as const };
+  // Everyone sees the new meeting's card; its secretary gets the controls in their own view.
+  const posted = sharedMeetingCard(turn.s, series, meeting, banner);
+  return {
+    text,
+    replies: [{ card: posted }],
+    answerWith: 'meeting',
+    effects: [...(turn.isInvoke ? [{ kind: 'post' as const, card: posted }] : []), { kind: 'cardsChanged', meetingId: meeting.id }],
+    meetingId: meeting.id,
+  };
 }
 
-export async function setChair(turn: Turn, chair: Person, svc: Services): Promise<TurnResult> {
+export async function editMeeting(turn: Turn, cmd: Extract<Command, { kind: 'editMeeting' }>, svc: Services): Promise<Answer> {
+  const patch = meetingPatch(cmd.fields);
+  const date = cmd.date ? parseDate(cmd.date) : undefined;
   return withMeeting(
     turn,
     svc,
     (series, now) => {
-      void now;
-      return ops.setChair(series, turn.actor, chair);
+      const target = turn.cardMeetingId
+        ? ops.findMeeting(series, turn.cardMeetingId)
+        : date
+          ? ops.meetingOn(series, date)
+          : ops.editableMeeting(series);
+      return ops.editMeeting(series, turn.actor, target, patch, now);
     },
     (series, meeting) => {
-      const text = turn.s.done.chairSet(chair.name);
-      return { replies: [{ text }], invokeCard: meetingCard(turn.s, series, meeting, turn.actor, good(text)) };
+      const text = turn.s.done.meetingChanged(meeting.title);
+      return { text, replies: [{ text }, { card: sharedMeetingCard(turn.s, series, meeting) }], answerWith: 'meeting' };
     },
   );
 }
 
-export async function setAgenda(turn: Turn, lines: string[], svc: Services): Promise<TurnResult> {
+/** `annuleren`: asks first (only the secretary's view has the button); the button cancels. */
+export async function cancel(turn: Turn, cmd: Extract<Command, { kind: 'cancel' }>, svc: Services): Promise<Answer> {
+  if (!cmd.confirmed) {
+    const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+    const meeting = cmd.date ? ops.meetingOn(series, parseDate(cmd.date)) : ops.cancellableMeeting(series);
+    ops.requireSecretary(meeting, turn.actor);
+    if (meeting.status !== 'planned') throw new DomainError('notCancellable', { date: meeting.date });
+    const forSecretary = cancelCard(turn.s, meeting, 'secretary');
+    const posted = shared(
+      cancelCard(turn.s, meeting, postedRole(turn, meeting)),
+      { card: 'message', meetingId: meeting.id },
+      privilegedUserIds(meeting),
+    );
+    return { replies: [{ card: posted }], card: forSecretary };
+  }
+  const { series, result: gone } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series) => {
+    if (!turn.cardMeetingId) throw new DomainError('staleCard');
+    return ops.cancelMeeting(series, turn.actor, ops.findMeeting(series, turn.cardMeetingId));
+  });
+  const text = turn.s.done.cancelled(gone.title, longDate(gone.date, turn.s.lang));
+  const retire = [gone.agendaCardId, gone.itemCard?.activityId].filter((id): id is string => !!id);
+  const current = ops.currentMeeting(series);
+  return {
+    text,
+    card: messageCard(text, 'good'),
+    effects: [
+      ...(retire.length ? [{ kind: 'retire' as const, activityIds: retire, title: gone.title, text }] : []),
+      ...(current ? [{ kind: 'cardsChanged' as const, meetingId: current.id }] : []),
+    ],
+  };
+}
+
+export async function setChair(turn: Turn, chair: Person, svc: Services): Promise<Answer> {
+  return withMeeting(
+    turn,
+    svc,
+    (series) => ops.setChair(series, turn.actor, chair),
+    () => ({ text: turn.s.done.chairSet(chair.name), answerWith: 'meeting' }),
+  );
+}
+
+export async function setAgenda(turn: Turn, lines: string[], svc: Services): Promise<Answer> {
   const parsed = parseAgenda(lines);
   return withMeeting(
     turn,
     svc,
-    (series) => {
-      assertCardMeeting(series, turn.cardMeetingId);
-      return ops.setAgenda(series, turn.actor, parsed);
-    },
-    (series, meeting) => {
-      const banner = turn.s.done.agendaSet(meeting.agenda.length);
-      const card =
-        turn.card === 'meeting'
-          ? meetingCard(turn.s, series, meeting, turn.actor, good(banner))
-          : agendaCard(turn.s, series, meeting, { chairView: true, banner: good(banner) });
-      return { replies: [], invokeCard: card, postAgendaCard: turn.isInvoke ? undefined : { meetingId: meeting.id, banner } };
+    (series) => ops.setAgenda(series, turn.actor, parsed),
+    (_series, meeting) => {
+      const text = turn.s.done.agendaSet(meeting.agenda.length);
+      // A typed agenda posts the live agenda card at the bottom of the chat; a form saves in place.
+      const post = !turn.isInvoke || !meeting.agendaCardId;
+      return { text, replies: [], effects: post ? [{ kind: 'postAgenda', meetingId: meeting.id, banner: text }] : [] };
     },
   );
 }
 
-export async function attachProposal(turn: Turn, code: string, text: string, svc: Services): Promise<TurnResult> {
+export async function attachProposal(turn: Turn, code: string, text: string, svc: Services): Promise<Answer> {
   const proposal = parseProposal(ops.cleanText(text, 'proposal', 100_000));
   return withMeeting(
     turn,
@@ -111,91 +192,81 @@ export async function attachProposal(turn: Turn, code: string, text: string, svc
       if (proposal.handledBy) lines.push(`${s.card.handledBy}: ${proposal.handledBy}`);
       if (proposal.public === false) lines.push(s.done.proposalClosed(item.code));
       if (proposal.missing.length) lines.push(s.done.proposalMissing(proposal.missing.join(', ')));
-      const card = itemCard(s, series, meeting, item, { chairView: true, banner: good(lines[0]!) });
-      return { replies: [{ text: lines.join('\n') }, { card }], invokeCard: card, itemShown: { meetingId: meeting.id, itemId: item.id } };
-    },
-  );
-}
-
-/** Replies with the item card for a navigation command: a new message for text, the answer for a click. */
-function itemReply(turn: Turn, series: Series, meeting: Meeting, item: AgendaItem, banner?: Banner): TurnResult {
-  const card = itemCard(turn.s, series, meeting, item, { chairView: isChairView(meeting, turn.actor), banner });
-  return {
-    replies: [{ card }],
-    invokeCard: card,
-    itemShown: { meetingId: meeting.id, itemId: item.id },
-  };
-}
-
-export async function start(turn: Turn, svc: Services): Promise<TurnResult> {
-  return withMeeting(
-    turn,
-    svc,
-    (series, now) => {
-      assertCardMeeting(series, turn.cardMeetingId);
-      return ops.start(series, turn.actor, now);
-    },
-    (series, meeting) => {
-      const item = ops.currentItem(meeting)!;
-      const result = itemReply(turn, series, meeting, item, good(turn.s.done.started()));
-      if (!meeting.agendaCardId) result.postAgendaCard = { meetingId: meeting.id };
-      return result;
-    },
-  );
-}
-
-export async function navigate(turn: Turn, target: ops.Move, svc: Services): Promise<TurnResult> {
-  return withMeeting(
-    turn,
-    svc,
-    (series) => {
-      assertCardMeeting(series, turn.cardMeetingId);
-      return ops.move(series, turn.actor, target);
-    },
-    (series, meeting, item) => itemReply(turn, series, meeting, item),
-  );
-}
-
-/** Shows an item without moving the meeting (a card's "current item" button). */
-export async function showItem(turn: Turn, itemId: string | undefined, svc: Services): Promise<TurnResult> {
-  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
-  assertCardMeeting(series, turn.cardMeetingId);
-  const meeting = ops.requireMeeting(series);
-  const item = meeting.agenda.find((i) => i.id === itemId) ?? ops.currentItem(meeting);
-  if (!item) throw new DomainError('noCurrentItem');
-  return itemReply(turn, series, meeting, item);
-}
-
-export async function close(turn: Turn, svc: Services): Promise<TurnResult> {
-  return withMeeting(
-    turn,
-    svc,
-    (series, now) => {
-      assertCardMeeting(series, turn.cardMeetingId);
-      return ops.close(series, turn.actor, now);
-    },
-    (series, meeting) => {
-      const text = turn.s.done.closed();
+      // The item as everyone sees it (a closed item shows nothing of its proposal); the chair's own view holds it all.
+      const posted = shared(
+        itemCard(s, series, meeting, item, { role: postedRole(turn, meeting), live: false }),
+        { card: 'item', meetingId: meeting.id, itemId: item.id },
+        [],
+      );
       return {
-        replies: [{ text }],
-        invokeCard: agendaCard(turn.s, series, meeting, {
-          chairView: true,
-          banner: good(text),
-          canPublish: ops.roleOf(meeting, turn.actor) === 'secretary',
-        }),
+        text: lines[0],
+        replies: [{ text: lines.join('\n') }, { card: posted }],
+        card: itemCard(s, series, meeting, item, { role: 'chair', live: false, banner: { text: lines[0]!, style: 'good' } }),
       };
     },
   );
 }
 
-export async function reopen(turn: Turn, svc: Services): Promise<TurnResult> {
+export async function start(turn: Turn, svc: Services): Promise<Answer> {
   return withMeeting(
     turn,
     svc,
-    (series) => ops.reopen(series, turn.actor),
-    (series, meeting) => {
-      const text = turn.s.done.reopened();
-      return { replies: [{ text }], invokeCard: agendaCard(turn.s, series, meeting, { chairView: true, banner: good(text) }) };
+    (series, now) => ops.start(series, turn.actor, now),
+    (_series, meeting) => {
+      const text = turn.s.done.started(ops.currentItem(meeting)?.code ?? '');
+      const effects: Answer['effects'] = [{ kind: 'postItem', meetingId: meeting.id, banner: turn.s.done.startedBanner() }];
+      if (!meeting.agendaCardId) effects.unshift({ kind: 'postAgenda', meetingId: meeting.id });
+      return { text, replies: [], effects };
     },
   );
 }
+
+export async function navigate(turn: Turn, target: ops.Move, svc: Services): Promise<Answer> {
+  return withMeeting(
+    turn,
+    svc,
+    (series, now) => ops.move(series, turn.actor, target, now),
+    (series, meeting, item) => {
+      void series;
+      const text = turn.s.done.moved(item.code, item.title);
+      // Typed: the item card is posted at the bottom of the chat (the one before retires). Clicked: the
+      // live item card follows the current item, so nothing new is posted unless there is none yet.
+      const post = !turn.isInvoke || !meeting.itemCard;
+      return { text, replies: [], effects: post ? [{ kind: 'postItem', meetingId: meeting.id }] : [] };
+    },
+  );
+}
+
+/** "Huidig punt": the live item card, posted again at the bottom of the chat where the chair is. */
+export async function showItem(turn: Turn, svc: Services): Promise<Answer> {
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  const meeting = ops.requireMeeting(series);
+  ops.requireChairOrSecretary(meeting, turn.actor);
+  const item = ops.currentItem(meeting);
+  if (!item || meeting.status !== 'running') throw new DomainError(meeting.status === 'planned' ? 'notStarted' : 'noCurrentItem');
+  return { text: turn.s.done.itemPosted(item.code), replies: [], effects: [{ kind: 'postItem', meetingId: meeting.id }] };
+}
+
+export async function close(turn: Turn, svc: Services): Promise<Answer> {
+  return withMeeting(
+    turn,
+    svc,
+    (series, now) => ops.close(series, turn.actor, now),
+    (_series, meeting) => ({
+      text: turn.s.done.closed(longDate(meeting.date, turn.s.lang)),
+      // Closing ends on the card that names the next step: the closed agenda, with draft minutes and publish.
+      answerWith: 'agenda',
+    }),
+  );
+}
+
+export async function reopen(turn: Turn, svc: Services): Promise<Answer> {
+  return withMeeting(
+    turn,
+    svc,
+    (series, now) => ops.reopen(series, turn.actor, now),
+    () => ({ text: turn.s.done.reopened(), answerWith: 'agenda' }),
+  );
+}
+
+export { canPlan };

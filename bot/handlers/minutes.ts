@@ -1,35 +1,83 @@
-// The minutes: the draft as a card for anyone, publishing for the secretary.
-import { minutesCard, publishCard } from '../../cards/cards';
+// The minutes: the draft as a card (the public part for everyone, both parts in the chair's and the
+// secretary's own view), and publishing for the secretary.
+import { Banner, minutesCard, privilegedUserIds, publishCard, shared } from '../../cards/cards';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Strings } from '../../services/i18n';
+import { parseDate } from '../../services/meeting/dates';
 import { DomainError } from '../../services/meeting/errors';
 import * as ops from '../../services/meeting/operations';
+import type { Meeting, Person, Series } from '../../services/meeting/types';
 import { minutesModel, minutesParts } from '../../services/minutes/model';
-import type { Strings } from '../../services/i18n';
-import type { Meeting, Series } from '../../services/meeting/types';
-import type { AdaptiveCard } from '../../cards/render';
-import { assertCardMeeting } from './shared';
-import type { Services, Turn, TurnResult } from './types';
+import { Answer, assertCardMeeting } from './shared';
+import type { Services, Turn } from './types';
+import { postedRole, type Role } from './views';
 
 const webLinks = (files: { name: string; url: string }[]) =>
   files.filter((f) => /^https?:/i.test(f.url)).map((f) => ({ title: f.name, url: f.url }));
 
-/** The draft as a card; `fullTextUrl` (when drafts are served) links to the whole text, which a long draft needs. */
-export function draftCard(s: Strings, series: Series, meeting: Meeting, canPublish: boolean, fullTextUrl?: string): AdaptiveCard {
-  const models = minutesParts(meeting).map((part) => minutesModel(series, meeting.id, part));
-  const links = [
-    ...(fullTextUrl ? [{ title: s.card.fullText, url: fullTextUrl }] : []),
-    ...webLinks(meeting.minutes.publication?.files ?? []),
-  ];
-  return minutesCard(s, meeting.id, models, { canPublish, links, fullTextLinked: fullTextUrl !== undefined });
+/** Only chair and secretary ever get anything of the closed part: a file, a link, a line. */
+const mayReadClosed = (role: Role) => role !== 'member';
+const isClosedFile = (f: { name: string }) => /besloten/i.test(f.name);
+
+export interface DraftOptions {
+  role: Role;
+  /** Who the full-draft link is made for (it names them on the page). */
+  viewer: Person;
+  banner?: Banner;
 }
 
-export async function showMinutes(turn: Turn, svc: Services): Promise<TurnResult> {
-  const series = await svc.meetings.read(turn.tenantId, turn.conversationId, turn.cardMeetingId);
-  assertCardMeeting(series, turn.cardMeetingId, false);
-  const meeting = (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) || ops.minutesMeeting(series);
+/** The draft in one person's view: `fullTextUrl` links to the whole text, which a long draft needs. */
+export function draftCard(
+  s: Strings,
+  series: Series,
+  meeting: Meeting,
+  opts: DraftOptions,
+  svc: Services,
+  turn: Pick<Turn, 'tenantId' | 'conversationId'>,
+): AdaptiveCard {
+  const closedToo = mayReadClosed(opts.role);
+  const parts = minutesParts(meeting).filter((p) => closedToo || p === 'openbaar');
+  const models = parts.map((part) => minutesModel(series, meeting.id, part));
+  const publicUrl = svc.minutes.draftUrl(turn.tenantId, turn.conversationId, meeting);
+  const fullUrl =
+    closedToo && parts.length > 1 ? svc.minutes.fullDraftUrl(turn.tenantId, turn.conversationId, meeting, opts.viewer) : undefined;
+  const files = svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting).filter((f) => closedToo || !isClosedFile(f));
+  const links = [
+    ...(publicUrl ? [{ title: s.card.fullText, url: publicUrl }] : []),
+    ...(fullUrl ? [{ title: s.card.fullTextClosed, url: fullUrl }] : []),
+    ...webLinks(files),
+  ];
+  return minutesCard(s, meeting.id, models, {
+    canPublish: opts.role === 'secretary' && meeting.status === 'closed',
+    links,
+    fullTextLinked: publicUrl !== undefined,
+    banner: opts.banner,
+  });
+}
+
+/** The meeting a date names, or the one the minutes commands act on. */
+function minutesTarget(series: Series, date: string | undefined, cardMeetingId: string | undefined): Meeting {
+  if (cardMeetingId) return ops.findMeeting(series, cardMeetingId);
+  if (date) return ops.meetingOn(series, parseDate(date));
+  const meeting = ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');
-  const fullTextUrl = svc.minutes.draftUrl(turn.tenantId, turn.conversationId, meeting);
-  const card = draftCard(turn.s, series, meeting, ops.roleOf(meeting, turn.actor) === 'secretary', fullTextUrl);
-  return { replies: [{ card }], invokeCard: card };
+  return meeting;
+}
+
+export async function showMinutes(turn: Turn, date: string | undefined, svc: Services): Promise<Answer> {
+  let series = await svc.meetings.read(turn.tenantId, turn.conversationId);
+  assertCardMeeting(series, turn.cardMeetingId);
+  const meeting = minutesTarget(series, date, turn.cardMeetingId);
+  if (meeting.folded) series = await svc.meetings.read(turn.tenantId, turn.conversationId, meeting.id);
+  const m = series.meetings.find((x) => x.id === meeting.id)!;
+  if (turn.isInvoke) return { answerWith: 'minutes', meetingId: m.id };
+  // Everyone sees the public part; chair and secretary fetch both parts as their own view.
+  const posted = shared(
+    draftCard(turn.s, series, m, { role: postedRole(turn, m), viewer: turn.actor }, svc, turn),
+    { card: 'minutes', meetingId: m.id },
+    privilegedUserIds(m),
+  );
+  return { replies: [{ card: posted }] };
 }
 
 const MAX_REASON = 160;
@@ -55,31 +103,45 @@ export function briefReason(error: string): string {
   return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1).trimEnd()}…` : text;
 }
 
-/** The publish card: progress, then the result with `files` (MinutesService.publishedLinks). */
-export function publicationCard(s: Strings, meeting: Meeting, publisherKind: string, files: { name: string; url: string }[]): AdaptiveCard {
+/** The publish card in one person's view: progress, then the result; closed documents only for chair and secretary. */
+export function publicationCard(
+  s: Strings,
+  meeting: Meeting,
+  svc: Services,
+  turn: Pick<Turn, 'tenantId' | 'conversationId'>,
+  role: Role,
+  banner?: Banner,
+): AdaptiveCard {
   const p = meeting.minutes.publication;
-  const where = publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
+  const where = svc.minutes.publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
   const state =
     !p || p.state === 'publishing'
       ? { text: s.card.publishing, style: 'accent' as const, canRetry: false }
       : p.state === 'published'
         ? { text: s.card.published(where), style: 'good' as const, canRetry: false }
-        : { text: s.card.publishFailed(briefReason(p.error ?? '')), style: 'attention' as const, canRetry: true };
-  return publishCard(s, meeting.id, `${s.card.minutesTitle.replace(/ \(.*\)$/, '')}: ${meeting.title}`, {
+        : { text: s.card.publishFailed(briefReason(p.error ?? '')), style: 'attention' as const, canRetry: role === 'secretary' };
+  const files = p?.state === 'published' ? svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting) : [];
+  return publishCard(s, meeting.id, s.card.publishTitle(meeting.title), {
     ...state,
-    files: p?.state === 'published' ? files : [],
+    text: banner ? `${banner.text}\n${state.text}` : state.text,
+    files: files.filter((f) => mayReadClosed(role) || !isClosedFile(f)),
   });
 }
 
-export async function publish(turn: Turn, svc: Services): Promise<TurnResult> {
+export async function publish(turn: Turn, date: string | undefined, svc: Services): Promise<Answer> {
   const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
-  assertCardMeeting(series, turn.cardMeetingId, false);
-  const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, turn.cardMeetingId, turn.where);
-  const card = publicationCard(
-    turn.s,
-    meeting,
-    svc.minutes.publisherKind,
-    svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting),
-  );
-  return { replies: [{ card }], invokeCard: card, publishMeetingId: already ? undefined : meeting.id };
+  assertCardMeeting(series, turn.cardMeetingId);
+  const target = minutesTarget(series, date, turn.cardMeetingId);
+  ops.requireSecretary(target, turn.actor);
+  // Minutes of a meeting still being held are not published: closing says the record is complete.
+  if (target.status !== 'closed') throw new DomainError('closeFirst', { date: target.date });
+  const { meeting, already } = await svc.minutes.begin(turn.tenantId, turn.conversationId, turn.actor, target.id, turn.where);
+  const text = already ? turn.s.done.publishBusy() : turn.s.done.publishStarted();
+  return {
+    text,
+    style: already ? 'warning' : 'accent',
+    replies: already ? [{ text }] : [],
+    effects: already ? [] : [{ kind: 'publish', meetingId: meeting.id }],
+    meetingId: meeting.id,
+  };
 }

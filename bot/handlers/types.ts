@@ -1,5 +1,6 @@
-// What a handler gets (the turn, translated out of the activity) and what it returns (replies and the
-// follow-up work), with no Bot Framework types: notulistBot.ts does the translating both ways.
+// What a handler gets (the turn, translated out of the activity) and what it returns (replies, the
+// answer to a click, and the effects to perform after the turn), with no Bot Framework types:
+// notulistBot.ts translates both ways and bot/afterTurn.ts performs the effects.
 import type { AdaptiveCard } from '../../cards/render';
 import type { CardKind } from '../../cards/verbs';
 import type { Strings } from '../../services/i18n';
@@ -17,28 +18,50 @@ export interface Turn {
   /** Set for card actions: the meeting the card was made for, and which card was clicked. */
   cardMeetingId?: string;
   card?: CardKind;
-  /** Action.Execute: the answer is a card that replaces the clicked one. */
+  /** For a refresh or a paged card: the item or page the card shows. */
+  cardItemId?: string;
+  cardPage?: number;
+  /**
+   * The message the click came from (Teams' replyToId). Only ever used to notice a card whose moment
+   * has passed (it is not the live one the bot recorded), never to pick a message to edit.
+   */
+  messageId?: string;
+  /** Action.Execute: the answer is a card that replaces the clicked one, for the clicker only. */
   isInvoke: boolean;
+  /** A 1:1 chat: the one person there sees their own view in every card. */
+  personal: boolean;
   /** Where to post after the turn (the conversation reference), opaque outside bot/. */
   where: Record<string, unknown>;
 }
 
 export type Reply = { text: string } | { card: AdaptiveCard; text?: string };
 
+/**
+ * What happens after the turn, as data (bot/afterTurn.ts performs it). Only the bot's own record of
+ * what it posted decides which message is edited.
+ */
+export type Effect =
+  /** The meeting changed: its live agenda and item cards are edited (coalesced) to show it. */
+  | { kind: 'cardsChanged'; meetingId: string }
+  /** Post a fresh live agenda card at the bottom of the chat (with a banner); the one before retires. */
+  | { kind: 'postAgenda'; meetingId: string; banner?: string }
+  /** Post a fresh live item card (the current item); the one before retires. */
+  | { kind: 'postItem'; meetingId: string; banner?: string }
+  /** Post a card to the chat (a click's news everyone should see, such as a planned meeting). */
+  | { kind: 'post'; card: AdaptiveCard; text?: string }
+  /** Edit these messages of the bot into a retired form (a cancelled meeting's cards). */
+  | { kind: 'retire'; activityIds: string[]; title: string; text: string }
+  /** Publish after the turn (listed as under way already): a progress card, then the result. */
+  | { kind: 'publish'; meetingId: string }
+  /** Earlier minutes were adopted: publish them again with their new status. */
+  | { kind: 'republish'; meetingId: string };
+
 export interface TurnResult {
+  /** Typed commands: posted as new messages, in order. */
   replies: Reply[];
-  /** For Action.Execute: the card that replaces the clicked one for the user who clicked. */
+  /** Card clicks: the card that replaces the clicked one for the clicker. */
   invokeCard?: AdaptiveCard;
-  /** The meeting's state changed: refresh its live cards (agenda card, newest item card). */
-  changedMeetingId?: string;
-  /** Post a new live agenda card for this meeting (and retire the old one). */
-  postAgendaCard?: { meetingId: string; banner?: string };
-  /** The answer is an item card showing this item: it becomes the meeting's tracked item card. */
-  itemShown?: { meetingId: string; itemId: string };
-  /** Start publishing this meeting's minutes after the turn. */
-  publishMeetingId?: string;
-  /** Earlier minutes were adopted: publish them again with the new status. */
-  republishMeetingId?: string;
+  effects: Effect[];
 }
 
 export interface Services {

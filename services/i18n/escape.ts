@@ -13,3 +13,11 @@ export function escapeMarkdownText(text: string): string {
 export function unescapeMarkdownText(text: string): string {
   return text.replace(ESCAPED, '$1');
 }
+
+/**
+ * A reply sentence as a card shows it, in a verbatim TextRun: the escapes come out, and a command in
+ * backticks (`agenda`) is shown in quotes, since a card draws no Markdown.
+ */
+export function plainText(markdown: string): string {
+  return unescapeMarkdownText(markdown.replace(/(?<!\\)`([^`]*)`/g, '“$1”'));
+}

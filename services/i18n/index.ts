@@ -9,7 +9,7 @@ import { nl, Strings } from './nl';
 
 export type { Strings };
 export type Lang = 'nl' | 'en';
-export { unescapeMarkdownText } from './escape';
+export { plainText, unescapeMarkdownText } from './escape';
 
 const REPLY_GROUPS = ['errors', 'input', 'done'] as const;
 /** Arguments that are markup we made ourselves: a mention's "<at>Name</at>". */

@@ -73,3 +73,36 @@ export function shortDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-');
   return `${d}-${m}-${y}`;
 }
+
+/** The time zone meetings are held in: actual times (ISO, UTC) are shown in it. */
+export const MEETING_TIME_ZONE = 'Europe/Amsterdam';
+
+/** "10:30" → "10.30" (nl, as the minutes write it) or "10:30" (en). */
+export function clockText(hhmm: string, lang: 'nl' | 'en' = 'nl'): string {
+  const t = hhmm.trim();
+  return lang === 'nl' ? t.replace(':', '.') : t;
+}
+
+/** "10.30 – 12.00 uur" (nl) / "10:30 – 12:00" (en); one end only: "10.30 uur" / "tot 12.00 uur". */
+export function timeRange(start: string | undefined, end: string | undefined, lang: 'nl' | 'en' = 'nl'): string {
+  const suffix = lang === 'nl' ? ' uur' : '';
+  if (start && end) return `${clockText(start, lang)} – ${clockText(end, lang)}${suffix}`;
+  if (start) return `${clockText(start, lang)}${suffix}`;
+  if (end) return `${lang === 'nl' ? 'tot' : 'until'} ${clockText(end, lang)}${suffix}`;
+  return '';
+}
+
+/** An actual moment (ISO) as hh:mm in the meeting's time zone. */
+export function localClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat('nl-NL', { timeZone: MEETING_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+/** Minutes between two "hh:mm" times of one day, or undefined. */
+export function plannedMinutes(start?: string, end?: string): number | undefined {
+  if (!start || !end) return undefined;
+  const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  const d = m(end) - m(start);
+  return d > 0 ? d : undefined;
+}

@@ -25,7 +25,16 @@ export type DomainErrorCode =
   | 'endOfAgenda'
   | 'startOfAgenda'
   | 'staleCard'
-  | 'nothingToReopen';
+  | 'nothingToReopen'
+  | 'noMeetingOn'
+  | 'dateTaken'
+  | 'notCancellable'
+  | 'otherRunning'
+  | 'minutesAdopted'
+  | 'meetingFull'
+  | 'unknownRecord'
+  | 'onlyChairSecretaryOrAuthor'
+  | 'closeFirst';
 
 export class DomainError extends Error {
   constructor(

@@ -9,7 +9,7 @@
 // What stays (ids, dates, titles, agenda codes, closed flags, minutes status) is all a later meeting
 // needs; `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
 import type { DocumentStore, StoreItem } from '../store/documentStore';
-import { newSeries } from './operations';
+import { newSeries, numberRecords } from './operations';
 import type { Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
@@ -96,6 +96,8 @@ function parseSeries(stored: StoreItem | undefined, tenantId: string, conversati
   }
   const { eTag: _eTag, ...doc } = stored;
   const series = doc as unknown as Series;
+  // Older data: records stored before they were numbered get their numbers (kept with the next write).
+  numberRecords(series);
   return { series, json: JSON.stringify(series) };
 }
 

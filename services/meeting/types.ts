@@ -44,14 +44,20 @@ export interface Proposal {
 }
 
 export interface Note {
+  /** Number within the meeting, across its items, stable once given (`wijzig verslag <n>`); see numberRecords. */
+  number?: number;
   text: string;
   by: Person;
   at: string;
 }
 
 export interface Decision {
-  /** Sequence number within the meeting, stable once given: shown as "<date>/<number>". */
+  /**
+   * Number within the meeting, stable once given. Decisions on a closed item are numbered in a series
+   * of their own (`closedSeries`, shown "V1", "V2"), so the public minutes show no gaps.
+   */
   number: number;
+  closedSeries?: boolean;
   itemId: string;
   text: string;
   outcome?: Outcome;
@@ -60,8 +66,9 @@ export interface Decision {
 }
 
 export interface ActionItem {
-  /** Number within the conversation, stable across meetings: `gereed <number>`. */
+  /** Number within the conversation, stable across meetings: `gereed <number>`; a closed item's own series is "V<n>". */
   number: number;
+  closedSeries?: boolean;
   meetingId: string;
   itemId: string;
   itemCode: string;
@@ -79,7 +86,10 @@ export interface ActionItem {
 
 /** An announcement (mededeling) or a round question (rondvraag): text with the name it is attributed to. */
 export interface Contribution {
+  /** Unique within the meeting (announcements and questions together); kept for older data. */
   id: number;
+  /** Number within its kind (mededeling 1, 2…; rondvraag 1, 2…), stable once given; see numberRecords. */
+  number?: number;
   author: string;
   text: string;
   by: Person;
@@ -100,6 +110,8 @@ export interface AgendaItem {
   notes: Note[];
   /** For a previousMinutes item: the meeting whose minutes it offers for approval. */
   previousMinutesOf?: string;
+  /** When the item was current: one span per visit, the last one open while it is current. */
+  spans?: { from: string; to?: string }[];
 }
 
 export interface Absence {
@@ -174,17 +186,26 @@ export interface Meeting {
   absent: Absence[];
   nextDecisionNumber: number;
   nextContributionId: number;
+  /** Next numbers of the other numbered records (see numbering in operations.ts). */
+  next?: { closedDecision?: number; note?: number; announcement?: number; question?: number };
   createdAt: string;
-  /** Actual times from Teams' meeting events (ISO timestamps). */
+  /** Actual start and end (ISO): from Teams' meeting events, else the first `start` and the `sluiten`. */
   startedAt?: string;
   endedAt?: string;
+  /** Where startedAt / endedAt came from: Teams' own events win over the bot's commands. */
+  clockSource?: { start?: 'teams' | 'bot'; end?: 'teams' | 'bot' };
   closedAt?: string;
+  /** The secretary's choice: the minutes show how long each item took. */
+  itemTimesInMinutes?: boolean;
   minutes: Minutes;
   /** Corrections of the record, oldest first. */
   changes?: RecordChange[];
   /** The live agenda card's message id in the chat. */
   agendaCardId?: string;
-  /** The newest item card posted in the chat, kept up to date as records are added. */
+  /**
+   * The live item card: the bot's own message that follows the current item (its id is the only one
+   * ever edited as the item card). `itemId` is the item it shows now.
+   */
   itemCard?: { activityId: string; itemId: string };
   /**
    * Folded away (see MeetingService): its records (proposals, notes, announcements, questions,
@@ -199,6 +220,8 @@ export interface Series {
   meetings: Meeting[];
   actions: ActionItem[];
   nextActionNumber: number;
+  /** The closed items' actions are numbered in a series of their own ("V1", "V2"). */
+  nextClosedActionNumber?: number;
   /** Where to post proactively (serialized conversation reference, opaque to the domain). */
   conversationRef?: Record<string, unknown>;
 }

@@ -52,6 +52,15 @@ export class MinutesService {
   }
 
   /**
+   * The link to the whole draft, closed part included, made for one viewer (chair or secretary).
+   * Interim: the same link as draftUrl until draft links have scopes of their own.
+   */
+  fullDraftUrl(tenantId: string, conversationId: string, meeting: Meeting, viewer: { id: string; name: string }): string | undefined {
+    void viewer;
+    return this.draftUrl(tenantId, conversationId, meeting);
+  }
+
+  /**
    * The published files as links a Teams user can open: SharePoint's own web links, or for the local
    * folder (whose file:// paths no browser opens from Teams) the same documents served with a draft link.
    */

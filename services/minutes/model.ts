@@ -2,6 +2,7 @@
 // renderers only lay this out; every rule about what goes into which document lives here, so the
 // public/closed split is decided in exactly one place.
 import { isHeading } from '../meeting/agenda';
+import { recordLabel } from '../meeting/operations';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
 
 export type MinutesPart = 'openbaar' | 'besloten';
@@ -191,7 +192,7 @@ export function listedActions(series: Series, meetingId: string, part: MinutesPa
 function actionRow(series: Series, action: ActionItem, moment: number | undefined): ActionRow {
   const from = series.meetings.find((m) => m.id === action.meetingId);
   return {
-    number: String(action.number),
+    number: recordLabel(action),
     origin: from ? `${action.itemCode}, ${dutchDate(from.date)}` : action.itemCode,
     text: action.text,
     owner: action.owner,
@@ -239,7 +240,7 @@ function decisionBlocks(meeting: Meeting, item: AgendaItem): Timed[] {
         block: {
           kind: 'paragraph',
           role: 'decision',
-          runs: [{ text: `Besluit ${meeting.date}/${d.number}${outcome}: `, bold: true }, { text: d.text }],
+          runs: [{ text: `Besluit ${meeting.date}/${recordLabel(d)}${outcome}: `, bold: true }, { text: d.text }],
         },
       };
     });
@@ -255,7 +256,7 @@ function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed
         kind: 'paragraph',
         role: 'action',
         runs: [
-          { text: `Actie ${a.number}: `, bold: true },
+          { text: `Actie ${recordLabel(a)}: `, bold: true },
           { text: a.text },
           { text: ` — ${a.owner}${a.due ? `, voor ${dutchDate(a.due)}` : ''}` },
         ],

@@ -1,6 +1,7 @@
 // Builds what a publisher writes for one meeting: the public document always, the closed (besloten)
 // document only when the meeting has closed items, and the records for the decision and action lists.
 import { createHash } from 'node:crypto';
+import { decisionKey, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
 import { actionIsClosed, findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
@@ -40,7 +41,7 @@ function publishedDecisions(meeting: Meeting): PublishedDecision[] {
     // A decision whose item was removed from the agenda is in neither document, so it is not listed.
     if (!item) continue;
     decisions.push({
-      key: `${meeting.date}/${decision.number}`,
+      key: decisionKey(meeting, decision),
       itemCode: item.code,
       itemTitle: item.title,
       text: decision.text,
@@ -65,8 +66,9 @@ export function seriesIdOf(tenantId: string, conversationId: string): string {
 
 function publishedAction(series: Series, seriesId: string, action: ActionItem): PublishedAction {
   return {
-    key: `${seriesId}/actie/${action.number}`,
+    key: `${seriesId}/actie/${recordLabel(action)}`,
     number: action.number,
+    label: recordLabel(action),
     itemCode: action.itemCode,
     text: action.text,
     owner: action.owner,

@@ -49,6 +49,8 @@ export interface PublishedAction {
   key: string;
   /** The action number within the conversation. */
   number: number;
+  /** The number as people see it: "3", or "V1" in the closed items' own series. */
+  label: string;
   itemCode: string;
   text: string;
   owner: string;

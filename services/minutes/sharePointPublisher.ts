@@ -304,7 +304,7 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
         const key = `action:${action.key}`;
         remote[key] = await this.upsertListItem(
           this.opts.actionsListId,
-          `action ${action.number}`,
+          `action ${action.label}`,
           actionFields(pkg, action),
           previous?.[key],
         );
@@ -822,7 +822,7 @@ function decisionFields(pkg: MinutesPackage, d: PublishedDecision): Record<strin
 
 function actionFields(pkg: MinutesPackage, a: PublishedAction): Record<string, unknown> {
   return {
-    [ACTION_FIELDS.title]: `Actie ${a.number}`,
+    [ACTION_FIELDS.title]: `Actie ${a.label}`,
     // Actions carry over from meeting to meeting: the key names the series (chat), not the meeting.
     [ACTION_FIELDS.key]: a.key,
     [ACTION_FIELDS.text]: a.text,

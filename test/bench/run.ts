@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   const s = strings('nl-NL');
   const series = seedSeries();
   const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
-  await time('agenda card (seed meeting)', 200, () => agendaCard(s, series, meeting, { chairView: true }));
-  await time('item card (seed meeting, D1)', 200, () => itemCard(s, series, meeting, meeting.agenda[3]!, { chairView: true }));
+  await time('agenda card (seed meeting)', 200, () => agendaCard(s, series, meeting, { role: 'chair' }));
+  await time('item card (seed meeting, D1)', 200, () => itemCard(s, series, meeting, meeting.agenda[3]!, { role: 'chair', live: true }));
   await time('minutes package (.docx, seed meeting)', 20, () => buildMinutesPackage(series, meeting.id));
   const parts = minutesParts(meeting);
   await time('full draft page (HTML, seed meeting)', 100, () =>

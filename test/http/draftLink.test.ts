@@ -175,9 +175,14 @@ describe('HTTP: the full draft behind a signed link', function () {
       .sent(t.conversationId, mark)
       .filter((e) => e.op === 'update' && e.id === progress?.id)
       .at(-1)?.activity?.attachments?.[0]?.content;
-    // The file names are TextRuns whose selectAction opens the document.
-    const fileLinks = [...JSON.stringify(result).matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]!);
-    assert.equal(fileLinks.length, 2, JSON.stringify(result));
+    // The file names are TextRuns whose selectAction opens the document. As posted (everyone) only the
+    // public document; the secretary's own view (refresh) has the closed one too.
+    const posted = [...JSON.stringify(result).matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(posted.length, 1, JSON.stringify(result));
+    assert.match(posted[0]!, /openbaar\.docx$/);
+    const own = await t.view('secretary', progress!.id);
+    const fileLinks = [...JSON.stringify(own?.card).matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(fileLinks.length, 2, JSON.stringify(own));
     for (const url of fileLinks) {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/minutes\/draft\/[\w-]+\.[\w-]+\/(openbaar|besloten)\.docx$/);
       const res = await fetch(url);

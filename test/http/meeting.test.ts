@@ -215,7 +215,7 @@ describe('HTTP: the meeting of 10 October 2016', function () {
     await click('secretary', /^Volgende$/, {}, 'goTo');
     await click('secretary', /^Vastleggen$/, { text: E_NOTE }, 'note');
     await click('secretary', /^Volgende$/, {}, 'goTo');
-    await click('secretary', /^Sluiten$/, {}, 'close');
+    await click('secretary', /^Ja, sluit de vergadering$/, {}, 'close');
     await assertFacts(h, t);
     // After closing, no card in the chat offers the draft minutes any more (see the report): typed.
     await say('secretary', 'besluitenlijst');

@@ -79,7 +79,7 @@ describe('HTTP: a crash while publishing (SIGKILL), then a restart', function ()
     assert.equal((await t.say('secretary', 'publiceren')).status, 200);
     const progress = connector.sent(t.conversationId, mark).find((e) => e.op === 'send' && cardOf(e));
     assert.ok(progress, 'a progress card');
-    assert.match(cardText(cardOf(progress)), /bezig/);
+    assert.match(cardText(cardOf(progress)), /wordt gepubliceerd/);
     await connector.waitFor(() => standIn.requests.some((r) => r.fault === '429'), 15_000);
     first.kill();
     await first.stop();

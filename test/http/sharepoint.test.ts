@@ -89,6 +89,7 @@ function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20
       {
         key: `${SERIES}/actie/12`,
         number: 12,
+        label: '12',
         itemCode: '4',
         text: 'Evaluatie cameratoezicht opstellen',
         owner: 'Piet',
@@ -100,6 +101,7 @@ function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20
       {
         key: `${SERIES}/actie/13`,
         number: 13,
+        label: '13',
         itemCode: '7',
         text: 'Dossier personele zaak aanvullen',
         owner: 'Marie',

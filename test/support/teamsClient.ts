@@ -44,7 +44,7 @@ export class TeamsClient {
   readonly locale: string;
   readonly botId: string;
   /** Cards the bot answered invokes with: Teams shows them in place of the clicked card. */
-  readonly invokeAnswers: { replyToId?: string; card: Json; seq: number; userId?: string }[] = [];
+  readonly invokeAnswers: { replyToId?: string; card: Json; seq: number; userId?: string; refresh?: boolean }[] = [];
 
   constructor(o: TeamsClientOptions) {
     this.botUrl = o.botUrl.replace(/\/+$/, '');
@@ -140,8 +140,51 @@ export class TeamsClient {
         card: value,
         seq: this.connector.nextSeq(),
         userId: (activity.from as { id?: string } | undefined)?.id,
+        refresh: (activity.value as { trigger?: string } | undefined)?.trigger === 'automatic',
       });
     return answer;
+  }
+
+  /**
+   * What a user sees of one message now, as the Teams client shows it: after that user's own click,
+   * the card the click returned, until the bot edits the message again; else, for a user its
+   * refresh.userIds lists (everyone when it lists none), the card the refresh returns; else the card
+   * as the bot posted or last edited it.
+   */
+  async view(userKey: string, messageId: string): Promise<{ card: Json; how: 'own click' | 'refresh' | 'posted' } | null> {
+    const u = this.user(userKey);
+    const entries = this.connector.sent(this.conversationId).filter((e) => e.id === messageId);
+    const last = entries[entries.length - 1];
+    if (!last || last.op === 'delete') return null;
+    const base = last.activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as
+      Json | undefined;
+    if (!base) return null;
+    const own = this.invokeAnswers.filter((a) => a.replyToId === messageId && a.userId === u.id && !a.refresh && a.seq > last.seq).pop();
+    if (own) return { card: own.card, how: 'own click' };
+    const rf = base.refresh as { action?: Json; userIds?: string[] } | undefined;
+    if (rf?.action && (!rf.userIds || rf.userIds.includes(u.id))) {
+      const r = await this.send(
+        this.base(userKey, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          replyToId: messageId,
+          value: { action: { type: 'Action.Execute', verb: rf.action.verb, data: rf.action.data ?? {} }, trigger: 'automatic' },
+        }),
+      );
+      const card = (r.body as { value?: Json } | null)?.value;
+      if (r.status === 200 && card?.type === 'AdaptiveCard') return { card, how: 'refresh' };
+    }
+    return { card: base, how: 'posted' };
+  }
+
+  /** Every card message of the chat as the user sees it now (see view), newest first. */
+  async views(userKey: string): Promise<CardOnScreen[]> {
+    const out: CardOnScreen[] = [];
+    for (const { id, seq } of this.connector.cards(this.conversationId)) {
+      const v = id ? await this.view(userKey, id) : null;
+      if (v) out.push({ id, card: v.card, seq });
+    }
+    return out;
   }
 
   /**
@@ -194,7 +237,9 @@ export class TeamsClient {
   async click(userKey: string, titleRe: RegExp | string, inputs: Record<string, string> = {}, opts: ClickOptions = {}): Promise<BotAnswer> {
     const re = typeof titleRe === 'string' ? new RegExp(titleRe, 'i') : titleRe;
     const source = opts.source ?? this;
-    for (const { id, card } of source.cards(source === this ? userKey : undefined)) {
+    // The user's own views of this chat's cards; a replayed click takes the other chat's cards as posted.
+    const onScreen = source === this ? await this.views(userKey) : source.cards();
+    for (const { id, card } of onScreen) {
       const hit = findActions(card).find((a) => typeof a.title === 'string' && re.test(a.title) && (!opts.verb || a.verb === opts.verb));
       if (!hit) continue;
       // Teams sends the inputs of the (show)card holding the action and of the cards around it.

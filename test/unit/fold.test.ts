@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { numberRecords } from '../../services/meeting/operations';
 import { MeetingService } from '../../services/meeting/service';
 import type { Meeting, Series } from '../../services/meeting/types';
 import { minutesModel } from '../../services/minutes/model';
@@ -31,6 +32,8 @@ function longSeries(done: number): Series {
     return m;
   });
   for (const a of series.actions) a.meetingId = 'm1';
+  // As the store reads it back: every record numbered.
+  numberRecords(series);
   return series;
 }
 

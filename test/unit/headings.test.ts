@@ -64,14 +64,14 @@ describe('agenda headings', () => {
   it('next and previous pass over a heading; naming it still goes there', () => {
     const series = meeting();
     ops.start(series, sec, now);
-    ops.move(series, sec, { to: 'item', code: 'C' });
-    ops.move(series, sec, { to: 'next' });
+    ops.move(series, sec, { to: 'item', code: 'C' }, now);
+    ops.move(series, sec, { to: 'next' }, now);
     assert.equal(current(series), 'D1');
-    ops.move(series, sec, { to: 'previous' });
+    ops.move(series, sec, { to: 'previous' }, now);
     assert.equal(current(series), 'C');
-    ops.move(series, sec, { to: 'item', code: 'D' });
+    ops.move(series, sec, { to: 'item', code: 'D' }, now);
     assert.equal(current(series), 'D');
-    ops.move(series, sec, { to: 'next' });
+    ops.move(series, sec, { to: 'next' }, now);
     assert.equal(current(series), 'D1');
   });
 
@@ -85,14 +85,14 @@ describe('agenda headings', () => {
     const s = strings('nl-NL');
     const series = meeting();
     ops.start(series, sec, now);
-    ops.move(series, sec, { to: 'item', code: 'C' });
-    const card = agendaCard(s, series, series.meetings[0]!, { chairView: true });
+    ops.move(series, sec, { to: 'item', code: 'C' }, now);
+    const card = agendaCard(s, series, series.meetings[0]!, { role: 'chair' });
     assert.deepEqual(validateCard(card), []);
     const d1 = series.meetings[0]!.agenda.find((i) => i.code === 'D1')!;
     assert.ok(JSON.stringify(card).includes(`"itemId":"${d1.id}"`), 'next goes to D1');
 
-    ops.move(series, sec, { to: 'item', code: 'E' });
-    const later = agendaCard(s, series, series.meetings[0]!, { chairView: true });
+    ops.move(series, sec, { to: 'item', code: 'E' }, now);
+    const later = agendaCard(s, series, series.meetings[0]!, { role: 'chair' });
     const rows = (later.body as unknown[]).map((row) => JSON.stringify(row));
     const done = JSON.stringify(s.card.itemState.done);
     assert.ok(rows.find((row) => row.includes('Cultuuronderzoek'))?.includes(done), 'an item passed shows it');

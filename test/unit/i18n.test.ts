@@ -55,7 +55,7 @@ describe('i18n: user text inside markdown replies', () => {
   it('every string argument of a reply is escaped, so it shows as typed', () => {
     for (const locale of ['nl-NL', 'en-US']) {
       const s = strings(locale);
-      const reply = s.done.announcement(hostile);
+      const reply = s.done.announcement('1', hostile);
       assert.ok(
         reply.includes('\\*\\*Vet\\*\\* \\<b\\>x\\</b\\> \\[link\\](https://example.org) \\`code\\` \\_schuin\\_ \\# kop \\& co'),
         reply,
@@ -63,19 +63,19 @@ describe('i18n: user text inside markdown replies', () => {
       assert.match(s.errors.unknownItem({ code: '*D1*' }), /\\\*D1\\\*/);
       assert.match(s.input.unknownCommand('<script>'), /\\<script\\>/);
       // Teams hides "{…}" in a message: braces are escaped too.
-      assert.match(s.done.planned('Begroting {2027}'), /Begroting \\\{2027\\\}/);
+      assert.match(s.done.planned('Begroting {2027}', '1 januari 2027'), /Begroting \\\{2027\\\}/);
     }
   });
 
   it('numbers and our own markup stay as they are: counts, command hints, a mention', () => {
     const s = strings('nl-NL');
-    assert.equal(s.done.agendaSet(3), 'Agenda vastgesteld met 3 punten.');
+    assert.equal(s.done.agendaSet(3), 'Agenda gezet met 3 punten.');
     assert.match(s.errors.noMeeting(), /`vergadering`/);
     assert.match(s.done.meetingEnded('<at>H. Meuleman</at>'), /^De vergadering is afgelopen\. <at>H\. Meuleman<\/at>,/);
   });
 
   it('a card showing the same sentence (banner, message card) shows the text as typed', () => {
-    const card = messageCard(strings('nl-NL').done.announcement(hostile), 'good');
-    assert.ok(JSON.stringify(card).includes(JSON.stringify(`Mededeling van ${hostile} vastgelegd.`)));
+    const card = messageCard(strings('nl-NL').done.announcement('1', hostile), 'good');
+    assert.ok(JSON.stringify(card).includes(JSON.stringify(`Mededeling 1 van ${hostile} vastgelegd.`)));
   });
 });

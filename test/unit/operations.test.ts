@@ -34,11 +34,11 @@ describe('meeting operations', () => {
     ops.setChair(series, sec, chair);
     ops.start(series, chair, now);
     assert.equal(
-      code(() => ops.move(series, twin, { to: 'next' })),
+      code(() => ops.move(series, twin, { to: 'next' }, now)),
       'onlyChairOrSecretary',
     );
     assert.equal(
-      code(() => ops.move(series, chair, { to: 'next' })),
+      code(() => ops.move(series, chair, { to: 'next' }, now)),
       'ok',
     );
   });
@@ -52,8 +52,8 @@ describe('meeting operations', () => {
       () => ops.addNote(series, sec, 'x', 'Z9', now),
       () => ops.addNote(series, sec, 'x'.repeat(5000), 'A', now),
       () => ops.addContribution(series, twin, 'announcement', '   ', undefined, now),
-      () => ops.completeAction(series, sec, 99, now),
-      () => ops.move(series, sec, { to: 'next' }),
+      () => ops.completeAction(series, sec, '99', now),
+      () => ops.move(series, sec, { to: 'next' }, now),
     ])
       assert.notEqual(code(fn), 'ok');
     assert.equal(JSON.stringify(series), before);
@@ -61,6 +61,7 @@ describe('meeting operations', () => {
 
   it('keeps records when the agenda is replaced, and refuses to drop an item that has them', () => {
     const series = planned();
+    ops.start(series, sec, now);
     ops.addNote(series, sec, 'Welkom', 'A', now);
     ops.setAgenda(series, sec, parseAgenda(['A Opening en welkom', 'B Mededelingen', 'D Sluiting']));
     assert.equal(ops.requireMeeting(series).agenda[0]!.notes.length, 1);
@@ -78,6 +79,7 @@ describe('meeting operations', () => {
     const item = ops.requireMeeting(series).agenda.find((i) => i.kind === 'previousMinutes')!;
     assert.equal(item.code, 'BL');
     assert.equal(ops.requireMeeting(series).agenda.indexOf(item), 2);
+    ops.start(series, sec, now);
     const r = ops.addDecision(series, sec, 'Vastgesteld', 'adopted', 'BL', now);
     assert.equal(r.adoptedMeetingId, series.meetings[0]!.id);
     assert.equal(series.meetings[0]!.minutes.status, 'adopted');
@@ -98,15 +100,15 @@ describe('meeting operations', () => {
     const owner: Person = { id: '29:owner', name: 'Eigenaar' };
     const a = ops.addAction(series, sec, { owner: 'Eigenaar', ownerUser: owner, text: 'Doen' }, now);
     assert.equal(
-      code(() => ops.completeAction(series, twin, a.number, now)),
+      code(() => ops.completeAction(series, twin, String(a.number), now)),
       'onlyChairSecretaryOrOwner',
     );
     assert.equal(
-      code(() => ops.completeAction(series, owner, a.number, now)),
+      code(() => ops.completeAction(series, owner, String(a.number), now)),
       'ok',
     );
     assert.equal(
-      code(() => ops.completeAction(series, owner, a.number, now)),
+      code(() => ops.completeAction(series, owner, String(a.number), now)),
       'actionAlreadyDone',
     );
   });

@@ -1,0 +1,189 @@
+// Correcting the record: `wijzig <soort> <n>: …` and `verwijder <soort> <n>`. A record keeps its number;
+// a removed one leaves its number unused. Chair and secretary correct anything, a member their own
+// announcement or round question. Every change is logged with the meeting (who, when, before, after)
+// for the secretary's draft page; once the minutes are adopted they are final.
+import { shortDate } from './dates';
+import { DomainError } from './errors';
+import {
+  cleanName,
+  cleanText,
+  currentMeeting,
+  findAction,
+  heldMeeting,
+  recordLabel,
+  requireNotAdopted,
+  roleOf,
+  runningMeeting,
+  sameUser,
+} from './operations';
+import { outcomeWord } from './outcomes';
+import type { ActionItem, Contribution, Decision, Meeting, Note, Outcome, Person, RecordKind, Series } from './types';
+
+export type RecordEdit =
+  | { kind: 'decision'; text: string; outcome?: Outcome }
+  | { kind: 'note'; text: string }
+  | { kind: 'announcement' | 'question'; text: string; onBehalfOf?: string }
+  | { kind: 'action'; text: string; owner?: string; ownerUser?: Person; due?: string };
+
+export interface Correction {
+  kind: RecordKind;
+  label: string;
+  /** Absent: remove the record. */
+  edit?: RecordEdit;
+}
+
+type Found =
+  | { kind: 'decision'; meeting: Meeting; record: Decision }
+  | { kind: 'note'; meeting: Meeting; record: Note }
+  | { kind: 'announcement' | 'question'; meeting: Meeting; record: Contribution }
+  | { kind: 'action'; meeting: Meeting; record: ActionItem };
+
+const numbered = (label: string, r: { number?: number; closedSeries?: boolean }) => recordLabel(r).toLowerCase() === label.toLowerCase();
+
+function findIn(series: Series, meeting: Meeting, kind: RecordKind, label: string): Found | undefined {
+  switch (kind) {
+    case 'decision': {
+      const record = meeting.decisions.find((d) => numbered(label, d));
+      return record && { kind, meeting, record };
+    }
+    case 'note': {
+      const record = meeting.agenda.flatMap((i) => i.notes).find((n) => numbered(label, n));
+      return record && { kind, meeting, record };
+    }
+    case 'announcement':
+    case 'question': {
+      const record = (kind === 'announcement' ? meeting.announcements : meeting.questions).find((c) => numbered(label, c));
+      return record && { kind, meeting, record };
+    }
+    case 'action': {
+      const record = series.actions.find((a) => a.meetingId === meeting.id && numbered(label, a));
+      return record && { kind, meeting, record };
+    }
+  }
+}
+
+/**
+ * The record a correction names. Without a meeting from a card: the meeting being held, else the
+ * meeting about to be held, else the held one whose minutes are not adopted, the first that has it.
+ * Actions are numbered per chat, so they are found wherever they are.
+ */
+function locate(series: Series, c: Correction, meetingId?: string): Found {
+  if (c.kind === 'action' && !meetingId) {
+    const record = findAction(series, c.label);
+    const meeting = series.meetings.find((m) => m.id === record.meetingId);
+    if (meeting) return { kind: 'action', meeting, record };
+  }
+  const candidates = meetingId
+    ? series.meetings.filter((m) => m.id === meetingId)
+    : [runningMeeting(series), currentMeeting(series), heldMeeting(series)].filter((m): m is Meeting => !!m);
+  for (const meeting of candidates) {
+    const found = findIn(series, meeting, c.kind, c.label);
+    if (found) return found;
+  }
+  throw new DomainError('unknownRecord', { kind: c.kind, number: c.label.slice(0, 12) });
+}
+
+function describe(found: Found): string {
+  switch (found.kind) {
+    case 'decision':
+      return `${found.record.text}${found.record.outcome ? ` [${outcomeWord(found.record.outcome)}]` : ''}`;
+    case 'note':
+      return found.record.text;
+    case 'announcement':
+    case 'question':
+      return `${found.record.author}: ${found.record.text}`;
+    case 'action':
+      return `${found.record.owner}: ${found.record.text}${found.record.due ? ` [voor ${shortDate(found.record.due)}]` : ''}`;
+  }
+}
+
+function mayCorrect(found: Found, actor: Person): boolean {
+  if (roleOf(found.meeting, actor) !== 'member') return true;
+  return (found.kind === 'announcement' || found.kind === 'question') && sameUser(found.record.by, actor);
+}
+
+export interface CorrectionResult {
+  meeting: Meeting;
+  kind: RecordKind;
+  label: string;
+  removed: boolean;
+}
+
+export function correctRecord(series: Series, actor: Person, c: Correction, now: string, meetingId?: string): CorrectionResult {
+  const found = locate(series, c, meetingId);
+  if (!mayCorrect(found, actor))
+    throw new DomainError(
+      found.kind === 'announcement' || found.kind === 'question' ? 'onlyChairSecretaryOrAuthor' : 'onlyChairOrSecretary',
+    );
+  requireNotAdopted(found.meeting);
+  const before = describe(found);
+  const label = recordLabel(found.record);
+  if (!c.edit) remove(series, found);
+  else apply(found, c.edit);
+  const after = c.edit ? describe(found) : undefined;
+  if (after !== before)
+    (found.meeting.changes ??= []).push({
+      at: now,
+      by: { ...actor },
+      kind: found.kind,
+      label,
+      change: c.edit ? 'edited' : 'removed',
+      before,
+      after,
+    });
+  return { meeting: found.meeting, kind: found.kind, label, removed: !c.edit };
+}
+
+function remove(series: Series, found: Found): void {
+  const m = found.meeting;
+  switch (found.kind) {
+    case 'decision':
+      m.decisions = m.decisions.filter((d) => d !== found.record);
+      return;
+    case 'note':
+      for (const item of m.agenda) item.notes = item.notes.filter((n) => n !== found.record);
+      return;
+    case 'announcement':
+      m.announcements = m.announcements.filter((x) => x !== found.record);
+      return;
+    case 'question':
+      m.questions = m.questions.filter((x) => x !== found.record);
+      return;
+    case 'action':
+      series.actions = series.actions.filter((a) => a !== found.record);
+      return;
+  }
+}
+
+function apply(found: Found, edit: RecordEdit): void {
+  if (edit.kind !== found.kind && !(found.kind === 'question' && edit.kind === 'announcement'))
+    throw new DomainError('unknownRecord', { kind: found.kind, number: recordLabel(found.record) });
+  switch (found.kind) {
+    case 'decision': {
+      const e = edit as Extract<RecordEdit, { kind: 'decision' }>;
+      found.record.text = cleanText(e.text, 'decision');
+      if (e.outcome) found.record.outcome = e.outcome;
+      return;
+    }
+    case 'note':
+      found.record.text = cleanText(edit.text, 'note');
+      return;
+    case 'announcement':
+    case 'question': {
+      const e = edit as Extract<RecordEdit, { kind: 'announcement' | 'question' }>;
+      found.record.text = cleanText(e.text, found.kind);
+      if (e.onBehalfOf !== undefined) found.record.author = cleanName(e.onBehalfOf, 'onBehalfOf');
+      return;
+    }
+    case 'action': {
+      const e = edit as Extract<RecordEdit, { kind: 'action' }>;
+      found.record.text = cleanText(e.text, 'action');
+      if (e.owner !== undefined) {
+        found.record.owner = cleanName(e.owner, 'owner');
+        found.record.ownerUser = e.ownerUser ? { ...e.ownerUser } : undefined;
+      }
+      if (e.due !== undefined) found.record.due = e.due;
+      return;
+    }
+  }
+}
