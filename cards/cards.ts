@@ -130,12 +130,15 @@ export function helpCard(s: Strings, meeting: Meeting | undefined, opts: HelpOpt
   if (role === 'secretary' || !meeting) sections.push({ heading: s.card.helpSecretary, commands: toRows(s.help.secretary) });
   const meetingData = meeting ? { meetingId: meeting.id, card: 'help' } : { card: 'help' };
   const buttons: { title: string; verb: string; data: object; style: string }[] = [];
+  // Three or four buttons fit a row at the chat's width: the next step first, the rest is on the agenda card.
   if (meeting) {
-    if (isChair(role) && meeting.status === 'planned' && meeting.agenda.length)
-      buttons.push({ title: s.actions.start, verb: Verb.start, data: meetingData, style: 'positive' });
-    buttons.push({ title: s.actions.agenda, verb: Verb.agenda, data: meetingData, style: buttons.length ? 'default' : 'positive' });
-    buttons.push({ title: s.actions.actions, verb: Verb.actions, data: meetingData, style: 'default' });
-    buttons.push({ title: s.actions.minutes, verb: Verb.minutes, data: meetingData, style: 'default' });
+    const canStart = isChair(role) && meeting.status === 'planned' && meeting.agenda.length > 0;
+    buttons.push(
+      canStart
+        ? { title: s.actions.start, verb: Verb.start, data: meetingData, style: 'positive' }
+        : { title: s.actions.agenda, verb: Verb.agenda, data: meetingData, style: 'positive' },
+    );
+    if (!opts.canPlan) buttons.push({ title: s.actions.minutes, verb: Verb.minutes, data: meetingData, style: 'default' });
   }
   return renderCard(helpTemplate, {
     ...common(s),
@@ -153,11 +156,12 @@ export function helpCard(s: Strings, meeting: Meeting | undefined, opts: HelpOpt
 
 // ---- meeting ----
 
-/** The planned time, or the actual start and end once known (as the minutes print them). */
+/** The planned time; once the meeting is over, the actual start and end where they are known (as the minutes print them). */
 export function meetingTimeText(meeting: Meeting, lang: 'nl' | 'en'): string {
+  if (meeting.status !== 'closed') return timeRange(meeting.startTime, meeting.endTime, lang);
   const start = meeting.startedAt ? localClock(meeting.startedAt) : meeting.startTime;
-  const end = meeting.endedAt ? localClock(meeting.endedAt) : meeting.status === 'closed' ? undefined : meeting.endTime;
-  return timeRange(start, end ?? (meeting.startedAt ? undefined : meeting.endTime), lang);
+  const end = meeting.endedAt ? localClock(meeting.endedAt) : meeting.endTime;
+  return timeRange(start, end, lang);
 }
 
 export interface MeetingCardOptions {
@@ -243,6 +247,31 @@ export function cancelCard(s: Strings, meeting: Meeting, role: Role): AdaptiveCa
 
 // ---- agenda ----
 
+/**
+ * "Laatst vastgelegd om 10.42 uur: besluit 3 (D1)": the newest record this person may see. It stays on
+ * the card after the bot's edit for everyone replaces the clicker's own answer and its banner.
+ */
+function lastChange(s: Strings, series: Series, meeting: Meeting, role: Role): string {
+  const chair = isChair(role);
+  const itemOf = (id: string) => meeting.agenda.find((i) => i.id === id);
+  const visible = (itemId: string) => chair || !itemOf(itemId)?.closed;
+  const seen: { at: string; what: string }[] = [
+    ...meeting.announcements.map((a) => ({ at: a.at, what: s.card.announcementLabel(recordLabel(a)) })),
+    ...meeting.questions.map((q) => ({ at: q.at, what: s.card.questionLabel(recordLabel(q)) })),
+    ...meeting.decisions
+      .filter((d) => visible(d.itemId))
+      .map((d) => ({ at: d.at, what: `${s.card.decisionLabel(recordLabel(d))} (${itemOf(d.itemId)?.code ?? ''})` })),
+    ...meeting.agenda
+      .filter((i) => visible(i.id))
+      .flatMap((i) => i.notes.map((n) => ({ at: n.at, what: `${s.card.noteLabel(recordLabel(n))} (${i.code})` }))),
+    ...series.actions
+      .filter((a) => a.meetingId === meeting.id && visible(a.itemId))
+      .map((a) => ({ at: a.createdAt, what: `${s.card.actionLabel(recordLabel(a))} (${a.itemCode})` })),
+  ];
+  const last = seen.reduce<{ at: string; what: string } | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
+  return last ? s.card.lastChange(localClock(last.at), last.what) : '';
+}
+
 function itemTitle(s: Strings, series: Series, item: AgendaItem): string {
   if (item.previousMinutesOf) {
     const previous = series.meetings.find((m) => m.id === item.previousMinutesOf);
@@ -316,9 +345,9 @@ function renderAgenda(
       title: clip(itemTitle(s, series, item), 300, s),
       tags: tags ? ` (${tags})` : '',
       state: heading ? '' : current ? s.card.itemState.current : done ? s.card.itemState.done : s.card.itemState.todo,
-      style: current ? 'accent' : 'default',
+      color: current ? 'Accent' : 'Default',
       weight: current || heading ? 'Bolder' : 'Default',
-      done,
+      done: done && !current,
     };
   });
   // One page button (it wraps around): the card never shows more than six actions.
@@ -352,6 +381,7 @@ function renderAgenda(
     currentItemId: running ? (meeting.currentItemId ?? '') : '',
     choices: all.map((i) => ({ title: clip(`${i.code} ${i.title}`, 80, s), value: i.id })),
     agendaText: all.map((it) => `${it.code} ${it.title}${it.closed ? ` [${s.card.closedTag}]` : ''}`).join('\n'),
+    lastChange: closed ? '' : lastChange(s, series, meeting, opts.role),
     ...bannerData(opts.banner),
   });
 }
@@ -398,7 +428,6 @@ function renderItem(s: Strings, series: Series, meeting: Meeting, item: AgendaIt
   const facts = hidden
     ? []
     : [
-        [s.card.kind, s.kind[item.kind]],
         [s.card.portfolioHolder, item.portfolioHolder ?? p?.portfolioHolder ?? ''],
         [s.card.handledBy, p?.handledBy ?? ''],
         [s.card.proposal, p?.subject ?? ''],
@@ -493,6 +522,7 @@ function renderItem(s: Strings, series: Series, meeting: Meeting, item: AgendaIt
     canCorrect: records.length > 0,
     choices: meeting.agenda.map((i) => ({ title: clip(`${i.code} ${i.title}`, 80, s), value: i.id })),
     currentItemId: meeting.currentItemId ?? '',
+    lastChange: live ? lastChange(s, series, meeting, hidden ? 'member' : opts.publicOnly ? 'member' : opts.role) : '',
     ...bannerData(opts.banner),
   });
 }
@@ -515,10 +545,27 @@ function correctable(s: Strings, series: Series, meeting: Meeting, item: AgendaI
   return out.slice(-40);
 }
 
-/** An earlier item card: its item, that its moment has passed, and where the live card is. No buttons. */
+/**
+ * An earlier item card: its item, that its moment has passed, and where the live card is, with nothing
+ * to click that records. Once the meeting is closed it names the next step, the draft minutes.
+ */
 export function retiredItemCard(s: Strings, meeting: Meeting, item: AgendaItem | undefined): AdaptiveCard {
   const title = item ? `${item.code} ${item.title}` : meeting.title;
-  return retiredCard(title, meeting.status === 'closed' ? s.card.meetingClosedNotice : s.card.itemRetired);
+  if (meeting.status !== 'closed') return retiredCard(title, s.card.itemRetired);
+  return renderCard(messageTemplate, {
+    title,
+    text: `${s.card.meetingClosedNotice} ${s.card.nextStepMinutes}`,
+    style: 'default',
+    actions: [
+      {
+        type: 'Action.Execute',
+        title: s.actions.minutes,
+        verb: Verb.minutes,
+        style: 'positive',
+        data: { meetingId: meeting.id, card: 'minutes' },
+      },
+    ],
+  });
 }
 
 /** The agenda card that a newer one replaced. */

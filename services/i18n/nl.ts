@@ -210,9 +210,12 @@ export const nl = {
     agendaMoved: 'Deze agenda is vervangen door een nieuwere, onderaan in de chat.',
     timeUsed: (used: number, planned?: number) => (planned ? `${used} van ${planned} min` : `${used} min`),
     itemOf: (n: number, of: number) => `Agendapunt ${n} van ${of}`,
+    lastChange: (at: string, what: string) =>
+      `Laatst vastgelegd om ${at.replace(':', '.')} uur: ${what.replace(/^./, (c) => c.toLowerCase())}.`,
     itemRunning: (since: string, minutes: number) => `Aan de orde sinds ${since.replace(':', '.')} uur (${minutes} min)`,
     itemRetired: 'Dit agendapunt is niet meer aan de orde. Het actuele punt staat onderaan in de chat.',
     meetingClosedNotice: 'De vergadering is gesloten.',
+    nextStepMinutes: 'Volgende stap: de secretaris bekijkt de besluitenlijst en publiceert haar.',
     closedItemNotice: 'Besloten punt: alleen de voorzitter en de secretaris zien wat hierbij wordt vastgelegd.',
     closeQuestion: 'De vergadering sluiten? Daarna kan er niets meer worden vastgelegd, tenzij u haar heropent.',
     kind: 'Soort',
