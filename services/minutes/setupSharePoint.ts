@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ConfigError, loadConfig } from '../config';
 import { createGraphClient } from './graph';
+import { graphApi, PublishError, withRetries } from './graphRetries';
 import {
   ACTION_COLUMNS,
   ACTIONS_LIST_NAME,
@@ -31,11 +32,8 @@ import {
   DECISION_COLUMNS,
   DECISIONS_LIST_NAME,
   LIBRARY_COLUMNS,
-  PublishError,
   columnDefinition,
-  graphApi,
-  withRetries,
-} from './sharePointPublisher';
+} from './sharePointColumns';
 
 export interface SetupResult {
   driveId: string;

@@ -7,168 +7,46 @@
 // title on the same day, so a folder that holds another meeting's files (their VergaderingId says so)
 // is left alone and "<date> <body> (2)", "(3)", … is used instead. The folder's id is kept in `remote`,
 // so a republish goes straight back to it.
+//
+// The columns are in sharePointColumns.ts, what goes in them in sharePointFields.ts, the retry policy
+// in graphRetries.ts, and the parsing of Graph's drive items in driveItems.ts.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
-import type { Outcome } from '../meeting/types';
+import { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
+import {
+  arrayOf,
+  contentType,
+  type DriveItem,
+  enc,
+  firstExpectedOffset,
+  isMeetingFolderName,
+  isRecord,
+  requireString,
+  safeName,
+  toDriveItem,
+} from './driveItems';
 import { renewGraphToken } from './graph';
 import {
-  PartlyPublished,
-  type MinutesFile,
-  type MinutesPackage,
-  type MinutesPublisher,
-  type PublishResult,
-  type PublishedAction,
-  type PublishedDecision,
-} from './publisher';
-
-// ---------------------------------------------------------------------------------------------------
-// Column names (internal names) and definitions: the one place shared by the publisher and the setup.
-
-export const DECISIONS_LIST_NAME = 'Notulist besluiten';
-export const ACTIONS_LIST_NAME = 'Notulist acties';
-
-export const LIBRARY_FIELDS = {
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  status: 'Status',
-  publicity: 'Openbaarheid',
-  decisionCount: 'AantalBesluiten',
-  /** The meeting a file belongs to: tells whose a meeting folder is. */
-  meetingId: 'VergaderingId',
-} as const;
-
-/** The unique key column of both lists. */
-export const KEY_FIELD = 'Sleutel';
-
-export const DECISION_FIELDS = {
-  title: 'Title',
-  key: KEY_FIELD,
-  text: 'Besluit',
-  outcome: 'Uitkomst',
-  itemCode: 'Agendapunt',
-  itemTitle: 'Onderwerp',
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  publicity: 'Openbaarheid',
-} as const;
-
-export const ACTION_FIELDS = {
-  title: 'Title',
-  key: KEY_FIELD,
-  text: 'Actie',
-  owner: 'Actiehouder',
-  due: 'Streefdatum',
-  status: 'Status',
-  itemCode: 'Agendapunt',
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  publicity: 'Openbaarheid',
-} as const;
+  DEFAULT_RETRY,
+  describeFailure,
+  type Failure,
+  failureFromResponse,
+  graphApi,
+  pauseBeforeRetry,
+  PublishError,
+  type PublisherLog,
+  RETRYABLE_STATUS,
+  type RetryBudget,
+  type RetryHow,
+  type RetrySettings,
+  withRetries,
+} from './graphRetries';
+import { PartlyPublished, type MinutesFile, type MinutesPackage, type MinutesPublisher, type PublishResult } from './publisher';
+import { quickXorHash } from './quickXorHash';
+import { KEY_FIELD, LIBRARY_FIELDS } from './sharePointColumns';
+import { actionFields, decisionFields, libraryFields, withoutEmpty } from './sharePointFields';
 
 /** The key in PublishResult.remote under which the meeting's folder id is kept. */
 export const FOLDER_REMOTE_KEY = 'folder';
-
-export interface ColumnSpec {
-  name: string;
-  displayName: string;
-  type: 'text' | 'note' | 'date' | 'number' | 'choice';
-  choices?: readonly string[];
-  /** Indexed and unique: the key that makes a create safe to repeat (SharePoint rejects a second one). */
-  uniqueKey?: boolean;
-}
-
-const MINUTES_STATUS = ['concept', 'vastgesteld'] as const;
-const PUBLICITY = ['openbaar', 'besloten'] as const;
-const ACTION_STATUS = ['open', 'gereed'] as const;
-
-export const LIBRARY_COLUMNS: readonly ColumnSpec[] = [
-  { name: LIBRARY_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: LIBRARY_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: LIBRARY_FIELDS.status, displayName: 'Status', type: 'choice', choices: MINUTES_STATUS },
-  { name: LIBRARY_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-  { name: LIBRARY_FIELDS.decisionCount, displayName: 'Aantal besluiten', type: 'number' },
-  { name: LIBRARY_FIELDS.meetingId, displayName: 'Vergadering-id', type: 'text' },
-];
-
-export const DECISION_COLUMNS: readonly ColumnSpec[] = [
-  { name: DECISION_FIELDS.key, displayName: 'Sleutel', type: 'text', uniqueKey: true },
-  { name: DECISION_FIELDS.text, displayName: 'Besluit', type: 'note' },
-  { name: DECISION_FIELDS.outcome, displayName: 'Uitkomst', type: 'text' },
-  { name: DECISION_FIELDS.itemCode, displayName: 'Agendapunt', type: 'text' },
-  { name: DECISION_FIELDS.itemTitle, displayName: 'Onderwerp', type: 'text' },
-  { name: DECISION_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: DECISION_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: DECISION_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-];
-
-export const ACTION_COLUMNS: readonly ColumnSpec[] = [
-  { name: ACTION_FIELDS.key, displayName: 'Sleutel', type: 'text', uniqueKey: true },
-  { name: ACTION_FIELDS.text, displayName: 'Actie', type: 'note' },
-  { name: ACTION_FIELDS.owner, displayName: 'Actiehouder', type: 'text' },
-  { name: ACTION_FIELDS.due, displayName: 'Streefdatum', type: 'date' },
-  { name: ACTION_FIELDS.status, displayName: 'Status', type: 'choice', choices: ACTION_STATUS },
-  { name: ACTION_FIELDS.itemCode, displayName: 'Agendapunt', type: 'text' },
-  { name: ACTION_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: ACTION_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: ACTION_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-];
-
-/** The Graph columnDefinition body for a column. */
-export function columnDefinition(spec: ColumnSpec): Record<string, unknown> {
-  const base: Record<string, unknown> = { name: spec.name, displayName: spec.displayName };
-  if (spec.uniqueKey) Object.assign(base, { indexed: true, enforceUniqueValues: true });
-  switch (spec.type) {
-    case 'text':
-      return { ...base, text: { allowMultipleLines: false, maxLength: 255 } };
-    case 'note':
-      return { ...base, text: { allowMultipleLines: true, textType: 'plain', linesForEditing: 6 } };
-    case 'date':
-      return { ...base, dateTime: { format: 'dateOnly', displayAs: 'standard' } };
-    case 'number':
-      return { ...base, number: { decimalPlaces: 'none' } };
-    case 'choice':
-      return {
-        ...base,
-        choice: { choices: [...(spec.choices ?? [])], allowTextEntry: false, displayAs: 'dropDownMenu' },
-      };
-  }
-}
-
-// Dutch labels for the list; the list is read by people, not by the bot.
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  agreed: 'conform',
-  agreedWithChanges: 'gewijzigd vastgesteld',
-  deferred: 'aangehouden',
-  rejected: 'verworpen',
-  adopted: 'vastgesteld',
-  noted: 'voor kennisgeving aangenomen',
-};
-
-// ---------------------------------------------------------------------------------------------------
-
-export interface PublisherLog {
-  info(data: Record<string, unknown>, msg: string): void;
-  warn(data: Record<string, unknown>, msg: string): void;
-}
-
-export interface RetrySettings {
-  /** Attempts per request, the first included. */
-  maxAttempts: number;
-  /**
-   * The longest single wait. A Retry-After up to this is waited in full (never cut short: asking again
-   * early only prolongs the throttling); one asking for more fails the step at once. Also caps the back-off.
-   */
-  maxDelaySeconds: number;
-  /**
-   * All waits of one publish together (of one withRetries call when it is used alone): a wait that would
-   * go past this fails the step at once, so a throttled publish ends well before it counts as interrupted.
-   */
-  maxTotalDelaySeconds: number;
-  /** First back-off when the answer carries no Retry-After (doubles per attempt). */
-  baseDelayMs: number;
-}
 
 export interface SharePointPublisherOptions {
   client: Client;
@@ -187,49 +65,18 @@ export interface SharePointPublisherOptions {
   log?: PublisherLog;
 }
 
-/** A publish step that failed for good; the message names the step. */
-export class PublishError extends Error {
-  constructor(
-    readonly step: string,
-    message: string,
-    readonly status?: number,
-    readonly lostAnswer = false,
-  ) {
-    super(message);
-    this.name = 'PublishError';
-  }
-}
-
 const FRAGMENT_UNIT = 320 * 1024;
 const DEFAULT_SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_FRAGMENT_SIZE = 10 * FRAGMENT_UNIT;
 // A fragment that hangs this long is treated like a dropped connection (the Graph client sets no timeout either).
 const FRAGMENT_TIMEOUT_MS = 5 * 60_000;
-const RETRYABLE_STATUS = new Set([429, 503, 504]);
-// Our own loop is the only retry policy: the client's RetryHandler would nest its retries inside ours
-// (and it skips octet-stream bodies anyway).
-const NO_CLIENT_RETRY = new RetryHandlerOptions(0, 0);
 // Filtering on a column needs it indexed; the header makes small unindexed lists work as well.
 const PREFER_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
 /** "(2)" … "(100)": far more meetings with one title on one day than any site has. */
 const MAX_MEETING_FOLDERS = 100;
 
-interface Failure {
-  status?: number;
-  retryAfterSeconds?: number;
-  network: boolean;
-  message: string;
-}
-
-interface DriveItem {
-  id: string;
-  name: string;
-  webUrl: string;
-  size?: number;
-  quickXorHash?: string;
-  isFolder: boolean;
-  parentId?: string;
-}
+/** What the retries of one publish have waited, shared by its steps (RetrySettings.maxTotalDelaySeconds). */
+const publishBudget = new AsyncLocalStorage<RetryBudget>();
 
 export class SharePointMinutesPublisher implements MinutesPublisher {
   readonly kind = 'sharepoint';
@@ -659,334 +506,4 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   private pause(step: string, failure: Failure, attempt: number): Promise<void> {
     return pauseBeforeRetry(step, failure, attempt, this.retrySettings, publishBudget.getStore() ?? { waitedMs: 0 }, this.opts.log);
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Requests and retries (also used by the setup)
-
-// SharePoint asks for up to 120 s when it throttles. Five minutes of waiting in all keeps a publish well
-// within the ten minutes after which MinutesService takes it for interrupted.
-export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, maxDelaySeconds: 120, maxTotalDelaySeconds: 300, baseDelayMs: 1000 };
-
-/** What the retries have waited so far: of one publish (shared by its steps), or of one withRetries call. */
-export interface RetryBudget {
-  waitedMs: number;
-}
-
-const publishBudget = new AsyncLocalStorage<RetryBudget>();
-
-export interface RetryHow<T> {
-  /** Safe to send again after a dropped connection (GET, PUT, PATCH, DELETE, or a create that fails on a repeat). */
-  idempotent: boolean;
-  /** After a dropped connection: finds what the write did, if it landed (then that is the result). */
-  onLostAnswer?: () => Promise<T | undefined>;
-  /** After a 401: makes the next attempt carry a new token (then the request is sent once more). */
-  renewToken?: () => void;
-}
-
-/** A request through the Graph client with the client's own retries off: withRetries is the one policy. */
-export function graphApi(client: Client, path: string): GraphRequest {
-  return client.api(path).middlewareOptions([NO_CLIENT_RETRY]);
-}
-
-/**
- * Sends one request with bounded retries: 429/503/504 after the whole Retry-After (or at once failing
- * when that is longer than the bot waits, see RetrySettings), a dropped connection again only when the
- * request is idempotent or, when the caller can tell, after checking whether the write landed, and a
- * 401 once more with a new token when the caller can get one. Fails with a PublishError whose message
- * names the step.
- */
-export async function withRetries<T>(
-  step: string,
-  how: RetryHow<T>,
-  request: () => Promise<T>,
-  settings: RetrySettings = DEFAULT_RETRY,
-  log?: PublisherLog,
-  budget: RetryBudget = { waitedMs: 0 },
-): Promise<T> {
-  let renewed = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (err) {
-      const failure = describeFailure(err);
-      // The token was refused (revoked, say) before anything was done, so any request may be sent again;
-      // with the cached token it would only be refused again. Once: a new token refused too is the answer.
-      if (failure.status === 401 && how.renewToken && !renewed && attempt < settings.maxAttempts) {
-        renewed = true;
-        how.renewToken();
-        log?.warn({ step, attempt, reason: failure.message }, 'token refused; retrying with a new one');
-        continue;
-      }
-      if (failure.network && how.onLostAnswer) {
-        const landed = await how.onLostAnswer();
-        if (landed !== undefined) {
-          log?.info({ step }, 'the answer was lost but the write landed');
-          return landed;
-        }
-      }
-      const retryable =
-        failure.status !== undefined
-          ? RETRYABLE_STATUS.has(failure.status)
-          : failure.network && (how.idempotent || how.onLostAnswer !== undefined);
-      if (!retryable || attempt >= settings.maxAttempts) {
-        throw new PublishError(step, `${step} failed${afterAttempts(attempt)}: ${failure.message}`, failure.status, failure.network);
-      }
-      await pauseBeforeRetry(step, failure, attempt, settings, budget, log);
-    }
-  }
-}
-
-function afterAttempts(attempt: number): string {
-  return attempt > 1 ? ` (after ${attempt} attempts)` : '';
-}
-
-function seconds(n: number): string {
-  const whole = Math.round(n);
-  return whole === 1 ? '1 second' : `${whole} seconds`;
-}
-
-/**
- * Waits before attempt `attempt + 1`: the Retry-After in full, else an exponential back-off. A Retry-After
- * above maxDelaySeconds, or any wait beyond what is left of maxTotalDelaySeconds, is not waited: the step
- * fails at once, saying how long SharePoint asked for, and the secretary publishes again later.
- */
-async function pauseBeforeRetry(
-  step: string,
-  failure: Failure,
-  attempt: number,
-  settings: RetrySettings,
-  budget: RetryBudget,
-  log?: PublisherLog,
-): Promise<void> {
-  const { maxDelaySeconds, maxTotalDelaySeconds, baseDelayMs } = settings;
-  const asked = failure.retryAfterSeconds;
-  const ms =
-    asked !== undefined ? asked * 1000 : Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelaySeconds * 1000) * (0.8 + Math.random() * 0.4);
-  const tooLong = asked !== undefined && asked > maxDelaySeconds;
-  if (tooLong || budget.waitedMs + ms > maxTotalDelaySeconds * 1000) {
-    const tries = afterAttempts(attempt);
-    const already = tooLong ? '' : ` more, after ${seconds(budget.waitedMs / 1000)} of waiting`;
-    const message =
-      asked !== undefined
-        ? `${step} failed${tries}: SharePoint asked to wait ${seconds(Math.ceil(asked))}${already} (${failure.message})`
-        : `${step} failed${tries}: ${failure.message}`;
-    log?.warn({ step, attempt, askedMs: Math.round(ms), waitedMs: Math.round(budget.waitedMs) }, 'not waiting that long');
-    throw new PublishError(step, message, failure.status, failure.network);
-  }
-  budget.waitedMs += ms;
-  log?.warn({ step, attempt, waitMs: Math.round(ms), reason: failure.message }, 'retrying');
-  await sleepAtLeast(ms);
-}
-
-/** A timer may fire a little early (it counts from the event loop's cached time): a retry never may. */
-async function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  for (let left = ms; left > 0; left = until - performance.now()) await sleep(Math.ceil(left));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Field values
-
-/** SharePoint keeps a date-only value as an instant; noon UTC is the same calendar day in every site zone. */
-function dateValue(date: string): string {
-  return `${date}T12:00:00Z`;
-}
-
-function libraryFields(pkg: MinutesPackage, file: MinutesFile): Record<string, unknown> {
-  // The public minutes leave closed items out; the closed (besloten) minutes hold them all.
-  const decisions = file.part === 'openbaar' ? pkg.decisions.filter((d) => !d.closed) : pkg.decisions;
-  return {
-    [LIBRARY_FIELDS.meeting]: pkg.body,
-    [LIBRARY_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [LIBRARY_FIELDS.status]: pkg.status === 'adopted' ? 'vastgesteld' : 'concept',
-    [LIBRARY_FIELDS.publicity]: file.part,
-    [LIBRARY_FIELDS.decisionCount]: decisions.length,
-    [LIBRARY_FIELDS.meetingId]: pkg.meetingId,
-  };
-}
-
-function decisionFields(pkg: MinutesPackage, d: PublishedDecision): Record<string, unknown> {
-  return {
-    [DECISION_FIELDS.title]: d.key,
-    [DECISION_FIELDS.key]: `${pkg.meetingId}/${d.key}`,
-    [DECISION_FIELDS.text]: d.text,
-    [DECISION_FIELDS.outcome]: d.outcome ? OUTCOME_LABELS[d.outcome] : null,
-    [DECISION_FIELDS.itemCode]: d.itemCode,
-    [DECISION_FIELDS.itemTitle]: d.itemTitle,
-    [DECISION_FIELDS.meeting]: pkg.body,
-    [DECISION_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [DECISION_FIELDS.publicity]: d.closed ? 'besloten' : 'openbaar',
-  };
-}
-
-function actionFields(pkg: MinutesPackage, a: PublishedAction): Record<string, unknown> {
-  return {
-    [ACTION_FIELDS.title]: `Actie ${a.number}`,
-    // Actions carry over from meeting to meeting: the key names the series (chat), not the meeting.
-    [ACTION_FIELDS.key]: a.key,
-    [ACTION_FIELDS.text]: a.text,
-    [ACTION_FIELDS.owner]: a.owner,
-    [ACTION_FIELDS.due]: a.due ? dateValue(a.due) : null,
-    [ACTION_FIELDS.status]: a.status === 'done' ? 'gereed' : 'open',
-    [ACTION_FIELDS.itemCode]: a.itemCode,
-    [ACTION_FIELDS.meeting]: pkg.body,
-    [ACTION_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [ACTION_FIELDS.publicity]: a.closed ? 'besloten' : 'openbaar',
-  };
-}
-
-/** A create leaves absent values out; an update sends null to clear them. */
-function withoutEmpty(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Helpers
-
-/** "<base>" or "<base> (n)", as SharePoint compares names (ignoring case). */
-function isMeetingFolderName(name: string, base: string): boolean {
-  const lower = name.toLowerCase();
-  const prefix = base.toLowerCase();
-  return lower === prefix || (lower.startsWith(prefix) && /^ \(\d+\)$/.test(lower.slice(prefix.length)));
-}
-
-/** SharePoint refuses " * : < > ? / \ | in names, and leading/trailing spaces or trailing dots. */
-export function safeName(name: string): string {
-  return Array.from(name, (ch) => (ch < ' ' ? '-' : ch))
-    .join('')
-    .replace(/["*:<>?/\\|]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[.\s]+$/, '');
-}
-
-function enc(segment: string): string {
-  return encodeURIComponent(segment);
-}
-
-function contentType(name: string): string {
-  if (/\.docx$/i.test(name)) return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-  if (/\.pdf$/i.test(name)) return 'application/pdf';
-  return 'application/octet-stream';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function requireString(value: unknown, field: string, what: string): string {
-  const v = isRecord(value) ? value[field] : undefined;
-  if (typeof v !== 'string' || !v) throw new Error(`Graph answered a ${what} without ${field}`);
-  return v;
-}
-
-function arrayOf(value: unknown, field: string): unknown[] {
-  const v = isRecord(value) ? value[field] : undefined;
-  return Array.isArray(v) ? v : [];
-}
-
-function toDriveItem(value: unknown): DriveItem {
-  const file = isRecord(value) && isRecord(value.file) ? value.file : undefined;
-  const hashes = file && isRecord(file.hashes) ? file.hashes : undefined;
-  return {
-    id: requireString(value, 'id', 'drive item'),
-    name: requireString(value, 'name', 'drive item'),
-    webUrl: isRecord(value) && typeof value.webUrl === 'string' ? value.webUrl : '',
-    size: isRecord(value) && typeof value.size === 'number' ? value.size : undefined,
-    quickXorHash: hashes && typeof hashes.quickXorHash === 'string' ? hashes.quickXorHash : undefined,
-    isFolder: isRecord(value) && isRecord(value.folder),
-    parentId:
-      isRecord(value) && isRecord(value.parentReference) && typeof value.parentReference.id === 'string'
-        ? value.parentReference.id
-        : undefined,
-  };
-}
-
-/** "26-" or "26-127" → 26. */
-function firstExpectedOffset(body: unknown): number | undefined {
-  const first = arrayOf(body, 'nextExpectedRanges')[0];
-  const match = typeof first === 'string' ? /^(\d+)-/.exec(first) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
-const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_|socket hang up|other side closed/;
-
-function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as Error & { code?: unknown }).code;
-    if (e.name === 'TimeoutError') return true;
-    if (e.message === 'fetch failed' || NETWORK_CODES.test(e.message) || (typeof code === 'string' && NETWORK_CODES.test(code)))
-      return true;
-  }
-  return false;
-}
-
-function retryAfterSeconds(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
-}
-
-function describeFailure(err: unknown): Failure {
-  if (err instanceof GraphError) {
-    if (err.statusCode > 0) {
-      const what = [err.statusCode, err.code].filter(Boolean).join(' ');
-      return {
-        status: err.statusCode,
-        retryAfterSeconds: retryAfterSeconds(err.headers?.get('Retry-After')),
-        network: false,
-        message: `${what}: ${err.message || 'no message'}`,
-      };
-    }
-    // No status: the request never got an answer, or the token could not be had (code is the error's name).
-    if (err.code && /Authentication|Credential/.test(err.code)) {
-      return { network: false, message: `could not get a token from Entra ID: ${err.message}` };
-    }
-    return { network: isNetworkError(err), message: err.message || String(err.code) };
-  }
-  if (err instanceof Error) return { network: isNetworkError(err), message: err.message };
-  return { network: false, message: String(err) };
-}
-
-async function failureFromResponse(res: Response, what: string): Promise<Failure> {
-  const text = await res.text().catch(() => '');
-  let detail = text.slice(0, 300);
-  try {
-    const body: unknown = JSON.parse(text);
-    const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-    if (error) detail = `${String(error.code ?? '')}: ${String(error.message ?? '')}`;
-  } catch {
-    // not JSON: keep the text
-  }
-  return {
-    status: res.status,
-    retryAfterSeconds: retryAfterSeconds(res.headers.get('Retry-After')),
-    network: false,
-    message: `${what}: ${res.status} ${detail}`.trim(),
-  };
-}
-
-/**
- * OneDrive/SharePoint's content hash (file.hashes.quickXorHash): each byte XORed into a 160-bit
- * register at bit offset 11·i (mod 160), then the length XORed into the last 64 bits; base64.
- */
-export function quickXorHash(data: Uint8Array): string {
-  const register = new Uint8Array(20);
-  let bit = 0;
-  for (let i = 0; i < data.length; i++) {
-    const index = bit >> 3;
-    const shifted = data[i] << (bit & 7);
-    register[index] ^= shifted & 0xff;
-    if (shifted > 0xff) register[(index + 1) % 20] ^= shifted >> 8;
-    bit = (bit + 11) % 160;
-  }
-  let length = BigInt(data.length);
-  for (let k = 0; k < 8; k++) {
-    register[12 + k] ^= Number(length & 0xffn);
-    length >>= 8n;
-  }
-  return Buffer.from(register).toString('base64');
 }

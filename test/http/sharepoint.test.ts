@@ -7,7 +7,8 @@ import { DriverAnswer, runDriver } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
 import { briefReason } from '../../bot/handlers/minutes';
-import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
+import { quickXorHash } from '../../services/minutes/quickXorHash';
+import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME } from '../../services/minutes/sharePointColumns';
 
 interface PublishAnswer {
   files: { name: string; url: string }[];

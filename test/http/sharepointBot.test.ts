@@ -16,7 +16,8 @@ import { strings } from '../../services/i18n';
 import { MeetingService } from '../../services/meeting/service';
 import { seriesIdOf } from '../../services/minutes/package';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
-import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, DEFAULT_RETRY } from '../../services/minutes/sharePointPublisher';
+import { DEFAULT_RETRY } from '../../services/minutes/graphRetries';
+import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME } from '../../services/minutes/sharePointColumns';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 
 const S = strings('nl-NL');

@@ -9,7 +9,8 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { createGraphClient } from '../../services/minutes/graph';
 import { PartlyPublished, type MinutesPackage } from '../../services/minutes/publisher';
 import { setupSharePoint } from '../../services/minutes/setupSharePoint';
-import { RetrySettings, SharePointMinutesPublisher } from '../../services/minutes/sharePointPublisher';
+import type { RetrySettings } from '../../services/minutes/graphRetries';
+import { SharePointMinutesPublisher } from '../../services/minutes/sharePointPublisher';
 
 export interface DriverGraphSettings {
   tenantId: string;
