@@ -6,11 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { isRecord } from './driveItems';
+import type { PublisherLog } from './publisher';
 
-export interface PublisherLog {
-  info(data: Record<string, unknown>, msg: string): void;
-  warn(data: Record<string, unknown>, msg: string): void;
-}
+export type { PublisherLog };
 
 export interface RetrySettings {
   /** Attempts per request, the first included. */
