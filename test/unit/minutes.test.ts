@@ -335,7 +335,7 @@ describe('minutes: closed items', () => {
     const closed = await docxText(pkg.files[1].content);
     assertInOrder(closed, [
       'BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
-      'Besloten deel\n',
+      'VERTROUWELIJK – besloten deel\n',
       'Status: concept\n',
       'NR\n\tAgendapunten\n\tBijlagen\n',
       `G\n\t${SECRET_TITLE}\n`,
@@ -349,6 +349,39 @@ describe('minutes: closed items', () => {
     for (const open of ['Cultuuronderzoek', 'Individuele gesprekken', 'Faciliterende rol', HOSTILE_ANNOUNCEMENT]) {
       assert.ok(!closed.includes(open), `besloten document holds public "${open}"`);
     }
+  });
+
+  it('the besloten document says what it is in its title block and on every page; the public one says nothing of it', async () => {
+    const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+    const [open, closed] = pkg.files.map((f) => f.content) as [Buffer, Buffer];
+    assert.ok(
+      (await docxText(closed)).startsWith(
+        'BESLUITENLIJST Districtelijk Veiligheidsoverleg\nVERTROUWELIJK – besloten deel\nStatus: concept\n',
+      ),
+      'the title block',
+    );
+    const zip = await JSZip.loadAsync(closed);
+    const headers = Object.keys(zip.files).filter((f) => /^word\/header\d*\.xml$/.test(f));
+    assert.equal(headers.length, 1);
+    assert.ok(decodeEntities(await docxPart(closed, headers[0]!)).includes('VERTROUWELIJK – besloten deel'), 'every page’s header');
+    // One section, so its default header and footer are on every page.
+    assert.equal([...(await docxPart(closed, 'word/document.xml')).matchAll(/<w:sectPr/g)].length, 1);
+    assert.match(await docxPart(closed, 'word/document.xml'), /<w:headerReference w:type="default"/);
+    const footer = decodeEntities(await docxPart(closed, 'word/footer1.xml'));
+    assert.ok(footer.includes('VERTROUWELIJK – Besluitenlijst Districtelijk Veiligheidsoverleg 10 oktober 2016 – besloten deel – concept'));
+    assert.match(
+      await docxPart(closed, 'docProps/core.xml'),
+      /<dc:title>BESLUITENLIJST Districtelijk Veiligheidsoverleg – VERTROUWELIJK – besloten deel<\/dc:title>/,
+    );
+
+    const openZip = await JSZip.loadAsync(open);
+    assert.deepEqual(
+      Object.keys(openZip.files).filter((f) => /header/.test(f)),
+      [],
+    );
+    assert.ok(!(await docxText(open)).includes('VERTROUWELIJK'));
+    const markdown = renderMarkdown(minutesModel(seriesWithClosedItem(), OCTOBER_MEETING_ID, 'besloten'));
+    assert.ok(markdown.startsWith('# BESLUITENLIJST Districtelijk Veiligheidsoverleg\n\n**VERTROUWELIJK – besloten deel**\n'));
   });
 
   it('lists decisions with their closed flag and the actions shown in the documents', async () => {
