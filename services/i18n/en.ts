@@ -219,6 +219,21 @@ export const en: Strings = {
       expired: 'This link has expired. Ask for the minutes again in the chat with the command minutes.',
       gone: 'This meeting no longer exists in the chat.',
     },
+    confidentialFor: (name: string) => `CONFIDENTIAL – for ${name}`,
+    fullNotice: 'This page also shows the closed part. The link is for you only: do not forward it.',
+    publicNotice: 'This page shows the public part of the minutes.',
+    expiresFull: (when: string) => `This link works until ${when} and ends as soon as the minutes are published.`,
+    changesTitle: 'Changes to the record',
+    changesColumns: { at: 'When', by: 'By', what: 'What', before: 'Was', after: 'Now' },
+    changeKinds: {
+      decision: 'Decision',
+      action: 'Action',
+      announcement: 'Announcement',
+      question: 'Question',
+      note: 'Note',
+      meeting: 'Meeting',
+    },
+    changeTypes: { edited: 'edited', removed: 'removed' },
   },
   help: {
     everyone: [

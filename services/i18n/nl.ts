@@ -238,6 +238,21 @@ export const nl = {
       expired: 'Deze link is verlopen. Vraag in de chat opnieuw om de besluitenlijst met het commando besluitenlijst.',
       gone: 'Deze vergadering bestaat niet meer in de chat.',
     },
+    confidentialFor: (name: string) => `VERTROUWELIJK – voor ${name}`,
+    fullNotice: 'Deze pagina toont ook het besloten deel. De link is alleen voor jou: stuur hem niet door.',
+    publicNotice: 'Deze pagina toont het openbare deel van de besluitenlijst.',
+    expiresFull: (when: string) => `Deze link werkt tot ${when} en vervalt zodra de besluitenlijst is gepubliceerd.`,
+    changesTitle: 'Wijzigingen in het verslag',
+    changesColumns: { at: 'Wanneer', by: 'Door', what: 'Wat', before: 'Was', after: 'Wordt' },
+    changeKinds: {
+      decision: 'Besluit',
+      action: 'Actie',
+      announcement: 'Mededeling',
+      question: 'Rondvraag',
+      note: 'Verslag',
+      meeting: 'Vergadering',
+    },
+    changeTypes: { edited: 'gewijzigd', removed: 'verwijderd' },
   },
   help: {
     everyone: [
