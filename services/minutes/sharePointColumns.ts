@@ -4,6 +4,9 @@
 
 export const DECISIONS_LIST_NAME = 'Notulist besluiten';
 export const ACTIONS_LIST_NAME = 'Notulist acties';
+/** The closed decisions and actions: lists of their own, which an administrator restricts to the chair and the secretary. */
+export const CLOSED_DECISIONS_LIST_NAME = 'Notulist besluiten (besloten)';
+export const CLOSED_ACTIONS_LIST_NAME = 'Notulist acties (besloten)';
 export const LIBRARY_FIELDS = {
   meeting: 'Vergadering',
   meetingDate: 'Vergaderdatum',

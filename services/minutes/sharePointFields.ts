@@ -20,8 +20,8 @@ export function dateValue(date: string): string {
 }
 
 export function libraryFields(pkg: MinutesPackage, file: MinutesFile): Record<string, unknown> {
-  // The public minutes leave closed items out; the closed (besloten) minutes hold them all.
-  const decisions = file.part === 'openbaar' ? pkg.decisions.filter((d) => !d.closed) : pkg.decisions;
+  // Each document holds the decisions of its own part: the public one none of a closed item, the closed one only those.
+  const decisions = pkg.decisions.filter((d) => d.closed === (file.part === 'besloten'));
   return {
     [LIBRARY_FIELDS.meeting]: pkg.body,
     [LIBRARY_FIELDS.meetingDate]: dateValue(pkg.meetingDate),

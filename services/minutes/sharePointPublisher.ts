@@ -1,12 +1,19 @@
 // Publishes minutes to a SharePoint document library through Microsoft Graph, and the decisions and
-// actions to two SharePoint lists. Every write is safe to repeat: files are replaced by name (a new
-// version), list items are found by their key (Sleutel) before one is created, and an answer lost on
-// the way back is reconciled by looking the write up instead of blindly sending it again.
+// actions to SharePoint lists. Every write is safe to repeat: files are replaced by name (a new version),
+// list items are found by their key (Sleutel) before one is created, and an answer lost on the way back is
+// reconciled by looking the write up instead of blindly sending it again.
 //
-// Each meeting gets a folder of its own, "<date> <body>". Two chats can hold a meeting with the same
-// title on the same day, so a folder that holds another meeting's files (their VergaderingId says so)
-// is left alone and "<date> <body> (2)", "(3)", … is used instead. The folder's id is kept in `remote`,
-// so a republish goes straight back to it.
+// The closed part keeps apart from the public one, in places an administrator restricts to the chair and
+// the secretary: the besloten document goes to a folder of its own (SHAREPOINT_CLOSED_FOLDER, default
+// "Besloten", beside SHAREPOINT_FOLDER), closed decisions and actions to lists of their own
+// (SHAREPOINT_CLOSED_DECISIONS_LIST_ID, SHAREPOINT_CLOSED_ACTIONS_LIST_ID). Without those lists nothing
+// closed is written to any list: the closed records are in the besloten document only. A closed record
+// never goes to a public list, and one an older version put there is removed.
+//
+// Each meeting gets a folder of its own in each of the two, "<date> <body>". Two chats can hold a meeting
+// with the same title on the same day, so a folder that holds another meeting's files (their VergaderingId
+// says so) is left alone and "<date> <body> (2)", "(3)", … is used instead; the closed folder takes the
+// public one's name when it can. The folders' ids are kept in `remote`, so a republish goes straight back.
 //
 // The columns are in sharePointColumns.ts, what goes in them in sharePointFields.ts, the retry policy
 // in graphRetries.ts, and the parsing of Graph's drive items in driveItems.ts.
@@ -25,6 +32,7 @@ import {
   toDriveItem,
 } from './driveItems';
 import { renewGraphToken } from './graph';
+import { meetingFolderName, minutesFileName } from './package';
 import {
   DEFAULT_RETRY,
   describeFailure,
@@ -40,13 +48,30 @@ import {
   type RetrySettings,
   withRetries,
 } from './graphRetries';
-import { PartlyPublished, type MinutesFile, type MinutesPackage, type MinutesPublisher, type PublishResult } from './publisher';
+import {
+  PartlyPublished,
+  type ClosedLocation,
+  type MinutesFile,
+  type MinutesPackage,
+  type MinutesPublisher,
+  type PublishResult,
+  type PublishedAction,
+  type PublishedDecision,
+} from './publisher';
 import { quickXorHash } from './quickXorHash';
 import { KEY_FIELD, LIBRARY_FIELDS } from './sharePointColumns';
 import { actionFields, decisionFields, libraryFields, withoutEmpty } from './sharePointFields';
 
 /** The key in PublishResult.remote under which the meeting's folder id is kept. */
 export const FOLDER_REMOTE_KEY = 'folder';
+/** … and the meeting's closed folder id. */
+export const CLOSED_FOLDER_REMOTE_KEY = 'closedFolder';
+/**
+ * Set once a publish has put the closed part apart (and removed what an older version put among the public
+ * lists and documents): until then each publish looks for such leftovers.
+ */
+export const LAYOUT_REMOTE_KEY = 'layout';
+const CLOSED_APART = 'closed-apart';
 
 export interface SharePointPublisherOptions {
   client: Client;
@@ -57,6 +82,11 @@ export interface SharePointPublisherOptions {
   folder?: string;
   decisionsListId?: string;
   actionsListId?: string;
+  /** Folder (path) in the library for the closed documents, one subfolder per meeting. Default "Besloten". */
+  closedFolder?: string;
+  /** Lists for closed decisions and actions; without them no closed record goes to any list. */
+  closedDecisionsListId?: string;
+  closedActionsListId?: string;
   /** Files up to this size go in one PUT; larger ones through an upload session. Default 4 MiB. */
   simpleUploadLimit?: number;
   /** Upload-session fragment size, a multiple of 320 KiB. Default 3.2 MiB. */
@@ -75,6 +105,15 @@ const PREFER_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
 /** "(2)" … "(100)": far more meetings with one title on one day than any site has. */
 const MAX_MEETING_FOLDERS = 100;
 
+/** A meeting's folder in one of the two trees. */
+interface MeetingFolder {
+  id: string;
+  name: string;
+  webUrl: string;
+  /** 1 for "<date> <body>", n for "<date> <body> (n)". */
+  n: number;
+}
+
 /** What the retries of one publish have waited, shared by its steps (RetrySettings.maxTotalDelaySeconds). */
 const publishBudget = new AsyncLocalStorage<RetryBudget>();
 
@@ -83,6 +122,7 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   private readonly client: Client;
   private readonly siteId: string;
   private readonly folder: string[];
+  private readonly closedFolder: string[];
   private readonly simpleUploadLimit: number;
   private readonly fragmentSize: number;
   private readonly retrySettings: RetrySettings;
@@ -94,6 +134,13 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     this.client = opts.client;
     this.siteId = opts.siteId;
     this.folder = (opts.folder ?? 'Besluitenlijsten').split('/').map(safeName).filter(Boolean);
+    this.closedFolder = (opts.closedFolder ?? 'Besloten').split('/').map(safeName).filter(Boolean);
+    if (this.closedFolder.length === 0 || this.closedFolder.join('/').toLowerCase() === this.folder.join('/').toLowerCase())
+      throw new Error('SharePoint publisher: the closed folder must be a folder of its own');
+    for (const closed of [opts.closedDecisionsListId, opts.closedActionsListId]) {
+      if (closed && (closed === opts.decisionsListId || closed === opts.actionsListId))
+        throw new Error('SharePoint publisher: a closed list must be a list of its own');
+    }
     this.simpleUploadLimit = opts.simpleUploadLimit ?? DEFAULT_SIMPLE_UPLOAD_LIMIT;
     this.fragmentSize = opts.uploadFragmentSize ?? DEFAULT_FRAGMENT_SIZE;
     if (this.fragmentSize <= 0 || this.fragmentSize % FRAGMENT_UNIT !== 0 || this.fragmentSize > 60 * 1024 * 1024) {
@@ -122,11 +169,26 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     remote: Record<string, string>,
   ): Promise<PublishResult> {
     const driveId = await this.driveId();
-    const folderId = await this.meetingFolder(driveId, pkg, previous?.[FOLDER_REMOTE_KEY]);
-    remote[FOLDER_REMOTE_KEY] = folderId;
+    const meeting = { date: pkg.meetingDate, title: pkg.body };
+    const base = safeName(meetingFolderName(meeting));
+    // Versions before the one name rule named the folder after the whole title: such a folder stays the meeting's.
+    const olderBase = safeName(`${pkg.meetingDate} ${pkg.body}`);
+    const open = await this.meetingFolder(driveId, this.folder, [base, olderBase], pkg.meetingId, previous?.[FOLDER_REMOTE_KEY], 1);
+    remote[FOLDER_REMOTE_KEY] = open.id;
+
+    const closedFiles = pkg.files.filter((f) => f.part === 'besloten');
+    const decisions = split(pkg.decisions);
+    const actions = split(pkg.actions);
+    const hasClosed = closedFiles.length + decisions.closed.length + actions.closed.length > 0;
+    let closed: MeetingFolder | undefined;
+    if (hasClosed) {
+      closed = await this.meetingFolder(driveId, this.closedFolder, [base], pkg.meetingId, previous?.[CLOSED_FOLDER_REMOTE_KEY], open.n);
+      remote[CLOSED_FOLDER_REMOTE_KEY] = closed.id;
+    }
 
     const files: PublishResult['files'] = [];
     for (const file of pkg.files) {
+      const folderId = file.part === 'besloten' ? closed!.id : open.id;
       const item = await this.uploadFile(driveId, folderId, file);
       await this.send<unknown>(`setting the library fields of ${item.name}`, { idempotent: true }, () =>
         this.api(`/drives/${enc(driveId)}/items/${enc(item.id)}/listItem/fields`).patch(libraryFields(pkg, file)),
@@ -135,31 +197,51 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
       remote[`file:${file.name}`] = item.id;
     }
 
-    if (this.opts.decisionsListId) {
-      for (const decision of pkg.decisions) {
-        const key = `decision:${decision.key}`;
+    const lists: [string | undefined, string, PublishedDecision[]][] = [
+      [this.opts.decisionsListId, 'decision', decisions.open],
+      [this.opts.closedDecisionsListId, 'closed-decision', decisions.closed],
+    ];
+    for (const [listId, prefix, records] of lists) {
+      if (!listId) continue;
+      for (const decision of records) {
+        const key = `${prefix}:${decision.key}`;
         remote[key] = await this.upsertListItem(
-          this.opts.decisionsListId,
-          `decision ${decision.key}`,
+          listId,
+          `${prefix.replace('-', ' ')} ${decision.key}`,
           decisionFields(pkg, decision),
           previous?.[key],
         );
       }
     }
-    if (this.opts.actionsListId) {
-      for (const action of pkg.actions) {
-        const key = `action:${action.key}`;
+    const actionLists: [string | undefined, string, PublishedAction[]][] = [
+      [this.opts.actionsListId, 'action', actions.open],
+      [this.opts.closedActionsListId, 'closed-action', actions.closed],
+    ];
+    for (const [listId, prefix, records] of actionLists) {
+      if (!listId) continue;
+      for (const action of records) {
+        const key = `${prefix}:${action.key}`;
         remote[key] = await this.upsertListItem(
-          this.opts.actionsListId,
-          `action ${action.number}`,
+          listId,
+          `${prefix.replace('-', ' ')} ${action.number}`,
           actionFields(pkg, action),
           previous?.[key],
         );
       }
     }
 
-    await this.removeStale(driveId, previous, remote);
-    return { files, remote };
+    if (previous?.[LAYOUT_REMOTE_KEY] !== CLOSED_APART)
+      await this.removeOlderClosedPart(driveId, pkg, open.id, decisions.closed, actions.closed);
+    await this.removeStale(driveId, pkg, previous, remote);
+    remote[LAYOUT_REMOTE_KEY] = CLOSED_APART;
+
+    const closedLocation: ClosedLocation | undefined = closed && {
+      kind: 'sharepoint',
+      description: [...this.closedFolder, closed.name].join('/'),
+      ...(closed.webUrl ? { url: closed.webUrl } : {}),
+      records: this.opts.closedDecisionsListId || this.opts.closedActionsListId ? 'lists' : 'documentOnly',
+    };
+    return { files, remote, ...(closedLocation ? { closedLocation } : {}) };
   }
 
   // -- drive and folders ------------------------------------------------------------------------------
@@ -193,30 +275,42 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   /**
-   * The meeting's own folder: the one an earlier publish of this meeting used (`rememberedId`), else the
-   * first of "<date> <body>", "… (2)", … that is new, empty, or holds no other meeting's files.
+   * The meeting's own folder under `root` (SHAREPOINT_FOLDER or SHAREPOINT_CLOSED_FOLDER): the one an
+   * earlier publish of this meeting used (`rememberedId`), else the first of "<date> <body>", "… (2)", …
+   * from "(startAt)" on that is new, empty, or holds no other meeting's files. `bases[0]` is the name;
+   * a remembered folder named after one of the others is kept too.
    */
-  private async meetingFolder(driveId: string, pkg: MinutesPackage, rememberedId: string | undefined): Promise<string> {
-    const parentId = await this.ensureFolder(driveId, this.folder);
-    const base = safeName(`${pkg.meetingDate} ${pkg.body}`);
+  private async meetingFolder(
+    driveId: string,
+    root: string[],
+    bases: string[],
+    meetingId: string,
+    rememberedId: string | undefined,
+    startAt: number,
+  ): Promise<MeetingFolder> {
+    const parentId = await this.ensureFolder(driveId, root);
+    const base = bases[0]!;
     if (rememberedId) {
       const item = await this.itemById(driveId, rememberedId, 'looking up the meeting’s folder');
       // Deleted (404), moved away from where the minutes go, or named for a title or date the meeting no
       // longer has: found or made again as on a first publish.
       const inPlace = item?.isFolder && (parentId === 'root' || item.parentId === parentId);
-      if (item && inPlace && isMeetingFolderName(item.name, base)) return item.id;
+      const n = item ? bases.map((b) => folderNumber(item.name, b)).find((k) => k !== undefined) : undefined;
+      if (item && inPlace && n !== undefined) return { id: item.id, name: item.name, webUrl: item.webUrl, n };
     }
-    for (let n = 1; n <= MAX_MEETING_FOLDERS; n++) {
+    const order = [...range(startAt, MAX_MEETING_FOLDERS), ...range(1, startAt - 1)];
+    for (const n of order) {
       const name = n === 1 ? base : `${base} (${n})`;
-      const path = [...this.folder, name].join('/');
+      const path = [...root, name].join('/');
       let item = await this.itemByPath(driveId, parentId, name, `looking up folder ${path}`);
       if (!item) {
         const made = await this.createFolder(driveId, parentId, name, path);
-        if (made.created) return made.item.id;
+        if (made.created) return { id: made.item.id, name: made.item.name, webUrl: made.item.webUrl, n };
         // 409: made by a publish racing this one, or by this one's own create whose answer was lost.
         item = made.item;
       }
-      if (item.isFolder && (await this.folderIsFree(driveId, item.id, pkg.meetingId, path))) return item.id;
+      if (item.isFolder && (await this.folderIsFree(driveId, item.id, meetingId, path)))
+        return { id: item.id, name: item.name, webUrl: item.webUrl, n };
     }
     const step = `finding a folder for ${base}`;
     throw new PublishError(step, `${step} failed: "${base}" up to "(${MAX_MEETING_FOLDERS})" all hold other meetings`);
@@ -473,22 +567,75 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     return ids[0];
   }
 
-  /** What the previous publish of this meeting wrote and this one did not: the meeting's own files and decisions. */
-  private async removeStale(driveId: string, previous: Record<string, string> | undefined, current: Record<string, string>): Promise<void> {
+  /**
+   * What the previous publish of this meeting wrote and this one did not: its files (also one now written
+   * elsewhere: a besloten document moved to the closed folder), its decisions, and an action that moved
+   * between the public and the closed part. Actions otherwise outlive the meeting (they carry over), so
+   * they are never removed here.
+   */
+  private async removeStale(
+    driveId: string,
+    pkg: MinutesPackage,
+    previous: Record<string, string> | undefined,
+    current: Record<string, string>,
+  ): Promise<void> {
+    const closedActions = new Set(pkg.actions.filter((a) => a.closed).map((a) => a.key));
+    const publicActions = new Set(pkg.actions.filter((a) => !a.closed).map((a) => a.key));
+    const listItem = (listId: string | undefined, id: string) =>
+      listId ? `/sites/${enc(this.siteId)}/lists/${enc(listId)}/items/${enc(id)}` : undefined;
     for (const [key, id] of Object.entries(previous ?? {})) {
-      if (key in current) continue;
+      const [prefix, record] = splitKey(key);
       let path: string | undefined;
-      if (key.startsWith('file:')) path = `/drives/${enc(driveId)}/items/${enc(id)}`;
-      else if (key.startsWith('decision:') && this.opts.decisionsListId)
-        path = `/sites/${enc(this.siteId)}/lists/${enc(this.opts.decisionsListId)}/items/${enc(id)}`;
-      // Actions outlive the meeting (they carry over), so they are never removed here.
-      if (!path) continue;
-      const target = path;
-      try {
-        await this.send<unknown>(`removing ${key.replace(':', ' ')}`, { idempotent: true }, () => this.api(target).delete());
-      } catch (err) {
-        if (!(err instanceof PublishError) || err.status !== 404) throw err;
-      }
+      if (prefix === 'file') {
+        if (current[key] !== id) path = `/drives/${enc(driveId)}/items/${enc(id)}`;
+      } else if (key in current) {
+        continue;
+      } else if (prefix === 'decision') path = listItem(this.opts.decisionsListId, id);
+      else if (prefix === 'closed-decision') path = listItem(this.opts.closedDecisionsListId, id);
+      else if (prefix === 'action' && closedActions.has(record)) path = listItem(this.opts.actionsListId, id);
+      else if (prefix === 'closed-action' && publicActions.has(record)) path = listItem(this.opts.closedActionsListId, id);
+      if (path) await this.remove(`removing ${prefix.replace('-', ' ')} ${record}`, path);
+    }
+  }
+
+  /**
+   * Versions before the closed folder and lists put the besloten document beside the public one and the
+   * closed decisions and actions in the public lists. Removes them, by name and by key (the remembered ids
+   * may be lost), once: the publish that succeeds marks the meeting with LAYOUT_REMOTE_KEY.
+   */
+  private async removeOlderClosedPart(
+    driveId: string,
+    pkg: MinutesPackage,
+    publicFolderId: string,
+    closedDecisions: PublishedDecision[],
+    closedActions: PublishedAction[],
+  ): Promise<void> {
+    const name = safeName(minutesFileName({ date: pkg.meetingDate, title: pkg.body }, 'besloten'));
+    const step = `removing ${name} from the public folder`;
+    const beside = await this.itemByPath(driveId, publicFolderId, name, step);
+    if (beside && !beside.isFolder) await this.remove(step, `/drives/${enc(driveId)}/items/${enc(beside.id)}`);
+    const found: [string | undefined, string, string][] = [
+      ...closedDecisions.map((d): [string | undefined, string, string] => [
+        this.opts.decisionsListId,
+        `${pkg.meetingId}/${d.key}`,
+        `decision ${d.key}`,
+      ]),
+      ...closedActions.map((a): [string | undefined, string, string] => [this.opts.actionsListId, a.key, `action ${a.number}`]),
+    ];
+    for (const [listId, key, label] of found) {
+      if (!listId) continue;
+      const step = `removing closed ${label} from the public list`;
+      const id = await this.findListItem(listId, key, step);
+      if (id) await this.remove(step, `/sites/${enc(this.siteId)}/lists/${enc(listId)}/items/${enc(id)}`);
+    }
+  }
+
+  /** A DELETE; already gone (404) counts as done. */
+  private async remove(step: string, path: string): Promise<void> {
+    try {
+      await this.send<unknown>(step, { idempotent: true }, () => this.api(path).delete());
+    } catch (err) {
+      if (!(err instanceof PublishError) || err.status !== 404) throw err;
     }
   }
 
@@ -506,4 +653,26 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   private pause(step: string, failure: Failure, attempt: number): Promise<void> {
     return pauseBeforeRetry(step, failure, attempt, this.retrySettings, publishBudget.getStore() ?? { waitedMs: 0 }, this.opts.log);
   }
+}
+
+/** The public and the closed records of a package. */
+function split<T extends { closed: boolean }>(records: T[]): { open: T[]; closed: T[] } {
+  return { open: records.filter((r) => !r.closed), closed: records.filter((r) => r.closed) };
+}
+
+/** "closed-action:k3Jx/actie/13" → ["closed-action", "k3Jx/actie/13"]. */
+function splitKey(key: string): [string, string] {
+  const at = key.indexOf(':');
+  return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** 1 for "<base>", n for "<base> (n)", as SharePoint compares names (ignoring case); else undefined. */
+function folderNumber(name: string, base: string): number | undefined {
+  if (!isMeetingFolderName(name, base)) return undefined;
+  const match = /\((\d+)\)$/.exec(name.slice(base.length));
+  return match ? Number(match[1]) : 1;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }

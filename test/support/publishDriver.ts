@@ -27,7 +27,7 @@ export type WirePackage = Omit<MinutesPackage, 'files'> & {
 };
 
 export type DriverJob =
-  | { kind: 'setup'; graph: DriverGraphSettings; siteId: string; driveId?: string }
+  | { kind: 'setup'; graph: DriverGraphSettings; siteId: string; driveId?: string; closedFolder?: string }
   | {
       kind: 'publish';
       graph: DriverGraphSettings;
@@ -36,6 +36,9 @@ export type DriverJob =
       folder?: string;
       decisionsListId?: string;
       actionsListId?: string;
+      closedFolder?: string;
+      closedDecisionsListId?: string;
+      closedActionsListId?: string;
       simpleUploadLimit?: number;
       uploadFragmentSize?: number;
       retry?: Partial<RetrySettings>;
@@ -76,7 +79,7 @@ async function readStdin(): Promise<string> {
 
 async function run(job: DriverJob): Promise<unknown> {
   const client = createGraphClient(job.graph);
-  if (job.kind === 'setup') return setupSharePoint(client, job.siteId, job.driveId);
+  if (job.kind === 'setup') return setupSharePoint(client, job.siteId, job.driveId, undefined, job.closedFolder);
   const publisher = new SharePointMinutesPublisher({
     client,
     siteId: job.siteId,
@@ -84,6 +87,9 @@ async function run(job: DriverJob): Promise<unknown> {
     folder: job.folder,
     decisionsListId: job.decisionsListId,
     actionsListId: job.actionsListId,
+    closedFolder: job.closedFolder,
+    closedDecisionsListId: job.closedDecisionsListId,
+    closedActionsListId: job.closedActionsListId,
     simpleUploadLimit: job.simpleUploadLimit,
     uploadFragmentSize: job.uploadFragmentSize,
     retry: job.retry,
