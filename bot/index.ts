@@ -45,7 +45,12 @@ async function openStore(config: Config): Promise<DocumentStore> {
 }
 
 function createPublisher(config: Config, log: Logger): MinutesPublisher {
-  if (!config.sharePoint) return new FolderMinutesPublisher(config.minutesDir);
+  if (!config.sharePoint)
+    return new FolderMinutesPublisher(config.minutesDir, {
+      closedRoot: config.minutesClosedDir,
+      log,
+      pauseAfterTempFile: config.testHooks.pauseAfterTempFile,
+    });
   const g = config.graph;
   const client = createGraphClient({
     tenantId: g.tenantId!,
@@ -78,7 +83,10 @@ export async function startNotulist(
   const { publicUrl } = config;
   const draftBase = publicUrl ? () => publicUrl : config.localMode ? () => ownUrl : undefined;
   const draftLinks = draftBase ? await DraftLinks.open(store, draftBase).catch(closing(store)) : undefined;
-  const minutes = new MinutesService(meetings, createPublisher(config, log), new PendingPublishes(store), draftLinks);
+  const publisher = createPublisher(config, log);
+  // What a crash left (temporary files) goes before anything is published again.
+  await publisher.cleanUp?.();
+  const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks);
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId ?? '',

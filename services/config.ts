@@ -1,5 +1,6 @@
 // Configuration from the environment (and a .env file), validated once at start. A wrong value stops
 // the bot with one line naming the variable and what it expects.
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const optionalText = z
@@ -40,11 +41,15 @@ const schema = z
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL'),
     MINUTES_DIR: optionalText,
+    MINUTES_CLOSED_DIR: optionalText,
     SHAREPOINT_SITE_ID: optionalText,
     SHAREPOINT_DRIVE_ID: optionalText,
     SHAREPOINT_FOLDER: z.string().trim().min(1).default('Besluitenlijsten'),
     SHAREPOINT_DECISIONS_LIST_ID: optionalText,
     SHAREPOINT_ACTIONS_LIST_ID: optionalText,
+    SHAREPOINT_CLOSED_FOLDER: z.string().trim().min(1).default('Besloten'),
+    SHAREPOINT_CLOSED_DECISIONS_LIST_ID: optionalText,
+    SHAREPOINT_CLOSED_ACTIONS_LIST_ID: optionalText,
     GRAPH_TENANT_ID: optionalText,
     GRAPH_CLIENT_ID: optionalText,
     GRAPH_CLIENT_SECRET: optionalText,
@@ -56,6 +61,11 @@ const schema = z
         error: 'one of fatal, error, warn, info, debug, trace, silent',
       })
       .default('info'),
+    // A test hook, inert unless set (see FolderPublisherOptions.pauseAfterTempFile).
+    NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE: optionalText.refine(
+      (v) => v === undefined || v === 'openbaar' || v === 'besloten',
+      'openbaar or besloten (a test hook)',
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI')
@@ -65,6 +75,17 @@ const schema = z
     // Draft links carry the closed part of the minutes: outside local mode they travel over TLS only.
     if (c.PUBLIC_URL && c.MicrosoftAppId && !c.PUBLIC_URL.startsWith('https://'))
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'an https URL when the bot has credentials' });
+    // The closed part needs a place of its own, which an administrator can restrict.
+    const folderKey = (v: string) => v.replace(/^[\s/]+|[\s/]+$/g, '').toLowerCase();
+    if (folderKey(c.SHAREPOINT_CLOSED_FOLDER) === folderKey(c.SHAREPOINT_FOLDER))
+      ctx.addIssue({ code: 'custom', path: ['SHAREPOINT_CLOSED_FOLDER'], message: 'another folder than SHAREPOINT_FOLDER' });
+    for (const name of ['SHAREPOINT_CLOSED_DECISIONS_LIST_ID', 'SHAREPOINT_CLOSED_ACTIONS_LIST_ID'] as const) {
+      const id = c[name];
+      if (id && (id === c.SHAREPOINT_DECISIONS_LIST_ID || id === c.SHAREPOINT_ACTIONS_LIST_ID))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'a list of its own, not one of the public lists' });
+    }
+    if (c.MINUTES_CLOSED_DIR && resolve(c.MINUTES_CLOSED_DIR) === resolve(c.MINUTES_DIR ?? `${c.DATA_DIR}/minutes`))
+      ctx.addIssue({ code: 'custom', path: ['MINUTES_CLOSED_DIR'], message: 'another folder than MINUTES_DIR' });
     if (c.SHAREPOINT_SITE_ID) {
       for (const [name, fallback] of [
         ['GRAPH_TENANT_ID', 'MicrosoftAppTenantId'],
@@ -91,15 +112,24 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   minutesDir: string;
+  /** Where the folder publisher writes the closed part (MINUTES_CLOSED_DIR; default `<minutesDir>/besloten`). */
+  minutesClosedDir: string;
   sharePoint?: {
     siteId: string;
     driveId?: string;
     folder: string;
     decisionsListId?: string;
     actionsListId?: string;
+    /** The library folder for the closed documents (SHAREPOINT_CLOSED_FOLDER). */
+    closedFolder: string;
+    /** Lists for closed decisions and actions; without them nothing closed goes to any list. */
+    closedDecisionsListId?: string;
+    closedActionsListId?: string;
   };
   graph: { tenantId?: string; clientId?: string; clientSecret?: string; baseUrl: string; authorityHost: string; scope: string };
   logLevel: string;
+  /** Test hooks, inert unless a test sets them. */
+  testHooks: { pauseAfterTempFile?: 'openbaar' | 'besloten' };
 }
 
 export class ConfigError extends Error {}
@@ -118,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   const localMode = !c.MicrosoftAppId;
   const dataDir = c.DATA_DIR;
+  const minutesDir = c.MINUTES_DIR ?? `${dataDir.replace(/\/+$/, '')}/minutes`;
   return {
     port: c.PORT,
     host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
@@ -131,7 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir,
     databaseUrl: c.DATABASE_URL,
-    minutesDir: c.MINUTES_DIR ?? `${dataDir.replace(/\/+$/, '')}/minutes`,
+    minutesDir,
+    minutesClosedDir: c.MINUTES_CLOSED_DIR ?? `${minutesDir.replace(/\/+$/, '')}/besloten`,
     sharePoint: c.SHAREPOINT_SITE_ID
       ? {
           siteId: c.SHAREPOINT_SITE_ID,
@@ -139,6 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           folder: c.SHAREPOINT_FOLDER,
           decisionsListId: c.SHAREPOINT_DECISIONS_LIST_ID,
           actionsListId: c.SHAREPOINT_ACTIONS_LIST_ID,
+          closedFolder: c.SHAREPOINT_CLOSED_FOLDER,
+          closedDecisionsListId: c.SHAREPOINT_CLOSED_DECISIONS_LIST_ID,
+          closedActionsListId: c.SHAREPOINT_CLOSED_ACTIONS_LIST_ID,
         }
       : undefined,
     graph: {
@@ -151,5 +186,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scope: c.GRAPH_SCOPE ?? `${new URL(c.GRAPH_BASE_URL).origin}/.default`,
     },
     logLevel: c.LOG_LEVEL,
+    testHooks: { pauseAfterTempFile: c.NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE as 'openbaar' | 'besloten' | undefined },
   };
 }

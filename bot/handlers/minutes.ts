@@ -17,7 +17,6 @@ const webLinks = (files: { name: string; url: string }[]) =>
 
 /** Only chair and secretary ever get anything of the closed part: a file, a link, a line. */
 const mayReadClosed = (role: Role) => role !== 'member';
-const isClosedFile = (f: { name: string }) => /besloten/i.test(f.name);
 
 export interface DraftOptions {
   role: Role;
@@ -41,7 +40,8 @@ export function draftCard(
   const publicUrl = svc.minutes.draftUrl(turn.tenantId, turn.conversationId, meeting);
   const fullUrl =
     closedToo && parts.length > 1 ? svc.minutes.fullDraftUrl(turn.tenantId, turn.conversationId, meeting, opts.viewer) : undefined;
-  const files = svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting).filter((f) => closedToo || !isClosedFile(f));
+  // Only the chair's and secretary's own view gets a link that opens the closed part.
+  const files = svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting, closedToo ? opts.viewer : undefined);
   const links = [
     ...(publicUrl ? [{ title: s.card.fullText, url: publicUrl }] : []),
     ...(fullUrl ? [{ title: s.card.fullTextClosed, url: fullUrl }] : []),
@@ -111,6 +111,7 @@ export function publicationCard(
   turn: Pick<Turn, 'tenantId' | 'conversationId'>,
   role: Role,
   banner?: Banner,
+  viewer?: Person,
 ): AdaptiveCard {
   const p = meeting.minutes.publication;
   const where = svc.minutes.publisherKind === 'sharepoint' ? s.card.whereSharePoint : s.card.whereFolder;
@@ -120,11 +121,14 @@ export function publicationCard(
       : p.state === 'published'
         ? { text: s.card.published(where), style: 'good' as const, canRetry: false }
         : { text: s.card.publishFailed(briefReason(p.error ?? '')), style: 'attention' as const, canRetry: role === 'secretary' };
-  const files = p?.state === 'published' ? svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting) : [];
+  const own = mayReadClosed(role) ? viewer : undefined;
+  const files = p?.state === 'published' ? svc.minutes.publishedLinks(turn.tenantId, turn.conversationId, meeting, own) : [];
+  // Chair and secretary are told where the closed part went (a folder or library they may restrict).
+  const closed = own && p?.state === 'published' ? svc.minutes.closedLocation(meeting) : undefined;
   return publishCard(s, meeting.id, s.card.publishTitle(meeting.title), {
     ...state,
-    text: banner ? `${banner.text}\n${state.text}` : state.text,
-    files: files.filter((f) => mayReadClosed(role) || !isClosedFile(f)),
+    text: [banner?.text, state.text, closed ? s.card.closedWent(closed.description, closed.records) : ''].filter(Boolean).join('\n'),
+    files,
   });
 }
 

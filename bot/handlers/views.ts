@@ -119,7 +119,7 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
       return draftCard(s, series, meeting, { role, viewer: turn.actor, banner }, svc, turn);
     case 'publish':
       if (!meeting) break;
-      return publicationCard(s, meeting, svc, turn, role, banner);
+      return publicationCard(s, meeting, svc, turn, role, banner, turn.actor);
     case 'help':
     case 'welcome':
       return helpCard(s, ops.currentMeeting(series), {

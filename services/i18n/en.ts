@@ -235,6 +235,8 @@ export const en: Strings = {
     published: (where: string) => `The minutes have been published ${where}.`,
     publishFailed: (why: string) => `Publishing failed: ${why}. Nothing was lost; please try again later with "Publish".`,
     publishedFiles: 'Files',
+    closedWent: (where: string, records: 'register' | 'lists' | 'documentOnly') =>
+      `The closed part is kept apart, in ${where}${records === 'lists' ? ', with the closed decisions and actions in lists of their own' : records === 'register' ? ', with a register of its own' : '; the closed decisions and actions are in that document only'}.`,
     actionsList: 'Action list',
     whereFolder: 'to the minutes folder',
     whereSharePoint: 'to SharePoint',
@@ -316,6 +318,21 @@ export const en: Strings = {
       expired: 'This link has expired. Ask for the minutes again in the chat with the command minutes.',
       gone: 'This meeting no longer exists in the chat.',
     },
+    confidentialFor: (name: string) => `CONFIDENTIAL – for ${name}`,
+    fullNotice: 'This page also shows the closed part. The link is for you only: do not forward it.',
+    publicNotice: 'This page shows the public part of the minutes.',
+    expiresFull: (when: string) => `This link works until ${when} and ends as soon as the minutes are published.`,
+    changesTitle: 'Changes to the record',
+    changesColumns: { at: 'When', by: 'By', what: 'What', before: 'Was', after: 'Now' },
+    changeKinds: {
+      decision: 'Decision',
+      action: 'Action',
+      announcement: 'Announcement',
+      question: 'Question',
+      note: 'Note',
+      meeting: 'Meeting',
+    },
+    changeTypes: { edited: 'edited', removed: 'removed' },
   },
   help: {
     now: (role, status) => {

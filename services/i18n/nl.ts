@@ -257,6 +257,8 @@ export const nl = {
     published: (where: string) => `De besluitenlijst is gepubliceerd ${where}.`,
     publishFailed: (why: string) => `Publiceren is mislukt: ${why}. Er is niets verloren; probeert u het later opnieuw met "Publiceren".`,
     publishedFiles: 'Bestanden',
+    closedWent: (where: string, records: 'register' | 'lists' | 'documentOnly') =>
+      `Het besloten deel staat apart, in ${where}${records === 'lists' ? ', met de besloten besluiten en acties in hun eigen lijsten' : records === 'register' ? ', met een eigen register van besluiten en acties' : '; de besloten besluiten en acties staan alleen in dat document'}.`,
     actionsList: 'Actielijst',
     whereFolder: 'in de map met besluitenlijsten',
     whereSharePoint: 'in SharePoint',
@@ -338,6 +340,21 @@ export const nl = {
       expired: 'Deze link is verlopen. Vraag in de chat opnieuw om de besluitenlijst met het commando besluitenlijst.',
       gone: 'Deze vergadering bestaat niet meer in de chat.',
     },
+    confidentialFor: (name: string) => `VERTROUWELIJK – voor ${name}`,
+    fullNotice: 'Deze pagina toont ook het besloten deel. De link is alleen voor u: stuur hem niet door.',
+    publicNotice: 'Deze pagina toont het openbare deel van de besluitenlijst.',
+    expiresFull: (when: string) => `Deze link werkt tot ${when} en vervalt zodra de besluitenlijst is gepubliceerd.`,
+    changesTitle: 'Wijzigingen in het verslag',
+    changesColumns: { at: 'Wanneer', by: 'Door', what: 'Wat', before: 'Was', after: 'Wordt' },
+    changeKinds: {
+      decision: 'Besluit',
+      action: 'Actie',
+      announcement: 'Mededeling',
+      question: 'Rondvraag',
+      note: 'Verslag',
+      meeting: 'Vergadering',
+    },
+    changeTypes: { edited: 'gewijzigd', removed: 'verwijderd' },
   },
   help: {
     /** What this person can do now, in a few lines. */

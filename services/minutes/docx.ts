@@ -8,6 +8,7 @@ import {
   Document,
   ExternalHyperlink,
   Footer,
+  Header,
   LevelFormat,
   Packer,
   PageNumber,
@@ -36,6 +37,9 @@ const FONT = 'Arial';
 const BODY_SIZE = 20;
 const BULLET_REF = 'notulist-bullet';
 const FOOTER_STYLE = 'NotulistFooter';
+const CONFIDENTIAL_STYLE = 'NotulistVertrouwelijk';
+/** Dark red: the closed document's marking. */
+const CONFIDENTIAL_COLOR = 'C00000';
 const HEADER_FILL = 'D9E2F3';
 const CELL_MARGINS = { top: 60, bottom: 60, left: 100, right: 100 };
 const LINE = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
@@ -106,8 +110,16 @@ function titleBlock(model: MinutesModel): Paragraph[] {
       children: [new TextRun({ text: xmlSafe(model.title), bold: true, size: 32 })],
       spacing: { after: 120 },
     }),
+    // The closed document's part line is its marking, in the marking's colour.
     new Paragraph({
-      children: [new TextRun({ text: model.partLabel, bold: true, size: 24 })],
+      children: [
+        new TextRun({
+          text: model.confidentialMark ?? model.partLabel,
+          bold: true,
+          size: 24,
+          color: model.confidentialMark && CONFIDENTIAL_COLOR,
+        }),
+      ],
       spacing: { after: 60 },
     }),
     new Paragraph({ children: [new TextRun({ text: xmlSafe(model.status), italics: true })], spacing: { after: 240 } }),
@@ -231,9 +243,25 @@ function pageFooter(model: MinutesModel): Footer {
   });
 }
 
+/** The closed document's marking, boxed, at the top of every page (the document has one section). */
+function pageHeader(mark: string): Header {
+  const border = { style: BorderStyle.SINGLE, size: 8, color: CONFIDENTIAL_COLOR, space: 2 };
+  return new Header({
+    children: [
+      new Paragraph({
+        style: CONFIDENTIAL_STYLE,
+        alignment: AlignmentType.CENTER,
+        border: { top: border, bottom: border, left: border, right: border },
+        children: [new TextRun({ text: mark })],
+      }),
+    ],
+  });
+}
+
 function documentFor(model: MinutesModel): Document {
   return new Document({
-    title: xmlSafe(`${model.title} – ${model.partLabel}`),
+    title: xmlSafe(model.confidentialMark ? `${model.title} – ${model.confidentialMark}` : `${model.title} – ${model.partLabel}`),
+    ...(model.confidentialMark ? { keywords: 'VERTROUWELIJK' } : {}),
     subject: 'Besluitenlijst',
     description: xmlSafe(`${model.body}, ${model.meetingDate}, ${model.partLabel.toLowerCase()}`),
     creator: 'Notulist',
@@ -242,7 +270,15 @@ function documentFor(model: MinutesModel): Document {
       default: {
         document: { run: { font: FONT, size: BODY_SIZE, language: { value: 'nl-NL' } } },
       },
-      paragraphStyles: [{ id: FOOTER_STYLE, name: 'Notulist voettekst', basedOn: 'Normal', run: { size: 16, color: '595959' } }],
+      paragraphStyles: [
+        { id: FOOTER_STYLE, name: 'Notulist voettekst', basedOn: 'Normal', run: { size: 16, color: '595959' } },
+        {
+          id: CONFIDENTIAL_STYLE,
+          name: 'Notulist vertrouwelijk',
+          basedOn: 'Normal',
+          run: { size: 22, bold: true, color: CONFIDENTIAL_COLOR },
+        },
+      ],
     },
     numbering: {
       config: [
@@ -265,9 +301,11 @@ function documentFor(model: MinutesModel): Document {
         properties: {
           page: {
             size: { width: PAGE_WIDTH, height: PAGE_HEIGHT, orientation: PageOrientation.PORTRAIT },
-            margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+            // The closed document's header (its marking) 0.8 cm from the top edge, clear of the text below it.
+            margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, header: 454 },
           },
         },
+        ...(model.confidentialMark ? { headers: { default: pageHeader(model.confidentialMark) } } : {}),
         footers: { default: pageFooter(model) },
         children: [
           ...titleBlock(model),

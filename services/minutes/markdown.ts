@@ -105,6 +105,7 @@ function renderActions(actions: ActionRow[]): string {
 export function renderMarkdown(model: MinutesModel): string {
   const sections = [
     `# ${escapeOneLine(model.title)}`,
+    ...(model.confidentialMark ? [`**${escapeOneLine(model.confidentialMark)}**`] : []),
     `**${model.partLabel}**  \n${escapeMarkdown(model.status)}`,
     model.header.map((row) => `**${row.label}:** ${escapeOneLine(row.value)}`).join('  \n'),
     '## Agendapunten',

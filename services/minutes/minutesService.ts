@@ -7,16 +7,32 @@ import { DomainError } from '../meeting/errors';
 import * as ops from '../meeting/operations';
 import type { MeetingService } from '../meeting/service';
 import type { Meeting, Person, Publication } from '../meeting/types';
-import type { DraftLinks } from './draftLinks';
+import type { DraftLinks, DraftRef, DraftViewer } from './draftLinks';
 import { PendingPublishes, type PendingPublish } from './pendingPublishes';
-import { renderDraftGone, renderDraftPage } from './draftPage';
+import { dateTime, renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
 import { buildMinutesPackage, minutesFileName } from './package';
-import { PartlyPublished, type MinutesPublisher } from './publisher';
+import { PartlyPublished, type ClosedLocation, type MinutesPublisher } from './publisher';
 
 /** A publish still "publishing" after this long was interrupted (a restart): it may be started again. */
 export const STALE_PUBLISH_MS = 10 * 60 * 1000;
+
+/**
+ * Where the last successful publish put the closed part is kept with the meeting's publication, in
+ * `remote` under this key (as JSON): the meeting's types belong to the domain, and `remote` is the
+ * publishers' own. It is never handed back to a publisher.
+ */
+const CLOSED_LOCATION_KEY = 'closedLocation';
+
+/** Who may see the closed part: the meeting's secretary and chairs, by Teams id (as rights are bound). */
+function mayViewClosed(meeting: Meeting, viewer: DraftViewer): boolean {
+  return viewer.id !== '' && ops.roleOf(meeting, { id: viewer.id, name: viewer.name }) !== 'member';
+}
+
+function partOf(fileName: string): MinutesPart | undefined {
+  return /(openbaar|besloten)\.docx$/.exec(fileName)?.[1] as MinutesPart | undefined;
+}
 
 /** What GET /minutes/draft/… answers: a page, a document, or a short page saying why not. */
 export interface DraftResponse {
@@ -46,37 +62,75 @@ export class MinutesService {
     return this.pending.list();
   }
 
-  /** The link to a meeting's full draft, or undefined when drafts are not served. */
-  draftUrl(tenantId: string, conversationId: string, meeting: Meeting): string | undefined {
-    return this.draftLinks?.url({ tenantId, conversationId, meetingId: meeting.id, version: meeting.minutes.draftLinkVersion ?? 0 });
+  private draftRef(tenantId: string, conversationId: string, meeting: Meeting): DraftRef {
+    return { tenantId, conversationId, meetingId: meeting.id, version: meeting.minutes.draftLinkVersion ?? 0 };
   }
 
   /**
-   * The link to the whole draft, closed part included, made for one viewer (chair or secretary).
-   * Interim: the same link as draftUrl until draft links have scopes of their own.
+   * The link to the meeting's public draft (the public part only; it may be shared), or undefined when
+   * drafts are not served. It ends after 7 days or when the minutes are published.
    */
-  fullDraftUrl(tenantId: string, conversationId: string, meeting: Meeting, viewer: { id: string; name: string }): string | undefined {
-    void viewer;
-    return this.draftUrl(tenantId, conversationId, meeting);
+  draftUrl(tenantId: string, conversationId: string, meeting: Meeting): string | undefined {
+    return this.draftLinks?.publicUrl(this.draftRef(tenantId, conversationId, meeting));
+  }
+
+  /**
+   * The link to the whole draft, the closed part included, for `viewer` only: the page names them, the link
+   * lives at most 24 hours and ends when the minutes are published. For the chair's or secretary's own view
+   * (a user-specific card, a 1:1 chat), never for a shared card. Undefined when drafts are not served, or
+   * when `viewer` is not the meeting's secretary or one of its chairs (by Teams id): the link would open
+   * nothing, since openDraft checks that again.
+   */
+  fullDraftUrl(tenantId: string, conversationId: string, meeting: Meeting, viewer: DraftViewer): string | undefined {
+    if (!mayViewClosed(meeting, viewer)) return undefined;
+    return this.draftLinks?.fullUrl(this.draftRef(tenantId, conversationId, meeting), { id: viewer.id, name: viewer.name });
   }
 
   /**
    * The published files as links a Teams user can open: SharePoint's own web links, or for the local
    * folder (whose file:// paths no browser opens from Teams) the same documents served with a draft link.
+   * Without `viewer`, or for a viewer who is neither the secretary nor a chair, only the public document:
+   * a link that opens the closed part is handed out for the chair's or secretary's own view only (and a
+   * SharePoint link to it opens only for those the closed folder is shared with).
    */
-  publishedLinks(tenantId: string, conversationId: string, meeting: Meeting): { name: string; url: string }[] {
+  publishedLinks(tenantId: string, conversationId: string, meeting: Meeting, viewer?: DraftViewer): { name: string; url: string }[] {
     const p = meeting.minutes.publication;
     if (p?.state !== 'published') return [];
-    const draft = this.draftUrl(tenantId, conversationId, meeting);
-    return p.files.map((f) => {
-      const part = /(openbaar|besloten)\.docx$/.exec(f.name)?.[1];
-      return /^https?:/i.test(f.url) || !draft || !part ? { name: f.name, url: f.url } : { name: f.name, url: `${draft}/${part}.docx` };
-    });
+    const full = viewer !== undefined && mayViewClosed(meeting, viewer);
+    const links: { name: string; url: string }[] = [];
+    for (const f of p.files) {
+      const part = partOf(f.name);
+      if (part !== 'openbaar' && !(part === 'besloten' && full)) continue;
+      if (/^https?:/i.test(f.url)) {
+        links.push({ name: f.name, url: f.url });
+        continue;
+      }
+      const draft =
+        part === 'besloten'
+          ? this.fullDraftUrl(tenantId, conversationId, meeting, viewer!)
+          : this.draftUrl(tenantId, conversationId, meeting);
+      links.push({ name: f.name, url: draft ? `${draft}/${part}.docx` : f.url });
+    }
+    return links;
+  }
+
+  /** Where the last publish put the closed part (see PublishResult.closedLocation); undefined when it had none. */
+  closedLocation(meeting: Meeting): ClosedLocation | undefined {
+    const p = meeting.minutes.publication;
+    const stored = p?.state === 'published' ? p.remote?.[CLOSED_LOCATION_KEY] : undefined;
+    if (!stored) return undefined;
+    try {
+      return JSON.parse(stored) as ClosedLocation;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
    * Opens a draft link: `file` is absent for the page, or "openbaar.docx" / "besloten.docx". Rendered
-   * from the stored meeting at the moment it is opened, so it always shows the current draft.
+   * from the stored meeting at the moment it is opened, so it always shows the current draft. A public
+   * link shows the public part only; a full link both parts and the corrections, while its viewer is
+   * still the secretary or a chair. Every refusal is a short page (404 or 410), never an error.
    */
   async openDraft(token: string, file: string | undefined, locale?: string): Promise<DraftResponse> {
     const gone = (s: Strings, status: 404 | 410, reason: 'invalid' | 'expired' | 'gone'): DraftResponse => ({
@@ -93,7 +147,10 @@ export class MinutesService {
     // Published since the link was made: the draft link has done its work (the documents are out).
     if (verified.ref.version !== (meeting.minutes.draftLinkVersion ?? 0)) return gone(strings(meeting.locale ?? locale), 410, 'expired');
     const s = strings(meeting.locale ?? locale);
-    const parts = minutesParts(meeting);
+    const viewer = verified.scope === 'full' ? verified.viewer : undefined;
+    // A full link made for someone who is no longer the secretary or a chair opens nothing.
+    if (viewer && !mayViewClosed(meeting, viewer)) return gone(s, 404, 'invalid');
+    const parts = minutesParts(meeting).filter((part) => part === 'openbaar' || viewer);
     if (file === undefined) {
       const body = renderDraftPage({
         s,
@@ -101,8 +158,12 @@ export class MinutesService {
         models: parts.map((part) => minutesModel(series, meetingId, part)),
         downloads: parts.map((part) => ({ part, href: `${encodeURIComponent(token)}/${part}.docx` })),
         adopted: meeting.minutes.status === 'adopted',
-        // The link stops at midnight (UTC) starting this day: the reader is told the last whole day.
-        expiresAt: longDate(new Date(Date.parse(verified.expiresAt) - 1).toISOString(), s.lang),
+        // A public link stops at midnight (UTC) starting its last day: the reader is told that day. A full
+        // link is told its hour.
+        expiresAt: viewer
+          ? dateTime(verified.expiresAt, s.lang)
+          : longDate(new Date(Date.parse(verified.expiresAt) - 1).toISOString(), s.lang),
+        full: viewer ? { viewerName: viewer.name, changes: meeting.changes ?? [] } : undefined,
       });
       return { status: 200, contentType: 'text/html; charset=utf-8', body };
     }
@@ -175,7 +236,7 @@ export class MinutesService {
     tenantId: string,
     conversationId: string,
     meetingId: string,
-  ): Promise<{ meeting: Meeting; publication: Publication } | undefined> {
+  ): Promise<{ meeting: Meeting; publication: Publication; closedLocation?: ClosedLocation } | undefined> {
     const series = await this.meetings.read(tenantId, conversationId, meetingId);
     const meeting = series.meetings.find((m) => m.id === meetingId);
     if (!meeting) {
@@ -184,10 +245,15 @@ export class MinutesService {
       return undefined;
     }
     let outcome: Pick<Publication, 'state' | 'files' | 'error' | 'remote'>;
+    let closedLocation: ClosedLocation | undefined;
+    const { [CLOSED_LOCATION_KEY]: _where, ...previous } = meeting.minutes.publication?.remote ?? {};
     try {
       const pkg = await buildMinutesPackage(series, meetingId);
-      const result = await this.publisher.publish(pkg, meeting.minutes.publication?.remote);
-      outcome = { state: 'published', files: result.files, remote: { ...meeting.minutes.publication?.remote, ...result.remote } };
+      const result = await this.publisher.publish(pkg, meeting.minutes.publication?.remote ? previous : undefined);
+      closedLocation = result.closedLocation;
+      const remote: Record<string, string> = { ...previous, ...result.remote };
+      if (closedLocation) remote[CLOSED_LOCATION_KEY] = JSON.stringify(closedLocation);
+      outcome = { state: 'published', files: result.files, remote };
     } catch (err) {
       outcome = {
         state: 'failed',
@@ -208,7 +274,7 @@ export class MinutesService {
       };
       m.minutes.publication = publication;
       if (publication.state === 'published') m.minutes.draftLinkVersion = (m.minutes.draftLinkVersion ?? 0) + 1;
-      return { meeting: m, publication };
+      return { meeting: m, publication, closedLocation };
     });
     await this.pending.remove(tenantId, conversationId, meetingId);
     return result;

@@ -61,6 +61,11 @@ export interface MinutesModel {
   part: MinutesPart;
   /** "Openbaar deel" / "Besloten deel" */
   partLabel: string;
+  /**
+   * Only on the closed document: "VERTROUWELIJK – besloten deel", shown in its title block and on every
+   * page, so that no page of it can pass for public.
+   */
+  confidentialMark?: string;
   /** "Status: concept" / "Status: vastgesteld op 12 december 2016" */
   status: string;
   /** Printed on every page, so a loose page still says what it is and whether it is a concept. */
@@ -365,12 +370,14 @@ export function minutesParts(meeting: Meeting): MinutesPart[] {
 }
 
 const FOOTER_TITLE_LENGTH = 60;
+export const CONFIDENTIAL_MARK = 'VERTROUWELIJK – besloten deel';
 
 function footerLine(meeting: Meeting, partLabel: string): string {
   const title =
     meeting.title.length > FOOTER_TITLE_LENGTH ? `${meeting.title.slice(0, FOOTER_TITLE_LENGTH - 1).trimEnd()}…` : meeting.title;
   const status = meeting.minutes.status === 'adopted' ? 'vastgesteld' : 'concept';
-  return `Besluitenlijst ${title.replace(/\s+/g, ' ')} ${dutchDate(meeting.date)} – ${partLabel.toLowerCase()} – ${status}`;
+  const line = `Besluitenlijst ${title.replace(/\s+/g, ' ')} ${dutchDate(meeting.date)} – ${partLabel.toLowerCase()} – ${status}`;
+  return partLabel === 'Besloten deel' ? `VERTROUWELIJK – ${line}` : line;
 }
 
 export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
@@ -382,6 +389,7 @@ export function minutesModel(series: Series, meetingId: string, part: MinutesPar
     body: meeting.title,
     part,
     partLabel,
+    confidentialMark: part === 'besloten' ? CONFIDENTIAL_MARK : undefined,
     status: statusLine(meeting),
     footer: footerLine(meeting, partLabel),
     meetingDate: meeting.date,

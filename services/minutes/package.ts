@@ -7,26 +7,58 @@ import { renderDocx } from './docx';
 import { actionIsClosed, findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
-const MAX_TITLE_LENGTH = 80;
+/** A title in a name is cut to this many characters (code points), for names people can still read… */
+const MAX_TITLE_CHARACTERS = 80;
+/**
+ * …and to this many bytes of UTF-8: a name may have 255 bytes on Linux file systems (255 UTF-16 units on
+ * NTFS and in SharePoint), and the longest name made from a title, "<yyyy-mm-dd> <title> besloten.docx",
+ * adds 25 bytes to it ("<yyyy-mm-dd> <title> (100)" 17). 80 characters of "会" are 240 bytes.
+ */
+const MAX_TITLE_BYTES = 200;
 
 /**
- * Makes a meeting title usable in a file name on Windows and in SharePoint: no reserved or control
- * characters, no runs of spaces, no trailing dots, at most ~80 characters.
+ * `text` cut to at most `maxBytes` bytes of UTF-8 and `maxCodePoints` code points, never inside a code
+ * point (a surrogate pair stays whole).
+ */
+export function cutToBytes(text: string, maxBytes: number, maxCodePoints = Infinity): string {
+  let bytes = 0;
+  let points = 0;
+  let end = 0;
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > maxBytes || points + 1 > maxCodePoints) break;
+    bytes += size;
+    points += 1;
+    end += ch.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * Makes a meeting title usable in a file or folder name on Windows, on Linux and in SharePoint: no
+ * reserved or control characters, no unpaired surrogates, no runs of spaces, no leading or trailing dots,
+ * at most 80 characters and 200 bytes (see MAX_TITLE_BYTES). The one rule for every name made from a title.
  */
 export function safeFileTitle(title: string): string {
   const cleaned = title
     // eslint-disable-next-line no-control-regex
     .replace(/[\\/:*?"<>|#%\u0000-\u001F\u007F]/g, ' ')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const cut = cleaned.length > MAX_TITLE_LENGTH ? cleaned.slice(0, MAX_TITLE_LENGTH) : cleaned;
+  const cut = cutToBytes(cleaned, MAX_TITLE_BYTES, MAX_TITLE_CHARACTERS);
   // Windows drops trailing dots and spaces, which would make two names collide.
   const trimmed = cut.replace(/[\s.]+$/, '').replace(/^[\s.]+/, '');
   return trimmed || 'Besluitenlijst';
 }
 
+/** A meeting's folder, "<yyyy-mm-dd> <title>" (a publisher adds " (2)", … when another meeting has it). */
+export function meetingFolderName(meeting: Pick<Meeting, 'date' | 'title'>): string {
+  return `${meeting.date} ${safeFileTitle(meeting.title)}`;
+}
+
 export function minutesFileName(meeting: Pick<Meeting, 'date' | 'title'>, part: MinutesPart): string {
-  return `${meeting.date} ${safeFileTitle(meeting.title)} ${part}.docx`;
+  return `${meetingFolderName(meeting)} ${part}.docx`;
 }
 
 async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart): Promise<MinutesFile> {

@@ -1,5 +1,7 @@
 // Where published minutes go. One port, two implementations: a local folder (the embedded default)
-// and a SharePoint document library through Microsoft Graph. Both receive the same rendered package.
+// and a SharePoint document library through Microsoft Graph. Both receive the same rendered package,
+// and both keep its closed part (the besloten document, closed decisions and actions) apart from the
+// public part, in a place of its own that an administrator can restrict to the chair and the secretary.
 import type { Outcome } from '../meeting/types';
 
 export interface MinutesFile {
@@ -60,10 +62,31 @@ export interface PublishedAction {
   closed: boolean;
 }
 
+/** Where a publish put the closed (besloten) part, so the secretary's publish card can say so. */
+export interface ClosedLocation {
+  kind: 'folder' | 'sharepoint';
+  /**
+   * The meeting's closed folder: a local path (under MINUTES_CLOSED_DIR), or its path in the document
+   * library ("Besloten/2016-10-10 Districtelijk Veiligheidsoverleg").
+   */
+  description: string;
+  /** SharePoint: the folder's web address (it opens only for those the folder is shared with). None for a local folder. */
+  url?: string;
+  /**
+   * Where the closed decisions and actions went: the closed register beside the besloten document
+   * (folder), the closed lists (SharePoint), or nowhere but the besloten document itself (SharePoint
+   * without closed lists configured).
+   */
+  records: 'register' | 'lists' | 'documentOnly';
+}
+
 export interface PublishResult {
+  /** Every document written, the closed one included (MinutesService.publishedLinks decides who gets which link). */
   files: { name: string; url: string }[];
   /** Ids to keep with the meeting so the next publish replaces instead of duplicating. */
   remote?: Record<string, string>;
+  /** Set when the package had a closed part: where it went. */
+  closedLocation?: ClosedLocation;
 }
 
 /**
@@ -81,6 +104,12 @@ export class PartlyPublished extends Error {
   }
 }
 
+/** What a publisher logs through (pino's shape). */
+export interface PublisherLog {
+  info(data: Record<string, unknown>, msg: string): void;
+  warn(data: Record<string, unknown>, msg: string): void;
+}
+
 export interface MinutesPublisher {
   /** A short name for logs and the README ("folder", "sharepoint"). */
   readonly kind: string;
@@ -89,4 +118,9 @@ export interface MinutesPublisher {
    * holds what that earlier publish returned in `remote`.
    */
   publish(pkg: MinutesPackage, previous?: Record<string, string>): Promise<PublishResult>;
+  /**
+   * Removes what a crash left behind (temporary files), once; called at start, and by publish() before
+   * its first write. Never throws: a failure is logged.
+   */
+  cleanUp?(): Promise<void>;
 }

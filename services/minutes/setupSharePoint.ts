@@ -2,11 +2,16 @@
 // again at any time (it only adds what is missing):
 //   - the library columns (Vergadering, Vergaderdatum, Status, Openbaarheid, AantalBesluiten, VergaderingId)
 //     on the document library the minutes go to;
-//   - the lists "Notulist besluiten" and "Notulist acties" with their columns (Sleutel indexed and unique).
+//   - the lists "Notulist besluiten" and "Notulist acties" with their columns (Sleutel indexed and unique);
+//   - the closed part's places: the lists "Notulist besluiten (besloten)" and "Notulist acties (besloten)"
+//     and the library folder SHAREPOINT_CLOSED_FOLDER (default "Besloten"), made before anything closed is
+//     published so that an administrator can restrict them to the chair and the secretary first (break
+//     their permission inheritance and grant only those two; see the README).
 // A library or list set up by an older version gets the columns it lacks (e.g. VergaderingId, or
 // Openbaarheid on the actions list); the publisher fails on a field it cannot set, so run this after
 // every upgrade that adds one.
-// It prints the two list ids for SHAREPOINT_DECISIONS_LIST_ID / SHAREPOINT_ACTIONS_LIST_ID.
+// It prints the four list ids for SHAREPOINT_DECISIONS_LIST_ID / SHAREPOINT_ACTIONS_LIST_ID /
+// SHAREPOINT_CLOSED_DECISIONS_LIST_ID / SHAREPOINT_CLOSED_ACTIONS_LIST_ID.
 //
 // Graph application permissions (app-only, admin consent):
 //   - Preferred: Sites.Selected, with this app granted on the one site by an admin:
@@ -23,26 +28,32 @@
 import fs from 'node:fs';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ConfigError, loadConfig } from '../config';
+import { safeName } from './driveItems';
 import { createGraphClient } from './graph';
+import { graphApi, PublishError, withRetries } from './graphRetries';
 import {
   ACTION_COLUMNS,
   ACTIONS_LIST_NAME,
+  CLOSED_ACTIONS_LIST_NAME,
+  CLOSED_DECISIONS_LIST_NAME,
   ColumnSpec,
   DECISION_COLUMNS,
   DECISIONS_LIST_NAME,
   LIBRARY_COLUMNS,
-  PublishError,
   columnDefinition,
-  graphApi,
-  withRetries,
-} from './sharePointPublisher';
+} from './sharePointColumns';
 
 export interface SetupResult {
   driveId: string;
   libraryListId: string;
   decisionsListId: string;
   actionsListId: string;
-  /** What this run created, e.g. "list Notulist acties", "column Vergadering on Documenten". */
+  closedDecisionsListId: string;
+  closedActionsListId: string;
+  /** The closed folder's id and web address, to restrict it. */
+  closedFolderId: string;
+  closedFolderUrl?: string;
+  /** What this run created, e.g. "list Notulist acties", "column Vergadering on Documenten", "folder Besloten". */
   created: string[];
 }
 
@@ -51,6 +62,8 @@ export async function setupSharePoint(
   siteId: string,
   driveId?: string,
   report: (line: string) => void = () => undefined,
+  /** SHAREPOINT_CLOSED_FOLDER. */
+  closedFolder = 'Besloten',
 ): Promise<SetupResult> {
   const site = `/sites/${encodeURIComponent(siteId)}`;
   const created: string[] = [];
@@ -119,10 +132,52 @@ export async function setupSharePoint(
     return id;
   };
 
+  /** The folder at `path` from the library's root, created (segment by segment) when missing. */
+  const ensureFolder = async (path: string): Promise<{ id: string; webUrl?: string }> => {
+    let parent = `/drives/${encodeURIComponent(drive)}/root`;
+    let item: unknown;
+    const segments = path.split('/').map(safeName).filter(Boolean);
+    for (const [i, segment] of segments.entries()) {
+      const sofar = segments.slice(0, i + 1).join('/');
+      const lookup = () => graphApi(client, `${parent}:/${encodeURIComponent(segment)}`).get();
+      try {
+        item = await withRetries<unknown>(`looking up folder ${sofar}`, { idempotent: true }, lookup);
+      } catch (err) {
+        if (!(err instanceof PublishError) || err.status !== 404) throw err;
+        try {
+          // "fail": a repeat of a create whose answer was lost answers 409, and the folder is there.
+          item = await withRetries<unknown>(`creating folder ${sofar}`, { idempotent: true }, () =>
+            graphApi(client, `${parent}/children`).post({ name: segment, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' }),
+          );
+          created.push(`folder ${sofar}`);
+          report(`created folder ${sofar}`);
+        } catch (createErr) {
+          if (!(createErr instanceof PublishError) || createErr.status !== 409) throw createErr;
+          item = await withRetries<unknown>(`looking up folder ${sofar}`, { idempotent: true }, lookup);
+        }
+      }
+      parent = `/drives/${encodeURIComponent(drive)}/items/${encodeURIComponent(stringField(item, 'id'))}`;
+    }
+    return { id: stringField(item, 'id'), webUrl: optionalString(item, 'webUrl') };
+  };
+
   await ensureColumns(libraryListId, libraryName, LIBRARY_COLUMNS);
   const decisionsListId = await ensureList(DECISIONS_LIST_NAME, DECISION_COLUMNS);
   const actionsListId = await ensureList(ACTIONS_LIST_NAME, ACTION_COLUMNS);
-  return { driveId: drive, libraryListId, decisionsListId, actionsListId, created };
+  const closedDecisionsListId = await ensureList(CLOSED_DECISIONS_LIST_NAME, DECISION_COLUMNS);
+  const closedActionsListId = await ensureList(CLOSED_ACTIONS_LIST_NAME, ACTION_COLUMNS);
+  const closed = await ensureFolder(closedFolder);
+  return {
+    driveId: drive,
+    libraryListId,
+    decisionsListId,
+    actionsListId,
+    closedDecisionsListId,
+    closedActionsListId,
+    closedFolderId: closed.id,
+    closedFolderUrl: closed.webUrl,
+    created,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -162,15 +217,21 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { siteId, driveId } = config.sharePoint;
+  const { siteId, driveId, closedFolder } = config.sharePoint;
   const g = config.graph;
   // loadConfig has checked that these are set whenever SHAREPOINT_SITE_ID is.
   const client = createGraphClient({ ...g, tenantId: g.tenantId!, clientId: g.clientId!, clientSecret: g.clientSecret! });
-  const result = await setupSharePoint(client, siteId, driveId, (line) => console.error(line));
+  const result = await setupSharePoint(client, siteId, driveId, (line) => console.error(line), closedFolder);
   if (result.created.length === 0) console.error('Nothing to create: the site was already set up.');
+  console.error(
+    `Restrict the closed part to the chair and the secretary before publishing: break the permission inheritance of the folder ${closedFolder}${result.closedFolderUrl ? ` (${result.closedFolderUrl})` : ''} and of the lists "${CLOSED_DECISIONS_LIST_NAME}" and "${CLOSED_ACTIONS_LIST_NAME}", and grant only them (see the README).`,
+  );
   console.log(`SHAREPOINT_DRIVE_ID=${result.driveId}`);
   console.log(`SHAREPOINT_DECISIONS_LIST_ID=${result.decisionsListId}`);
   console.log(`SHAREPOINT_ACTIONS_LIST_ID=${result.actionsListId}`);
+  console.log(`SHAREPOINT_CLOSED_FOLDER=${closedFolder}`);
+  console.log(`SHAREPOINT_CLOSED_DECISIONS_LIST_ID=${result.closedDecisionsListId}`);
+  console.log(`SHAREPOINT_CLOSED_ACTIONS_LIST_ID=${result.closedActionsListId}`);
 }
 
 if (require.main === module) {

@@ -1,20 +1,56 @@
 // Publishes minutes to a SharePoint document library through Microsoft Graph, and the decisions and
-// actions to two SharePoint lists. Every write is safe to repeat: files are replaced by name (a new
-// version), list items are found by their key (Sleutel) before one is created, and an answer lost on
-// the way back is reconciled by looking the write up instead of blindly sending it again.
+// actions to SharePoint lists. Every write is safe to repeat: files are replaced by name (a new version),
+// list items are found by their key (Sleutel) before one is created, and an answer lost on the way back is
+// reconciled by looking the write up instead of blindly sending it again.
 //
-// Each meeting gets a folder of its own, "<date> <body>". Two chats can hold a meeting with the same
-// title on the same day, so a folder that holds another meeting's files (their VergaderingId says so)
-// is left alone and "<date> <body> (2)", "(3)", … is used instead. The folder's id is kept in `remote`,
-// so a republish goes straight back to it.
+// The closed part keeps apart from the public one, in places an administrator restricts to the chair and
+// the secretary: the besloten document goes to a folder of its own (SHAREPOINT_CLOSED_FOLDER, default
+// "Besloten", beside SHAREPOINT_FOLDER), closed decisions and actions to lists of their own
+// (SHAREPOINT_CLOSED_DECISIONS_LIST_ID, SHAREPOINT_CLOSED_ACTIONS_LIST_ID). Without those lists nothing
+// closed is written to any list: the closed records are in the besloten document only. A closed record
+// never goes to a public list, and one an older version put there is removed.
+//
+// Each meeting gets a folder of its own in each of the two, "<date> <body>". Two chats can hold a meeting
+// with the same title on the same day, so a folder that holds another meeting's files (their VergaderingId
+// says so) is left alone and "<date> <body> (2)", "(3)", … is used instead; the closed folder takes the
+// public one's name when it can. The folders' ids are kept in `remote`, so a republish goes straight back.
+//
+// The columns are in sharePointColumns.ts, what goes in them in sharePointFields.ts, the retry policy
+// in graphRetries.ts, and the parsing of Graph's drive items in driveItems.ts.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
-import type { Outcome } from '../meeting/types';
+import { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
+import {
+  arrayOf,
+  contentType,
+  type DriveItem,
+  enc,
+  firstExpectedOffset,
+  isMeetingFolderName,
+  isRecord,
+  requireString,
+  safeName,
+  toDriveItem,
+} from './driveItems';
 import { renewGraphToken } from './graph';
+import { meetingFolderName, minutesFileName } from './package';
+import {
+  DEFAULT_RETRY,
+  describeFailure,
+  type Failure,
+  failureFromResponse,
+  graphApi,
+  pauseBeforeRetry,
+  PublishError,
+  type PublisherLog,
+  RETRYABLE_STATUS,
+  type RetryBudget,
+  type RetryHow,
+  type RetrySettings,
+  withRetries,
+} from './graphRetries';
 import {
   PartlyPublished,
+  type ClosedLocation,
   type MinutesFile,
   type MinutesPackage,
   type MinutesPublisher,
@@ -22,153 +58,20 @@ import {
   type PublishedAction,
   type PublishedDecision,
 } from './publisher';
-
-// ---------------------------------------------------------------------------------------------------
-// Column names (internal names) and definitions: the one place shared by the publisher and the setup.
-
-export const DECISIONS_LIST_NAME = 'Notulist besluiten';
-export const ACTIONS_LIST_NAME = 'Notulist acties';
-
-export const LIBRARY_FIELDS = {
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  status: 'Status',
-  publicity: 'Openbaarheid',
-  decisionCount: 'AantalBesluiten',
-  /** The meeting a file belongs to: tells whose a meeting folder is. */
-  meetingId: 'VergaderingId',
-} as const;
-
-/** The unique key column of both lists. */
-export const KEY_FIELD = 'Sleutel';
-
-export const DECISION_FIELDS = {
-  title: 'Title',
-  key: KEY_FIELD,
-  text: 'Besluit',
-  outcome: 'Uitkomst',
-  itemCode: 'Agendapunt',
-  itemTitle: 'Onderwerp',
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  publicity: 'Openbaarheid',
-} as const;
-
-export const ACTION_FIELDS = {
-  title: 'Title',
-  key: KEY_FIELD,
-  text: 'Actie',
-  owner: 'Actiehouder',
-  due: 'Streefdatum',
-  status: 'Status',
-  itemCode: 'Agendapunt',
-  meeting: 'Vergadering',
-  meetingDate: 'Vergaderdatum',
-  publicity: 'Openbaarheid',
-} as const;
+import { quickXorHash } from './quickXorHash';
+import { KEY_FIELD, LIBRARY_FIELDS } from './sharePointColumns';
+import { actionFields, decisionFields, libraryFields, withoutEmpty } from './sharePointFields';
 
 /** The key in PublishResult.remote under which the meeting's folder id is kept. */
 export const FOLDER_REMOTE_KEY = 'folder';
-
-export interface ColumnSpec {
-  name: string;
-  displayName: string;
-  type: 'text' | 'note' | 'date' | 'number' | 'choice';
-  choices?: readonly string[];
-  /** Indexed and unique: the key that makes a create safe to repeat (SharePoint rejects a second one). */
-  uniqueKey?: boolean;
-}
-
-const MINUTES_STATUS = ['concept', 'vastgesteld'] as const;
-const PUBLICITY = ['openbaar', 'besloten'] as const;
-const ACTION_STATUS = ['open', 'gereed'] as const;
-
-export const LIBRARY_COLUMNS: readonly ColumnSpec[] = [
-  { name: LIBRARY_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: LIBRARY_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: LIBRARY_FIELDS.status, displayName: 'Status', type: 'choice', choices: MINUTES_STATUS },
-  { name: LIBRARY_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-  { name: LIBRARY_FIELDS.decisionCount, displayName: 'Aantal besluiten', type: 'number' },
-  { name: LIBRARY_FIELDS.meetingId, displayName: 'Vergadering-id', type: 'text' },
-];
-
-export const DECISION_COLUMNS: readonly ColumnSpec[] = [
-  { name: DECISION_FIELDS.key, displayName: 'Sleutel', type: 'text', uniqueKey: true },
-  { name: DECISION_FIELDS.text, displayName: 'Besluit', type: 'note' },
-  { name: DECISION_FIELDS.outcome, displayName: 'Uitkomst', type: 'text' },
-  { name: DECISION_FIELDS.itemCode, displayName: 'Agendapunt', type: 'text' },
-  { name: DECISION_FIELDS.itemTitle, displayName: 'Onderwerp', type: 'text' },
-  { name: DECISION_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: DECISION_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: DECISION_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-];
-
-export const ACTION_COLUMNS: readonly ColumnSpec[] = [
-  { name: ACTION_FIELDS.key, displayName: 'Sleutel', type: 'text', uniqueKey: true },
-  { name: ACTION_FIELDS.text, displayName: 'Actie', type: 'note' },
-  { name: ACTION_FIELDS.owner, displayName: 'Actiehouder', type: 'text' },
-  { name: ACTION_FIELDS.due, displayName: 'Streefdatum', type: 'date' },
-  { name: ACTION_FIELDS.status, displayName: 'Status', type: 'choice', choices: ACTION_STATUS },
-  { name: ACTION_FIELDS.itemCode, displayName: 'Agendapunt', type: 'text' },
-  { name: ACTION_FIELDS.meeting, displayName: 'Vergadering', type: 'text' },
-  { name: ACTION_FIELDS.meetingDate, displayName: 'Vergaderdatum', type: 'date' },
-  { name: ACTION_FIELDS.publicity, displayName: 'Openbaarheid', type: 'choice', choices: PUBLICITY },
-];
-
-/** The Graph columnDefinition body for a column. */
-export function columnDefinition(spec: ColumnSpec): Record<string, unknown> {
-  const base: Record<string, unknown> = { name: spec.name, displayName: spec.displayName };
-  if (spec.uniqueKey) Object.assign(base, { indexed: true, enforceUniqueValues: true });
-  switch (spec.type) {
-    case 'text':
-      return { ...base, text: { allowMultipleLines: false, maxLength: 255 } };
-    case 'note':
-      return { ...base, text: { allowMultipleLines: true, textType: 'plain', linesForEditing: 6 } };
-    case 'date':
-      return { ...base, dateTime: { format: 'dateOnly', displayAs: 'standard' } };
-    case 'number':
-      return { ...base, number: { decimalPlaces: 'none' } };
-    case 'choice':
-      return {
-        ...base,
-        choice: { choices: [...(spec.choices ?? [])], allowTextEntry: false, displayAs: 'dropDownMenu' },
-      };
-  }
-}
-
-// Dutch labels for the list; the list is read by people, not by the bot.
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  agreed: 'conform',
-  agreedWithChanges: 'gewijzigd vastgesteld',
-  deferred: 'aangehouden',
-  rejected: 'verworpen',
-  adopted: 'vastgesteld',
-  noted: 'voor kennisgeving aangenomen',
-};
-
-// ---------------------------------------------------------------------------------------------------
-
-export interface PublisherLog {
-  info(data: Record<string, unknown>, msg: string): void;
-  warn(data: Record<string, unknown>, msg: string): void;
-}
-
-export interface RetrySettings {
-  /** Attempts per request, the first included. */
-  maxAttempts: number;
-  /**
-   * The longest single wait. A Retry-After up to this is waited in full (never cut short: asking again
-   * early only prolongs the throttling); one asking for more fails the step at once. Also caps the back-off.
-   */
-  maxDelaySeconds: number;
-  /**
-   * All waits of one publish together (of one withRetries call when it is used alone): a wait that would
-   * go past this fails the step at once, so a throttled publish ends well before it counts as interrupted.
-   */
-  maxTotalDelaySeconds: number;
-  /** First back-off when the answer carries no Retry-After (doubles per attempt). */
-  baseDelayMs: number;
-}
+/** … and the meeting's closed folder id. */
+export const CLOSED_FOLDER_REMOTE_KEY = 'closedFolder';
+/**
+ * Set once a publish has put the closed part apart (and removed what an older version put among the public
+ * lists and documents): until then each publish looks for such leftovers.
+ */
+export const LAYOUT_REMOTE_KEY = 'layout';
+const CLOSED_APART = 'closed-apart';
 
 export interface SharePointPublisherOptions {
   client: Client;
@@ -179,6 +82,11 @@ export interface SharePointPublisherOptions {
   folder?: string;
   decisionsListId?: string;
   actionsListId?: string;
+  /** Folder (path) in the library for the closed documents, one subfolder per meeting. Default "Besloten". */
+  closedFolder?: string;
+  /** Lists for closed decisions and actions; without them no closed record goes to any list. */
+  closedDecisionsListId?: string;
+  closedActionsListId?: string;
   /** Files up to this size go in one PUT; larger ones through an upload session. Default 4 MiB. */
   simpleUploadLimit?: number;
   /** Upload-session fragment size, a multiple of 320 KiB. Default 3.2 MiB. */
@@ -187,55 +95,34 @@ export interface SharePointPublisherOptions {
   log?: PublisherLog;
 }
 
-/** A publish step that failed for good; the message names the step. */
-export class PublishError extends Error {
-  constructor(
-    readonly step: string,
-    message: string,
-    readonly status?: number,
-    readonly lostAnswer = false,
-  ) {
-    super(message);
-    this.name = 'PublishError';
-  }
-}
-
 const FRAGMENT_UNIT = 320 * 1024;
 const DEFAULT_SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_FRAGMENT_SIZE = 10 * FRAGMENT_UNIT;
 // A fragment that hangs this long is treated like a dropped connection (the Graph client sets no timeout either).
 const FRAGMENT_TIMEOUT_MS = 5 * 60_000;
-const RETRYABLE_STATUS = new Set([429, 503, 504]);
-// Our own loop is the only retry policy: the client's RetryHandler would nest its retries inside ours
-// (and it skips octet-stream bodies anyway).
-const NO_CLIENT_RETRY = new RetryHandlerOptions(0, 0);
 // Filtering on a column needs it indexed; the header makes small unindexed lists work as well.
 const PREFER_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
 /** "(2)" … "(100)": far more meetings with one title on one day than any site has. */
 const MAX_MEETING_FOLDERS = 100;
 
-interface Failure {
-  status?: number;
-  retryAfterSeconds?: number;
-  network: boolean;
-  message: string;
-}
-
-interface DriveItem {
+/** A meeting's folder in one of the two trees. */
+interface MeetingFolder {
   id: string;
   name: string;
   webUrl: string;
-  size?: number;
-  quickXorHash?: string;
-  isFolder: boolean;
-  parentId?: string;
+  /** 1 for "<date> <body>", n for "<date> <body> (n)". */
+  n: number;
 }
+
+/** What the retries of one publish have waited, shared by its steps (RetrySettings.maxTotalDelaySeconds). */
+const publishBudget = new AsyncLocalStorage<RetryBudget>();
 
 export class SharePointMinutesPublisher implements MinutesPublisher {
   readonly kind = 'sharepoint';
   private readonly client: Client;
   private readonly siteId: string;
   private readonly folder: string[];
+  private readonly closedFolder: string[];
   private readonly simpleUploadLimit: number;
   private readonly fragmentSize: number;
   private readonly retrySettings: RetrySettings;
@@ -247,6 +134,13 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     this.client = opts.client;
     this.siteId = opts.siteId;
     this.folder = (opts.folder ?? 'Besluitenlijsten').split('/').map(safeName).filter(Boolean);
+    this.closedFolder = (opts.closedFolder ?? 'Besloten').split('/').map(safeName).filter(Boolean);
+    if (this.closedFolder.length === 0 || this.closedFolder.join('/').toLowerCase() === this.folder.join('/').toLowerCase())
+      throw new Error('SharePoint publisher: the closed folder must be a folder of its own');
+    for (const closed of [opts.closedDecisionsListId, opts.closedActionsListId]) {
+      if (closed && (closed === opts.decisionsListId || closed === opts.actionsListId))
+        throw new Error('SharePoint publisher: a closed list must be a list of its own');
+    }
     this.simpleUploadLimit = opts.simpleUploadLimit ?? DEFAULT_SIMPLE_UPLOAD_LIMIT;
     this.fragmentSize = opts.uploadFragmentSize ?? DEFAULT_FRAGMENT_SIZE;
     if (this.fragmentSize <= 0 || this.fragmentSize % FRAGMENT_UNIT !== 0 || this.fragmentSize > 60 * 1024 * 1024) {
@@ -275,11 +169,26 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     remote: Record<string, string>,
   ): Promise<PublishResult> {
     const driveId = await this.driveId();
-    const folderId = await this.meetingFolder(driveId, pkg, previous?.[FOLDER_REMOTE_KEY]);
-    remote[FOLDER_REMOTE_KEY] = folderId;
+    const meeting = { date: pkg.meetingDate, title: pkg.body };
+    const base = safeName(meetingFolderName(meeting));
+    // Versions before the one name rule named the folder after the whole title: such a folder stays the meeting's.
+    const olderBase = safeName(`${pkg.meetingDate} ${pkg.body}`);
+    const open = await this.meetingFolder(driveId, this.folder, [base, olderBase], pkg.meetingId, previous?.[FOLDER_REMOTE_KEY], 1);
+    remote[FOLDER_REMOTE_KEY] = open.id;
+
+    const closedFiles = pkg.files.filter((f) => f.part === 'besloten');
+    const decisions = split(pkg.decisions);
+    const actions = split(pkg.actions);
+    const hasClosed = closedFiles.length + decisions.closed.length + actions.closed.length > 0;
+    let closed: MeetingFolder | undefined;
+    if (hasClosed) {
+      closed = await this.meetingFolder(driveId, this.closedFolder, [base], pkg.meetingId, previous?.[CLOSED_FOLDER_REMOTE_KEY], open.n);
+      remote[CLOSED_FOLDER_REMOTE_KEY] = closed.id;
+    }
 
     const files: PublishResult['files'] = [];
     for (const file of pkg.files) {
+      const folderId = file.part === 'besloten' ? closed!.id : open.id;
       const item = await this.uploadFile(driveId, folderId, file);
       await this.send<unknown>(`setting the library fields of ${item.name}`, { idempotent: true }, () =>
         this.api(`/drives/${enc(driveId)}/items/${enc(item.id)}/listItem/fields`).patch(libraryFields(pkg, file)),
@@ -288,31 +197,51 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
       remote[`file:${file.name}`] = item.id;
     }
 
-    if (this.opts.decisionsListId) {
-      for (const decision of pkg.decisions) {
-        const key = `decision:${decision.key}`;
+    const lists: [string | undefined, string, PublishedDecision[]][] = [
+      [this.opts.decisionsListId, 'decision', decisions.open],
+      [this.opts.closedDecisionsListId, 'closed-decision', decisions.closed],
+    ];
+    for (const [listId, prefix, records] of lists) {
+      if (!listId) continue;
+      for (const decision of records) {
+        const key = `${prefix}:${decision.key}`;
         remote[key] = await this.upsertListItem(
-          this.opts.decisionsListId,
-          `decision ${decision.key}`,
+          listId,
+          `${prefix.replace('-', ' ')} ${decision.key}`,
           decisionFields(pkg, decision),
           previous?.[key],
         );
       }
     }
-    if (this.opts.actionsListId) {
-      for (const action of pkg.actions) {
-        const key = `action:${action.key}`;
+    const actionLists: [string | undefined, string, PublishedAction[]][] = [
+      [this.opts.actionsListId, 'action', actions.open],
+      [this.opts.closedActionsListId, 'closed-action', actions.closed],
+    ];
+    for (const [listId, prefix, records] of actionLists) {
+      if (!listId) continue;
+      for (const action of records) {
+        const key = `${prefix}:${action.key}`;
         remote[key] = await this.upsertListItem(
-          this.opts.actionsListId,
-          `action ${action.label}`,
+          listId,
+          `${prefix.replace('-', ' ')} ${action.label}`,
           actionFields(pkg, action),
           previous?.[key],
         );
       }
     }
 
-    await this.removeStale(driveId, previous, remote);
-    return { files, remote };
+    if (previous?.[LAYOUT_REMOTE_KEY] !== CLOSED_APART)
+      await this.removeOlderClosedPart(driveId, pkg, open.id, decisions.closed, actions.closed);
+    await this.removeStale(driveId, pkg, previous, remote);
+    remote[LAYOUT_REMOTE_KEY] = CLOSED_APART;
+
+    const closedLocation: ClosedLocation | undefined = closed && {
+      kind: 'sharepoint',
+      description: [...this.closedFolder, closed.name].join('/'),
+      ...(closed.webUrl ? { url: closed.webUrl } : {}),
+      records: this.opts.closedDecisionsListId || this.opts.closedActionsListId ? 'lists' : 'documentOnly',
+    };
+    return { files, remote, ...(closedLocation ? { closedLocation } : {}) };
   }
 
   // -- drive and folders ------------------------------------------------------------------------------
@@ -346,30 +275,42 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 
   /**
-   * The meeting's own folder: the one an earlier publish of this meeting used (`rememberedId`), else the
-   * first of "<date> <body>", "… (2)", … that is new, empty, or holds no other meeting's files.
+   * The meeting's own folder under `root` (SHAREPOINT_FOLDER or SHAREPOINT_CLOSED_FOLDER): the one an
+   * earlier publish of this meeting used (`rememberedId`), else the first of "<date> <body>", "… (2)", …
+   * from "(startAt)" on that is new, empty, or holds no other meeting's files. `bases[0]` is the name;
+   * a remembered folder named after one of the others is kept too.
    */
-  private async meetingFolder(driveId: string, pkg: MinutesPackage, rememberedId: string | undefined): Promise<string> {
-    const parentId = await this.ensureFolder(driveId, this.folder);
-    const base = safeName(`${pkg.meetingDate} ${pkg.body}`);
+  private async meetingFolder(
+    driveId: string,
+    root: string[],
+    bases: string[],
+    meetingId: string,
+    rememberedId: string | undefined,
+    startAt: number,
+  ): Promise<MeetingFolder> {
+    const parentId = await this.ensureFolder(driveId, root);
+    const base = bases[0]!;
     if (rememberedId) {
       const item = await this.itemById(driveId, rememberedId, 'looking up the meeting’s folder');
       // Deleted (404), moved away from where the minutes go, or named for a title or date the meeting no
       // longer has: found or made again as on a first publish.
       const inPlace = item?.isFolder && (parentId === 'root' || item.parentId === parentId);
-      if (item && inPlace && isMeetingFolderName(item.name, base)) return item.id;
+      const n = item ? bases.map((b) => folderNumber(item.name, b)).find((k) => k !== undefined) : undefined;
+      if (item && inPlace && n !== undefined) return { id: item.id, name: item.name, webUrl: item.webUrl, n };
     }
-    for (let n = 1; n <= MAX_MEETING_FOLDERS; n++) {
+    const order = [...range(startAt, MAX_MEETING_FOLDERS), ...range(1, startAt - 1)];
+    for (const n of order) {
       const name = n === 1 ? base : `${base} (${n})`;
-      const path = [...this.folder, name].join('/');
+      const path = [...root, name].join('/');
       let item = await this.itemByPath(driveId, parentId, name, `looking up folder ${path}`);
       if (!item) {
         const made = await this.createFolder(driveId, parentId, name, path);
-        if (made.created) return made.item.id;
+        if (made.created) return { id: made.item.id, name: made.item.name, webUrl: made.item.webUrl, n };
         // 409: made by a publish racing this one, or by this one's own create whose answer was lost.
         item = made.item;
       }
-      if (item.isFolder && (await this.folderIsFree(driveId, item.id, pkg.meetingId, path))) return item.id;
+      if (item.isFolder && (await this.folderIsFree(driveId, item.id, meetingId, path)))
+        return { id: item.id, name: item.name, webUrl: item.webUrl, n };
     }
     const step = `finding a folder for ${base}`;
     throw new PublishError(step, `${step} failed: "${base}" up to "(${MAX_MEETING_FOLDERS})" all hold other meetings`);
@@ -626,22 +567,75 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
     return ids[0];
   }
 
-  /** What the previous publish of this meeting wrote and this one did not: the meeting's own files and decisions. */
-  private async removeStale(driveId: string, previous: Record<string, string> | undefined, current: Record<string, string>): Promise<void> {
+  /**
+   * What the previous publish of this meeting wrote and this one did not: its files (also one now written
+   * elsewhere: a besloten document moved to the closed folder), its decisions, and an action that moved
+   * between the public and the closed part. Actions otherwise outlive the meeting (they carry over), so
+   * they are never removed here.
+   */
+  private async removeStale(
+    driveId: string,
+    pkg: MinutesPackage,
+    previous: Record<string, string> | undefined,
+    current: Record<string, string>,
+  ): Promise<void> {
+    const closedActions = new Set(pkg.actions.filter((a) => a.closed).map((a) => a.key));
+    const publicActions = new Set(pkg.actions.filter((a) => !a.closed).map((a) => a.key));
+    const listItem = (listId: string | undefined, id: string) =>
+      listId ? `/sites/${enc(this.siteId)}/lists/${enc(listId)}/items/${enc(id)}` : undefined;
     for (const [key, id] of Object.entries(previous ?? {})) {
-      if (key in current) continue;
+      const [prefix, record] = splitKey(key);
       let path: string | undefined;
-      if (key.startsWith('file:')) path = `/drives/${enc(driveId)}/items/${enc(id)}`;
-      else if (key.startsWith('decision:') && this.opts.decisionsListId)
-        path = `/sites/${enc(this.siteId)}/lists/${enc(this.opts.decisionsListId)}/items/${enc(id)}`;
-      // Actions outlive the meeting (they carry over), so they are never removed here.
-      if (!path) continue;
-      const target = path;
-      try {
-        await this.send<unknown>(`removing ${key.replace(':', ' ')}`, { idempotent: true }, () => this.api(target).delete());
-      } catch (err) {
-        if (!(err instanceof PublishError) || err.status !== 404) throw err;
-      }
+      if (prefix === 'file') {
+        if (current[key] !== id) path = `/drives/${enc(driveId)}/items/${enc(id)}`;
+      } else if (key in current) {
+        continue;
+      } else if (prefix === 'decision') path = listItem(this.opts.decisionsListId, id);
+      else if (prefix === 'closed-decision') path = listItem(this.opts.closedDecisionsListId, id);
+      else if (prefix === 'action' && closedActions.has(record)) path = listItem(this.opts.actionsListId, id);
+      else if (prefix === 'closed-action' && publicActions.has(record)) path = listItem(this.opts.closedActionsListId, id);
+      if (path) await this.remove(`removing ${prefix.replace('-', ' ')} ${record}`, path);
+    }
+  }
+
+  /**
+   * Versions before the closed folder and lists put the besloten document beside the public one and the
+   * closed decisions and actions in the public lists. Removes them, by name and by key (the remembered ids
+   * may be lost), once: the publish that succeeds marks the meeting with LAYOUT_REMOTE_KEY.
+   */
+  private async removeOlderClosedPart(
+    driveId: string,
+    pkg: MinutesPackage,
+    publicFolderId: string,
+    closedDecisions: PublishedDecision[],
+    closedActions: PublishedAction[],
+  ): Promise<void> {
+    const name = safeName(minutesFileName({ date: pkg.meetingDate, title: pkg.body }, 'besloten'));
+    const step = `removing ${name} from the public folder`;
+    const beside = await this.itemByPath(driveId, publicFolderId, name, step);
+    if (beside && !beside.isFolder) await this.remove(step, `/drives/${enc(driveId)}/items/${enc(beside.id)}`);
+    const found: [string | undefined, string, string][] = [
+      ...closedDecisions.map((d): [string | undefined, string, string] => [
+        this.opts.decisionsListId,
+        `${pkg.meetingId}/${d.key}`,
+        `decision ${d.key}`,
+      ]),
+      ...closedActions.map((a): [string | undefined, string, string] => [this.opts.actionsListId, a.key, `action ${a.label}`]),
+    ];
+    for (const [listId, key, label] of found) {
+      if (!listId) continue;
+      const step = `removing closed ${label} from the public list`;
+      const id = await this.findListItem(listId, key, step);
+      if (id) await this.remove(step, `/sites/${enc(this.siteId)}/lists/${enc(listId)}/items/${enc(id)}`);
+    }
+  }
+
+  /** A DELETE; already gone (404) counts as done. */
+  private async remove(step: string, path: string): Promise<void> {
+    try {
+      await this.send<unknown>(step, { idempotent: true }, () => this.api(path).delete());
+    } catch (err) {
+      if (!(err instanceof PublishError) || err.status !== 404) throw err;
     }
   }
 
@@ -661,332 +655,24 @@ export class SharePointMinutesPublisher implements MinutesPublisher {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Requests and retries (also used by the setup)
-
-// SharePoint asks for up to 120 s when it throttles. Five minutes of waiting in all keeps a publish well
-// within the ten minutes after which MinutesService takes it for interrupted.
-export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, maxDelaySeconds: 120, maxTotalDelaySeconds: 300, baseDelayMs: 1000 };
-
-/** What the retries have waited so far: of one publish (shared by its steps), or of one withRetries call. */
-export interface RetryBudget {
-  waitedMs: number;
+/** The public and the closed records of a package. */
+function split<T extends { closed: boolean }>(records: T[]): { open: T[]; closed: T[] } {
+  return { open: records.filter((r) => !r.closed), closed: records.filter((r) => r.closed) };
 }
 
-const publishBudget = new AsyncLocalStorage<RetryBudget>();
-
-export interface RetryHow<T> {
-  /** Safe to send again after a dropped connection (GET, PUT, PATCH, DELETE, or a create that fails on a repeat). */
-  idempotent: boolean;
-  /** After a dropped connection: finds what the write did, if it landed (then that is the result). */
-  onLostAnswer?: () => Promise<T | undefined>;
-  /** After a 401: makes the next attempt carry a new token (then the request is sent once more). */
-  renewToken?: () => void;
+/** "closed-action:k3Jx/actie/13" → ["closed-action", "k3Jx/actie/13"]. */
+function splitKey(key: string): [string, string] {
+  const at = key.indexOf(':');
+  return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
 }
 
-/** A request through the Graph client with the client's own retries off: withRetries is the one policy. */
-export function graphApi(client: Client, path: string): GraphRequest {
-  return client.api(path).middlewareOptions([NO_CLIENT_RETRY]);
+/** 1 for "<base>", n for "<base> (n)", as SharePoint compares names (ignoring case); else undefined. */
+function folderNumber(name: string, base: string): number | undefined {
+  if (!isMeetingFolderName(name, base)) return undefined;
+  const match = /\((\d+)\)$/.exec(name.slice(base.length));
+  return match ? Number(match[1]) : 1;
 }
 
-/**
- * Sends one request with bounded retries: 429/503/504 after the whole Retry-After (or at once failing
- * when that is longer than the bot waits, see RetrySettings), a dropped connection again only when the
- * request is idempotent or, when the caller can tell, after checking whether the write landed, and a
- * 401 once more with a new token when the caller can get one. Fails with a PublishError whose message
- * names the step.
- */
-export async function withRetries<T>(
-  step: string,
-  how: RetryHow<T>,
-  request: () => Promise<T>,
-  settings: RetrySettings = DEFAULT_RETRY,
-  log?: PublisherLog,
-  budget: RetryBudget = { waitedMs: 0 },
-): Promise<T> {
-  let renewed = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (err) {
-      const failure = describeFailure(err);
-      // The token was refused (revoked, say) before anything was done, so any request may be sent again;
-      // with the cached token it would only be refused again. Once: a new token refused too is the answer.
-      if (failure.status === 401 && how.renewToken && !renewed && attempt < settings.maxAttempts) {
-        renewed = true;
-        how.renewToken();
-        log?.warn({ step, attempt, reason: failure.message }, 'token refused; retrying with a new one');
-        continue;
-      }
-      if (failure.network && how.onLostAnswer) {
-        const landed = await how.onLostAnswer();
-        if (landed !== undefined) {
-          log?.info({ step }, 'the answer was lost but the write landed');
-          return landed;
-        }
-      }
-      const retryable =
-        failure.status !== undefined
-          ? RETRYABLE_STATUS.has(failure.status)
-          : failure.network && (how.idempotent || how.onLostAnswer !== undefined);
-      if (!retryable || attempt >= settings.maxAttempts) {
-        throw new PublishError(step, `${step} failed${afterAttempts(attempt)}: ${failure.message}`, failure.status, failure.network);
-      }
-      await pauseBeforeRetry(step, failure, attempt, settings, budget, log);
-    }
-  }
-}
-
-function afterAttempts(attempt: number): string {
-  return attempt > 1 ? ` (after ${attempt} attempts)` : '';
-}
-
-function seconds(n: number): string {
-  const whole = Math.round(n);
-  return whole === 1 ? '1 second' : `${whole} seconds`;
-}
-
-/**
- * Waits before attempt `attempt + 1`: the Retry-After in full, else an exponential back-off. A Retry-After
- * above maxDelaySeconds, or any wait beyond what is left of maxTotalDelaySeconds, is not waited: the step
- * fails at once, saying how long SharePoint asked for, and the secretary publishes again later.
- */
-async function pauseBeforeRetry(
-  step: string,
-  failure: Failure,
-  attempt: number,
-  settings: RetrySettings,
-  budget: RetryBudget,
-  log?: PublisherLog,
-): Promise<void> {
-  const { maxDelaySeconds, maxTotalDelaySeconds, baseDelayMs } = settings;
-  const asked = failure.retryAfterSeconds;
-  const ms =
-    asked !== undefined ? asked * 1000 : Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelaySeconds * 1000) * (0.8 + Math.random() * 0.4);
-  const tooLong = asked !== undefined && asked > maxDelaySeconds;
-  if (tooLong || budget.waitedMs + ms > maxTotalDelaySeconds * 1000) {
-    const tries = afterAttempts(attempt);
-    const already = tooLong ? '' : ` more, after ${seconds(budget.waitedMs / 1000)} of waiting`;
-    const message =
-      asked !== undefined
-        ? `${step} failed${tries}: SharePoint asked to wait ${seconds(Math.ceil(asked))}${already} (${failure.message})`
-        : `${step} failed${tries}: ${failure.message}`;
-    log?.warn({ step, attempt, askedMs: Math.round(ms), waitedMs: Math.round(budget.waitedMs) }, 'not waiting that long');
-    throw new PublishError(step, message, failure.status, failure.network);
-  }
-  budget.waitedMs += ms;
-  log?.warn({ step, attempt, waitMs: Math.round(ms), reason: failure.message }, 'retrying');
-  await sleepAtLeast(ms);
-}
-
-/** A timer may fire a little early (it counts from the event loop's cached time): a retry never may. */
-async function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  for (let left = ms; left > 0; left = until - performance.now()) await sleep(Math.ceil(left));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Field values
-
-/** SharePoint keeps a date-only value as an instant; noon UTC is the same calendar day in every site zone. */
-function dateValue(date: string): string {
-  return `${date}T12:00:00Z`;
-}
-
-function libraryFields(pkg: MinutesPackage, file: MinutesFile): Record<string, unknown> {
-  // The public minutes leave closed items out; the closed (besloten) minutes hold them all.
-  const decisions = file.part === 'openbaar' ? pkg.decisions.filter((d) => !d.closed) : pkg.decisions;
-  return {
-    [LIBRARY_FIELDS.meeting]: pkg.body,
-    [LIBRARY_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [LIBRARY_FIELDS.status]: pkg.status === 'adopted' ? 'vastgesteld' : 'concept',
-    [LIBRARY_FIELDS.publicity]: file.part,
-    [LIBRARY_FIELDS.decisionCount]: decisions.length,
-    [LIBRARY_FIELDS.meetingId]: pkg.meetingId,
-  };
-}
-
-function decisionFields(pkg: MinutesPackage, d: PublishedDecision): Record<string, unknown> {
-  return {
-    [DECISION_FIELDS.title]: d.key,
-    [DECISION_FIELDS.key]: `${pkg.meetingId}/${d.key}`,
-    [DECISION_FIELDS.text]: d.text,
-    [DECISION_FIELDS.outcome]: d.outcome ? OUTCOME_LABELS[d.outcome] : null,
-    [DECISION_FIELDS.itemCode]: d.itemCode,
-    [DECISION_FIELDS.itemTitle]: d.itemTitle,
-    [DECISION_FIELDS.meeting]: pkg.body,
-    [DECISION_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [DECISION_FIELDS.publicity]: d.closed ? 'besloten' : 'openbaar',
-  };
-}
-
-function actionFields(pkg: MinutesPackage, a: PublishedAction): Record<string, unknown> {
-  return {
-    [ACTION_FIELDS.title]: `Actie ${a.label}`,
-    // Actions carry over from meeting to meeting: the key names the series (chat), not the meeting.
-    [ACTION_FIELDS.key]: a.key,
-    [ACTION_FIELDS.text]: a.text,
-    [ACTION_FIELDS.owner]: a.owner,
-    [ACTION_FIELDS.due]: a.due ? dateValue(a.due) : null,
-    [ACTION_FIELDS.status]: a.status === 'done' ? 'gereed' : 'open',
-    [ACTION_FIELDS.itemCode]: a.itemCode,
-    [ACTION_FIELDS.meeting]: pkg.body,
-    [ACTION_FIELDS.meetingDate]: dateValue(pkg.meetingDate),
-    [ACTION_FIELDS.publicity]: a.closed ? 'besloten' : 'openbaar',
-  };
-}
-
-/** A create leaves absent values out; an update sends null to clear them. */
-function withoutEmpty(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Helpers
-
-/** "<base>" or "<base> (n)", as SharePoint compares names (ignoring case). */
-function isMeetingFolderName(name: string, base: string): boolean {
-  const lower = name.toLowerCase();
-  const prefix = base.toLowerCase();
-  return lower === prefix || (lower.startsWith(prefix) && /^ \(\d+\)$/.test(lower.slice(prefix.length)));
-}
-
-/** SharePoint refuses " * : < > ? / \ | in names, and leading/trailing spaces or trailing dots. */
-export function safeName(name: string): string {
-  return Array.from(name, (ch) => (ch < ' ' ? '-' : ch))
-    .join('')
-    .replace(/["*:<>?/\\|]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[.\s]+$/, '');
-}
-
-function enc(segment: string): string {
-  return encodeURIComponent(segment);
-}
-
-function contentType(name: string): string {
-  if (/\.docx$/i.test(name)) return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-  if (/\.pdf$/i.test(name)) return 'application/pdf';
-  return 'application/octet-stream';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function requireString(value: unknown, field: string, what: string): string {
-  const v = isRecord(value) ? value[field] : undefined;
-  if (typeof v !== 'string' || !v) throw new Error(`Graph answered a ${what} without ${field}`);
-  return v;
-}
-
-function arrayOf(value: unknown, field: string): unknown[] {
-  const v = isRecord(value) ? value[field] : undefined;
-  return Array.isArray(v) ? v : [];
-}
-
-function toDriveItem(value: unknown): DriveItem {
-  const file = isRecord(value) && isRecord(value.file) ? value.file : undefined;
-  const hashes = file && isRecord(file.hashes) ? file.hashes : undefined;
-  return {
-    id: requireString(value, 'id', 'drive item'),
-    name: requireString(value, 'name', 'drive item'),
-    webUrl: isRecord(value) && typeof value.webUrl === 'string' ? value.webUrl : '',
-    size: isRecord(value) && typeof value.size === 'number' ? value.size : undefined,
-    quickXorHash: hashes && typeof hashes.quickXorHash === 'string' ? hashes.quickXorHash : undefined,
-    isFolder: isRecord(value) && isRecord(value.folder),
-    parentId:
-      isRecord(value) && isRecord(value.parentReference) && typeof value.parentReference.id === 'string'
-        ? value.parentReference.id
-        : undefined,
-  };
-}
-
-/** "26-" or "26-127" → 26. */
-function firstExpectedOffset(body: unknown): number | undefined {
-  const first = arrayOf(body, 'nextExpectedRanges')[0];
-  const match = typeof first === 'string' ? /^(\d+)-/.exec(first) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
-const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_|socket hang up|other side closed/;
-
-function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as Error & { code?: unknown }).code;
-    if (e.name === 'TimeoutError') return true;
-    if (e.message === 'fetch failed' || NETWORK_CODES.test(e.message) || (typeof code === 'string' && NETWORK_CODES.test(code)))
-      return true;
-  }
-  return false;
-}
-
-function retryAfterSeconds(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
-}
-
-function describeFailure(err: unknown): Failure {
-  if (err instanceof GraphError) {
-    if (err.statusCode > 0) {
-      const what = [err.statusCode, err.code].filter(Boolean).join(' ');
-      return {
-        status: err.statusCode,
-        retryAfterSeconds: retryAfterSeconds(err.headers?.get('Retry-After')),
-        network: false,
-        message: `${what}: ${err.message || 'no message'}`,
-      };
-    }
-    // No status: the request never got an answer, or the token could not be had (code is the error's name).
-    if (err.code && /Authentication|Credential/.test(err.code)) {
-      return { network: false, message: `could not get a token from Entra ID: ${err.message}` };
-    }
-    return { network: isNetworkError(err), message: err.message || String(err.code) };
-  }
-  if (err instanceof Error) return { network: isNetworkError(err), message: err.message };
-  return { network: false, message: String(err) };
-}
-
-async function failureFromResponse(res: Response, what: string): Promise<Failure> {
-  const text = await res.text().catch(() => '');
-  let detail = text.slice(0, 300);
-  try {
-    const body: unknown = JSON.parse(text);
-    const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-    if (error) detail = `${String(error.code ?? '')}: ${String(error.message ?? '')}`;
-  } catch {
-    // not JSON: keep the text
-  }
-  return {
-    status: res.status,
-    retryAfterSeconds: retryAfterSeconds(res.headers.get('Retry-After')),
-    network: false,
-    message: `${what}: ${res.status} ${detail}`.trim(),
-  };
-}
-
-/**
- * OneDrive/SharePoint's content hash (file.hashes.quickXorHash): each byte XORed into a 160-bit
- * register at bit offset 11·i (mod 160), then the length XORed into the last 64 bits; base64.
- */
-export function quickXorHash(data: Uint8Array): string {
-  const register = new Uint8Array(20);
-  let bit = 0;
-  for (let i = 0; i < data.length; i++) {
-    const index = bit >> 3;
-    const shifted = data[i] << (bit & 7);
-    register[index] ^= shifted & 0xff;
-    if (shifted > 0xff) register[(index + 1) % 20] ^= shifted >> 8;
-    bit = (bit + 11) % 160;
-  }
-  let length = BigInt(data.length);
-  for (let k = 0; k < 8; k++) {
-    register[12 + k] ^= Number(length & 0xffn);
-    length >>= 8n;
-  }
-  return Buffer.from(register).toString('base64');
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }

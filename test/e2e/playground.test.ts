@@ -359,11 +359,13 @@ describe('e2e: Notulist in the M365 Agents Playground (real client)', function (
       draft.getByRole('link', { name: 'Volledige tekst' }).click(),
     ]);
     await tab.waitForLoadState('domcontentloaded');
-    assert.match(tab.url(), /\/minutes\/draft\/[\w.-]+$/);
+    // A public link: one encrypted token (no readable payload, no signature part).
+    assert.match(tab.url(), /\/minutes\/draft\/[\w-]+$/);
     const text = await tab.locator('body').innerText();
     assert.match(text, /BESLUITENLIJST Stuurgroep E2E/);
     assert.match(text, /De begroting 2031 wordt vastgesteld\./);
     assert.match(text, /Download openbaar \(\.docx\)/);
+    assert.doesNotMatch(text, /Download besloten/);
     await tab.close();
     log('full draft opened');
   });

@@ -12,7 +12,7 @@ import { GraphStandIn } from '../support/graphStandIn';
 import { TeamsClient } from '../support/teamsClient';
 import { strings } from '../../services/i18n';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
-import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME } from '../../services/minutes/sharePointPublisher';
+import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME } from '../../services/minutes/sharePointColumns';
 
 const S = strings('nl-NL');
 const BODY = 'Stuurgroep Zorg en Veiligheid';

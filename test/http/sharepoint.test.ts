@@ -1,17 +1,26 @@
 // The SharePoint publisher and its setup against a local HTTPS stand-in for Entra ID + Graph, with the
 // real @azure/identity and the real Graph client. They run in a child process (publishDriver) because
-// Node reads NODE_EXTRA_CA_CERTS, which makes it trust the stand-in, only at start-up.
+// Node reads NODE_EXTRA_CA_CERTS, which makes it trust the stand-in, only at start-up. The closed part
+// goes to a folder and lists of its own (see also publisher.contract.test.ts).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DriverAnswer, runDriver } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
+import type { ClosedLocation } from '../../services/minutes/publisher';
 import { briefReason } from '../../bot/handlers/minutes';
-import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, quickXorHash } from '../../services/minutes/sharePointPublisher';
+import { quickXorHash } from '../../services/minutes/quickXorHash';
+import {
+  ACTIONS_LIST_NAME,
+  CLOSED_ACTIONS_LIST_NAME,
+  CLOSED_DECISIONS_LIST_NAME,
+  DECISIONS_LIST_NAME,
+} from '../../services/minutes/sharePointColumns';
 
 interface PublishAnswer {
   files: { name: string; url: string }[];
   remote: Record<string, string>;
+  closedLocation?: ClosedLocation;
 }
 
 interface SetupAnswer {
@@ -19,6 +28,9 @@ interface SetupAnswer {
   libraryListId: string;
   decisionsListId: string;
   actionsListId: string;
+  closedDecisionsListId: string;
+  closedActionsListId: string;
+  closedFolderId: string;
   created: string[];
 }
 
@@ -39,10 +51,19 @@ function fakeDocx(size: number, seed: string): Buffer {
 const BODY = 'Districtelijk Veiligheidsoverleg';
 const DATE = '2016-10-10';
 const FOLDER = `Besluitenlijsten/${DATE} ${BODY}`;
+const CLOSED_FOLDER = `Besloten/${DATE} ${BODY}`;
+/** Where a document of the package goes: the public one to the minutes' folder, the besloten one to the closed folder. */
+const folderOf = (wire: { part: string }, n = 1): string => {
+  const suffix = n === 1 ? '' : ` (${n})`;
+  return wire.part === 'besloten' ? `${CLOSED_FOLDER}${suffix}` : `${FOLDER}${suffix}`;
+};
 /** Two chats whose meetings share the body's name and the date. */
 const SERIES = 'k3Jx9QeWm1Zr7TbA';
 const SERIES_2 = 'Pq8vL2nYc5Hs0XdE';
 const FOLDER_2 = `${FOLDER} (2)`;
+const CLOSED_FOLDER_2 = `${CLOSED_FOLDER} (2)`;
+/** Every folder when both chats' meetings are published, sorted. */
+const BOTH_TREES = ['Besloten', CLOSED_FOLDER, CLOSED_FOLDER_2, 'Besluitenlijsten', FOLDER, FOLDER_2].sort();
 
 function meetingPackage(overrides: Partial<WirePackage> = {}, sizes = { open: 20_000, closed: 12_000 }): WirePackage {
   return {
@@ -128,6 +149,8 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     siteId: standIn.siteId,
     decisionsListId: setup.decisionsListId,
     actionsListId: setup.actionsListId,
+    closedDecisionsListId: setup.closedDecisionsListId,
+    closedActionsListId: setup.closedActionsListId,
     // Short back-off for dropped connections (they carry no Retry-After).
     retry: { baseDelayMs: 200 },
     package: pkg,
@@ -137,6 +160,21 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     ok<PublishAnswer>(await runDriver(standIn, publishJob(pkg, extra)));
   const decisions = () => [...(standIn.list(DECISIONS_LIST_NAME)?.items.values() ?? [])];
   const actions = () => [...(standIn.list(ACTIONS_LIST_NAME)?.items.values() ?? [])];
+  const closedDecisions = () => [...(standIn.list(CLOSED_DECISIONS_LIST_NAME)?.items.values() ?? [])];
+  const closedActions = () => [...(standIn.list(CLOSED_ACTIONS_LIST_NAME)?.items.values() ?? [])];
+  /** Every list item, public and closed. */
+  const allItems = () => [...decisions(), ...actions(), ...closedDecisions(), ...closedActions()];
+  /** The package's lists as they must be after it is published with the closed lists: 2 + 1 decisions, 1 + 1 actions. */
+  const assertListsHoldThePackage = () => {
+    assert.equal(decisions().length, 2, 'public decisions');
+    assert.equal(actions().length, 1, 'public actions');
+    assert.equal(closedDecisions().length, 1, 'closed decisions');
+    assert.equal(closedActions().length, 1, 'closed actions');
+    assert.ok(
+      [...decisions(), ...actions()].every((i) => i.fields.Openbaarheid === 'openbaar'),
+      'nothing closed in a public list',
+    );
+  };
   const requests = (method: string, pathIncludes: string): RequestLogEntry[] =>
     standIn.requests.filter((r) => r.method === method && r.path.includes(pathIncludes));
   const listItemCreates = () => requests('POST', '/items').filter((r) => r.path.includes('/lists/'));
@@ -166,7 +204,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(quickXorHash(big), standInQuickXorHash(big));
   });
 
-  it('setupSharePoint creates the library columns and both lists once; a second run changes nothing', async () => {
+  it('setupSharePoint creates the library columns, the four lists and the closed folder once; a second run changes nothing', async () => {
     assert.deepEqual(setup.created, [
       'column Vergadering on Documenten',
       'column Vergaderdatum on Documenten',
@@ -176,23 +214,45 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       'column VergaderingId on Documenten',
       `list ${DECISIONS_LIST_NAME}`,
       `list ${ACTIONS_LIST_NAME}`,
+      `list ${CLOSED_DECISIONS_LIST_NAME}`,
+      `list ${CLOSED_ACTIONS_LIST_NAME}`,
+      'folder Besloten',
     ]);
-    const columnsBefore = [setup.libraryListId, setup.decisionsListId, setup.actionsListId].map(
-      (id) => standIn.listById(id)?.columns.length,
+    const listIds = [
+      setup.libraryListId,
+      setup.decisionsListId,
+      setup.actionsListId,
+      setup.closedDecisionsListId,
+      setup.closedActionsListId,
+    ];
+    assert.equal(new Set(listIds).size, 5, 'a list of its own each');
+    const columnsBefore = listIds.map((id) => standIn.listById(id)?.columns.length);
+    assert.deepEqual(
+      standIn.listById(setup.closedDecisionsListId)?.columns.map((c) => c.name),
+      standIn.listById(setup.decisionsListId)?.columns.map((c) => c.name),
+      'the closed lists have the public ones’ columns',
     );
 
+    // The content (the folder included) was reset after the setup in before(): the folder is made again, then nothing.
+    const refolder = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
+    assert.deepEqual(refolder.created, ['folder Besloten']);
+    assert.deepEqual(standIn.folders(), ['Besloten'], 'the closed folder is there before anything is published, to be restricted');
+    assert.equal(refolder.closedFolderId, standIn.folderId('Besloten'));
+    standIn.requests.length = 0;
     const again = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
     assert.deepEqual(again.created, []);
     assert.equal(again.decisionsListId, setup.decisionsListId);
     assert.equal(again.actionsListId, setup.actionsListId);
+    assert.equal(again.closedDecisionsListId, setup.closedDecisionsListId);
+    assert.equal(again.closedActionsListId, setup.closedActionsListId);
     assert.deepEqual(standIn.writes(), [], 'the second run writes nothing');
-    const columnsAfter = [setup.libraryListId, setup.decisionsListId, setup.actionsListId].map(
-      (id) => standIn.listById(id)?.columns.length,
-    );
+    const columnsAfter = listIds.map((id) => standIn.listById(id)?.columns.length);
     assert.deepEqual(columnsAfter, columnsBefore);
 
-    const key = standIn.list(DECISIONS_LIST_NAME)?.columns.find((c) => c.name === 'Sleutel');
-    assert.ok(key?.indexed && key.enforceUniqueValues, 'Sleutel is indexed and unique');
+    for (const name of [DECISIONS_LIST_NAME, CLOSED_DECISIONS_LIST_NAME, ACTIONS_LIST_NAME, CLOSED_ACTIONS_LIST_NAME]) {
+      const key = standIn.list(name)?.columns.find((c) => c.name === 'Sleutel');
+      assert.ok(key?.indexed && key.enforceUniqueValues, `Sleutel is indexed and unique on ${name}`);
+    }
   });
 
   it('a first publish writes each file and each list item exactly once and sets the library fields', async () => {
@@ -201,9 +261,10 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
 
     const files = standIn.files();
     assert.equal(files.length, 2);
+    assert.deepEqual(standIn.folders().sort(), ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER].sort());
     for (const wire of pkg.files) {
-      const stored = standIn.file(`${FOLDER}/${wire.name}`);
-      assert.ok(stored, `${wire.name} is in the meeting's folder`);
+      const stored = standIn.file(`${folderOf(wire)}/${wire.name}`);
+      assert.ok(stored, `${wire.name} is in the meeting's ${wire.part === 'besloten' ? 'closed ' : ''}folder`);
       assert.equal(stored.versions, 1);
       assert.ok(stored.bytes.equals(Buffer.from(wire.base64, 'base64')));
     }
@@ -215,12 +276,15 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       AantalBesluiten: 2,
       VergaderingId: 'meeting-1',
     });
-    assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.Openbaarheid, 'besloten');
-    assert.equal(standIn.file(`${FOLDER}/${pkg.files[1].name}`)?.fields.AantalBesluiten, 3);
+    assert.equal(standIn.file(`${CLOSED_FOLDER}/${pkg.files[1].name}`)?.fields.Openbaarheid, 'besloten');
+    assert.equal(
+      standIn.file(`${CLOSED_FOLDER}/${pkg.files[1].name}`)?.fields.AantalBesluiten,
+      1,
+      'the closed document holds the closed decision',
+    );
 
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
-    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assertListsHoldThePackage();
+    assert.ok(allItems().every((i) => i.writes === 1));
     const second = decisions().find((i) => i.fields.Title === `${DATE}/2`);
     assert.deepEqual(second?.fields, {
       Title: `${DATE}/2`,
@@ -238,9 +302,19 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(action?.fields.Streefdatum, '2016-12-01T12:00:00Z');
     assert.equal(action?.fields.Status, 'open');
     assert.equal(action?.fields.Openbaarheid, 'openbaar');
-    const closedAction = actions().find((i) => i.fields.Title === 'Actie 13');
+    assert.equal(
+      actions().find((i) => i.fields.Title === 'Actie 13'),
+      undefined,
+      'the closed action is not in the public list',
+    );
+    const closedAction = closedActions().find((i) => i.fields.Title === 'Actie 13');
     assert.equal(closedAction?.fields.Streefdatum, undefined);
     assert.equal(closedAction?.fields.Openbaarheid, 'besloten', 'an action on a closed item is marked besloten');
+    assert.equal(closedAction?.fields.Sleutel, `${SERIES}/actie/13`);
+    assert.deepEqual(
+      closedDecisions().map((i) => [i.fields.Title, i.fields.Besluit, i.fields.Openbaarheid]),
+      [[`${DATE}/3`, 'Aangehouden.', 'besloten']],
+    );
 
     assert.equal(requests('PUT', ':/content').length, 2);
     assert.equal(listItemCreates().length, 5);
@@ -253,15 +327,24 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.ok(result.files.every((f) => f.url.startsWith(`${standIn.baseUrl}/sites/`)));
     assert.deepEqual(Object.keys(result.remote).sort(), [
       `action:${SERIES}/actie/12`,
-      `action:${SERIES}/actie/13`,
+      `closed-action:${SERIES}/actie/13`,
+      `closed-decision:${DATE}/3`,
+      'closedFolder',
       `decision:${DATE}/1`,
       `decision:${DATE}/2`,
-      `decision:${DATE}/3`,
       `file:${pkg.files[1].name}`,
       `file:${pkg.files[0].name}`,
       'folder',
+      'layout',
     ]);
     assert.equal(result.remote.folder, standIn.file(`${FOLDER}/${pkg.files[0].name}`)?.parentId);
+    assert.equal(result.remote.closedFolder, standIn.file(`${CLOSED_FOLDER}/${pkg.files[1].name}`)?.parentId);
+    assert.deepEqual(result.closedLocation, {
+      kind: 'sharepoint',
+      description: CLOSED_FOLDER,
+      url: `${standIn.baseUrl}/sites/bestuur/Gedeelde%20documenten/${CLOSED_FOLDER.split('/').map(encodeURIComponent).join('/')}`,
+      records: 'lists',
+    });
   });
 
   it('a file above the simple-upload limit goes through an upload session, fragment by fragment, without a token', async () => {
@@ -309,13 +392,19 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       name: '429 with Retry-After on a list-item create',
       fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.decisionsListId}/items`, status: 429, retryAfter: 1 }),
       waitsForRetryAfter: true,
-      sent: 4,
+      sent: 3,
     },
     {
       name: '503 with Retry-After on a list-item create',
       fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.actionsListId}/items`, status: 503, retryAfter: 1 }),
       waitsForRetryAfter: true,
-      sent: 3,
+      sent: 2,
+    },
+    {
+      name: '429 with Retry-After on a closed list-item create',
+      fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.closedDecisionsListId}/items`, status: 429, retryAfter: 1 }),
+      waitsForRetryAfter: true,
+      sent: 2,
     },
     {
       name: '429 with Retry-After on setting the library fields',
@@ -331,7 +420,12 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
         drop: true,
         afterWrite: true,
       }),
-      sent: 3,
+      sent: 2,
+    },
+    {
+      name: 'a dropped connection after a closed list-item create was applied',
+      fault: (l) => ({ method: 'POST', pathIncludes: `/lists/${l.closedActionsListId}/items`, drop: true, afterWrite: true }),
+      sent: 1,
     },
     {
       name: 'a dropped connection after the simple upload was applied',
@@ -370,13 +464,12 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       assert.equal(standIn.files().length, 2);
       for (const file of standIn.files()) assert.equal(file.versions, 1, `${file.name}: one version`);
       for (const wire of pkg.files) {
-        assert.ok(standIn.file(`${FOLDER}/${wire.name}`)?.bytes.equals(Buffer.from(wire.base64, 'base64')));
+        assert.ok(standIn.file(`${folderOf(wire)}/${wire.name}`)?.bytes.equals(Buffer.from(wire.base64, 'base64')));
       }
       assert.ok(standIn.files().every((f) => f.fields.Vergadering === BODY));
-      assert.equal(decisions().length, 3);
-      assert.equal(actions().length, 2);
+      assertListsHoldThePackage();
       assert.ok(
-        [...decisions(), ...actions()].every((i) => i.writes === 1),
+        allItems().every((i) => i.writes === 1),
         'each item written once',
       );
     });
@@ -401,6 +494,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(failed.ok, false);
     assert.equal(standIn.files().length, 2, 'both parts were uploaded before the failure');
     const closedName = `${DATE} ${BODY} besloten.docx`;
+    assert.ok(standIn.file(`${CLOSED_FOLDER}/${closedName}`), 'in the closed folder');
     assert.ok(failed.remote?.[`file:${closedName}`], 'the closed part is named in what the failure hands back');
 
     assert.deepEqual(standIn.pendingFaults(), []);
@@ -460,9 +554,8 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     const mark = standIn.requests.length;
     await publish(meetingPackage(), { retry });
     assert.ok(standIn.files().every((f) => f.versions === 2));
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
-    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assertListsHoldThePackage();
+    assert.ok(allItems().every((i) => i.writes === 1));
     assert.equal(
       standIn.requests.slice(mark).filter((r) => r.method === 'POST' && r.path.includes('/lists/') && r.path.includes('/items')).length,
       5,
@@ -478,7 +571,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assert.equal(standIn.tokenRequests, 2, 'a new token after the 401');
     assert.equal(requests('PUT', `${closed}:/content`).length, 2);
     assert.ok(standIn.files().every((f) => f.versions === 1));
-    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assert.ok(allItems().every((i) => i.writes === 1));
 
     // Refused twice, the new token too: the publish stops at that upload, after the open file was written.
     standIn.resetContent();
@@ -495,13 +588,13 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       standIn.files().map((f) => [f.path, f.versions]),
       [[`${FOLDER}/${open}`, 1]],
     );
-    assert.equal(decisions().length + actions().length, 0);
+    assert.equal(allItems().length, 0);
 
     // Publishing again (the failed publish kept no ids) finishes it: the open file replaced, not added, and each written once.
     const mark = standIn.requests.length;
     await publish(meetingPackage());
     const since = standIn.requests.slice(mark);
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(standIn.folders().sort(), ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER].sort());
     assert.deepEqual(
       standIn
         .files()
@@ -516,9 +609,8 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       assert.equal(since.filter((r) => r.method === 'PUT' && r.path.includes(`${name}:/content`)).length, 1, `${name}: one upload`);
     }
     assert.equal(since.filter((r) => r.method === 'POST' && r.path.includes('/lists/')).length, 5, 'one create per decision and action');
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
-    assert.ok([...decisions(), ...actions()].every((i) => i.writes === 1));
+    assertListsHoldThePackage();
+    assert.ok(allItems().every((i) => i.writes === 1));
   });
 
   it('republishing with `previous` replaces the files (a new version) and updates the list items', async () => {
@@ -536,13 +628,12 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
 
     assert.equal(standIn.files().length, 2);
     for (const wire of pkg.files) {
-      const stored = standIn.file(`${FOLDER}/${wire.name}`);
+      const stored = standIn.file(`${folderOf(wire)}/${wire.name}`);
       assert.equal(stored?.versions, 2);
       assert.ok(stored?.bytes.equals(Buffer.from(wire.base64, 'base64')));
       assert.equal(stored?.fields.Status, 'vastgesteld');
     }
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
+    assertListsHoldThePackage();
     const changed = decisions().find((i) => i.fields.Title === `${DATE}/2`);
     assert.equal(changed?.fields.Besluit, 'Gewijzigd vastgesteld.');
     assert.equal(changed?.fields.Uitkomst, 'gewijzigd vastgesteld');
@@ -558,8 +649,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
   it('republishing without `previous` (ids lost) finds the items by key instead of adding them', async () => {
     await publish(meetingPackage());
     await publish(meetingPackage());
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
+    assertListsHoldThePackage();
     assert.ok(standIn.files().every((f) => f.versions === 2));
   });
 
@@ -567,10 +657,9 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     // Both look up, find nothing and create: the folder's "fail" conflict behaviour and the unique
     // Sleutel column turn the loser's create into a 409, which is resolved by looking up again.
     const [a, b] = await Promise.all([publish(meetingPackage()), publish(meetingPackage())]);
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(standIn.folders().sort(), ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER].sort());
     assert.equal(standIn.files().length, 2);
-    assert.equal(decisions().length, 3);
-    assert.equal(actions().length, 2);
+    assertListsHoldThePackage();
     assert.deepEqual(
       Object.keys(a.remote)
         .filter((k) => !k.startsWith('file:'))
@@ -581,7 +670,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     );
   });
 
-  it('a republish removes the files and decisions the meeting no longer has, and keeps actions', async () => {
+  it('a republish removes the files and decisions the meeting no longer has (the closed part from the closed folder and list), and keeps actions', async () => {
     const first = await publish(meetingPackage());
     const full = meetingPackage();
     const pkg = meetingPackage({
@@ -591,12 +680,89 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     });
     const second = await publish(pkg, { previous: first.remote });
     assert.deepEqual(
-      standIn.files().map((f) => f.name),
-      [pkg.files[0].name],
+      standIn.files().map((f) => f.path),
+      [`${FOLDER}/${pkg.files[0].name}`],
     );
     assert.equal(decisions().length, 2);
-    assert.equal(actions().length, 2, 'actions carry over between meetings: never removed');
-    assert.equal(second.remote[`decision:${DATE}/3`], undefined);
+    assert.equal(closedDecisions().length, 0, 'the closed decision is gone from the closed list');
+    assert.equal(actions().length + closedActions().length, 2, 'actions carry over between meetings: never removed');
+    assert.equal(second.remote[`closed-decision:${DATE}/3`], undefined);
+    assert.equal(second.closedLocation, undefined);
+  });
+
+  it('an item that turned closed moves its decision and action from the public lists to the closed ones, and back', async () => {
+    const full = meetingPackage();
+    const allPublic = meetingPackage({
+      files: full.files.filter((f) => f.part === 'openbaar'),
+      decisions: full.decisions.map((d) => ({ ...d, closed: false })),
+      actions: full.actions.map((a) => ({ ...a, closed: false })),
+    });
+    const first = await publish(allPublic);
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    const second = await publish(meetingPackage(), { previous: first.remote });
+    assertListsHoldThePackage();
+    assert.ok(!actions().some((i) => i.fields.Sleutel === `${SERIES}/actie/13`), 'the closed action left the public list');
+    const third = await publish(allPublic, { previous: second.remote });
+    assert.equal(decisions().length, 3);
+    assert.equal(actions().length, 2);
+    assert.equal(closedDecisions().length + closedActions().length, 0, 'public again: out of the closed lists');
+    assert.deepEqual(
+      standIn.files().map((f) => f.path),
+      [`${FOLDER}/${full.files[0].name}`],
+    );
+    assert.equal(third.closedLocation, undefined);
+  });
+
+  it('a meeting an older version published (the besloten document beside the public one, closed records in the public lists) is put right by the next publish', async () => {
+    const full = meetingPackage();
+    // The older layout, as the version before the closed folder and lists wrote it: without the closed lists and folder.
+    const older = await publish(full, { closedDecisionsListId: undefined, closedActionsListId: undefined });
+    // Made to look like it: the besloten document in the public folder, the closed records in the public lists.
+    standIn.removeItem(CLOSED_FOLDER);
+    standIn.seedFile(`${FOLDER}/${full.files[1].name}`, Buffer.from(full.files[1].base64, 'base64'), {
+      Openbaarheid: 'besloten',
+      VergaderingId: 'meeting-1',
+    });
+    const publicDecisions = standIn.list(DECISIONS_LIST_NAME)!;
+    const publicActions = standIn.list(ACTIONS_LIST_NAME)!;
+    const seed = (list: typeof publicDecisions, fields: Record<string, unknown>) => {
+      const id = String(list.nextItemId++);
+      list.items.set(id, { id, fields, writes: 1 });
+      return id;
+    };
+    const closedDecisionId = seed(publicDecisions, {
+      Title: `${DATE}/3`,
+      Sleutel: `meeting-1/${DATE}/3`,
+      Besluit: 'Aangehouden.',
+      Openbaarheid: 'besloten',
+    });
+    seed(publicActions, {
+      Title: 'Actie 13',
+      Sleutel: `${SERIES}/actie/13`,
+      Actie: 'Dossier personele zaak aanvullen',
+      Openbaarheid: 'besloten',
+    });
+    // What that version kept: the folder, the files, the decisions and actions, all by the public keys;
+    // the besloten document's id is not there (lost), so it must be found by its name.
+    const { layout: _layout, closedFolder: _closedFolder, [`file:${full.files[1].name}`]: _closedFile, ...olderRemote } = older.remote;
+    const previous = { ...olderRemote, [`decision:${DATE}/3`]: closedDecisionId };
+
+    const result = await publish(full, { previous });
+    assertListsHoldThePackage();
+    assert.deepEqual(
+      standIn
+        .files()
+        .map((f) => f.path)
+        .sort(),
+      [`${CLOSED_FOLDER}/${full.files[1].name}`, `${FOLDER}/${full.files[0].name}`].sort(),
+      'the besloten document only in the closed folder',
+    );
+    assert.equal(result.remote.layout, 'closed-apart');
+    // Once put right, a republish no longer looks for leftovers.
+    standIn.requests.length = 0;
+    await publish(full, { previous: result.remote });
+    assert.equal(requests('GET', '/items?').length, 0);
   });
 
   // -- two chats, one title, one date ---------------------------------------------------------------
@@ -621,13 +787,14 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     const first = await publish(a);
     const second = await publish(b);
 
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES);
     assert.equal(standIn.files().length, 4);
-    for (const [folder, pkg] of [
-      [FOLDER, a],
-      [FOLDER_2, b],
+    for (const [n, pkg] of [
+      [1, a],
+      [2, b],
     ] as const) {
       for (const wire of pkg.files) {
+        const folder = folderOf(wire, n);
         const stored = standIn.file(`${folder}/${wire.name}`);
         assert.ok(stored, `${folder}/${wire.name} is there`);
         assert.ok(stored.bytes.equals(Buffer.from(wire.base64, 'base64')), `${folder}/${wire.name} holds its own meeting's document`);
@@ -637,27 +804,36 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     }
     assert.deepEqual(
       urlPaths(second),
-      b.files.map((f) => `/sites/bestuur/Gedeelde documenten/${FOLDER_2}/${f.name}`),
-      'the links point at the second folder',
+      b.files.map((f) => `/sites/bestuur/Gedeelde documenten/${folderOf(f, 2)}/${f.name}`),
+      'the links point at the second folders',
     );
     assert.deepEqual(
       urlPaths(first),
-      a.files.map((f) => `/sites/bestuur/Gedeelde documenten/${FOLDER}/${f.name}`),
+      a.files.map((f) => `/sites/bestuur/Gedeelde documenten/${folderOf(f)}/${f.name}`),
     );
     assert.notEqual(first.remote.folder, second.remote.folder);
+    assert.notEqual(first.remote.closedFolder, second.remote.closedFolder);
+    assert.equal(second.closedLocation?.description, CLOSED_FOLDER_2, 'the closed folder is named like the public one');
 
     assert.deepEqual(
       actions()
         .map((i) => i.fields.Sleutel)
         .sort(),
-      [`${SERIES_2}/actie/12`, `${SERIES_2}/actie/13`, `${SERIES}/actie/12`, `${SERIES}/actie/13`],
+      [`${SERIES_2}/actie/12`, `${SERIES}/actie/12`],
+    );
+    assert.deepEqual(
+      closedActions()
+        .map((i) => i.fields.Sleutel)
+        .sort(),
+      [`${SERIES_2}/actie/13`, `${SERIES}/actie/13`],
     );
     assert.ok(
-      actions().every((i) => i.writes === 1),
+      [...actions(), ...closedActions()].every((i) => i.writes === 1),
       'neither chat’s “Actie 12” overwrote the other’s',
     );
     assert.equal(actions().find((i) => i.fields.Sleutel === `${SERIES}/actie/12`)?.fields.Actie, 'Evaluatie cameratoezicht opstellen');
-    assert.equal(decisions().length, 6);
+    assert.equal(decisions().length, 4);
+    assert.equal(closedDecisions().length, 2);
 
     // Republishing, with and without the remembered ids, goes back to each meeting's own folder.
     const republish: [WirePackage, Record<string, string> | undefined, string][] = [
@@ -671,16 +847,21 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       standIn.requests.length = 0;
       const result = await publish(pkg, { previous });
       expected[folder] += 1;
-      assert.deepEqual(versionsIn(FOLDER), [expected[FOLDER], expected[FOLDER]], `${pkg.meetingId} → ${folder}`);
-      assert.deepEqual(versionsIn(FOLDER_2), [expected[FOLDER_2], expected[FOLDER_2]], `${pkg.meetingId} → ${folder}`);
-      assert.equal(result.remote.folder, folder === FOLDER ? first.remote.folder : second.remote.folder);
+      const what = `${pkg.meetingId} → ${folder}`;
+      assert.deepEqual(versionsIn(FOLDER), [expected[FOLDER]], what);
+      assert.deepEqual(versionsIn(CLOSED_FOLDER), [expected[FOLDER]], what);
+      assert.deepEqual(versionsIn(FOLDER_2), [expected[FOLDER_2]], what);
+      assert.deepEqual(versionsIn(CLOSED_FOLDER_2), [expected[FOLDER_2]], what);
+      const own = folder === FOLDER ? first : second;
+      assert.equal(result.remote.folder, own.remote.folder);
+      assert.equal(result.remote.closedFolder, own.remote.closedFolder);
       assert.equal(requests('POST', '/children').length, 0, 'no folder created');
       if (previous) assert.equal(requests('GET', '/children').length, 0, 'a remembered folder needs no look at its files');
     }
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES);
     assert.equal(standIn.files().length, 4);
-    assert.equal(actions().length, 4);
-    assert.equal(decisions().length, 6);
+    assert.equal(actions().length + closedActions().length, 4);
+    assert.equal(decisions().length + closedDecisions().length, 6);
   });
 
   it('a lost answer on creating a meeting’s folder still ends with one folder for that meeting', async () => {
@@ -688,20 +869,20 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     standIn.inject({ method: 'POST', pathIncludes: '/children', drop: true, afterWrite: true, skip: 1 });
     const first = await publish(meetingPackage());
     assert.deepEqual(standIn.pendingFaults(), []);
-    assert.equal(requests('POST', '/children').length, 3, 'Besluitenlijsten, the create, its repeat (409)');
+    assert.equal(requests('POST', '/children').length, 5, 'Besluitenlijsten, the create, its repeat (409); Besloten, its meeting folder');
 
-    // The second meeting's "(2)".
+    // The second meeting's "(2)", in the closed folder this time.
     standIn.requests.length = 0;
-    standIn.inject({ method: 'POST', pathIncludes: '/children', drop: true, afterWrite: true });
+    standIn.inject({ method: 'POST', pathIncludes: '/children', drop: true, afterWrite: true, skip: 1 });
     const b = secondChatPackage();
     const second = await publish(b);
     assert.deepEqual(standIn.pendingFaults(), []);
-    assert.equal(requests('POST', '/children').length, 2, 'the create, its repeat (409)');
+    assert.equal(requests('POST', '/children').length, 3, 'the public (2); the closed (2), its repeat (409)');
 
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
-    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
-    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
-    assert.ok(standIn.files().every((f) => f.fields.VergaderingId === (f.path.startsWith(`${FOLDER_2}/`) ? 'meeting-2' : 'meeting-1')));
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES);
+    for (const folder of [FOLDER, FOLDER_2, CLOSED_FOLDER, CLOSED_FOLDER_2]) assert.deepEqual(versionsIn(folder), [1], folder);
+    assert.ok(standIn.files().every((f) => f.fields.VergaderingId === (/ \(2\)\//.test(f.path) ? 'meeting-2' : 'meeting-1')));
+    assert.equal(second.remote.closedFolder, standIn.file(`${CLOSED_FOLDER_2}/${b.files[1].name}`)?.parentId);
     assert.equal(first.remote.folder, standIn.file(`${FOLDER}/${meetingPackage().files[0].name}`)?.parentId);
     assert.equal(second.remote.folder, standIn.file(`${FOLDER_2}/${b.files[0].name}`)?.parentId);
   });
@@ -710,7 +891,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     const a = meetingPackage();
     standIn.seedFile(`${FOLDER}/${a.files[0].name}`, fakeDocx(1000, 'x'), { Vergadering: BODY, Status: 'concept' });
     await publish(a);
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(standIn.folders().sort(), ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER].sort());
     const taken = standIn.file(`${FOLDER}/${a.files[0].name}`);
     assert.equal(taken?.versions, 2, 'the older version’s file is replaced');
     assert.equal(taken?.fields.VergaderingId, 'meeting-1');
@@ -725,8 +906,9 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       requests('GET', '/children').some((r) => r.path.includes('$skiptoken=')),
       'the next page was read',
     );
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
-    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES);
+    assert.deepEqual(versionsIn(FOLDER_2), [1]);
+    assert.deepEqual(versionsIn(CLOSED_FOLDER_2), [1]);
     assert.equal(standIn.file(`${FOLDER}/${a.files[0].name}`)?.versions, 2, 'the first meeting’s file is left alone');
   });
 
@@ -735,17 +917,19 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     const second = await publish(secondChatPackage());
 
     standIn.removeItem(FOLDER_2);
+    standIn.removeItem(CLOSED_FOLDER_2);
     const again = await publish(secondChatPackage(), { previous: second.remote });
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2], 'the first meeting’s folder is still not used');
-    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
-    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES, 'the first meeting’s folders are still not used');
+    for (const folder of [FOLDER, FOLDER_2, CLOSED_FOLDER, CLOSED_FOLDER_2]) assert.deepEqual(versionsIn(folder), [1], folder);
     assert.notEqual(again.remote.folder, second.remote.folder);
+    assert.notEqual(again.remote.closedFolder, second.remote.closedFolder);
 
     standIn.removeItem(FOLDER);
     const back = await publish(meetingPackage(), { previous: first.remote });
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_2]);
-    assert.deepEqual(versionsIn(FOLDER), [1, 1]);
-    assert.deepEqual(versionsIn(FOLDER_2), [1, 1]);
+    assert.deepEqual(standIn.folders().sort(), BOTH_TREES);
+    assert.deepEqual(versionsIn(FOLDER), [1]);
+    assert.deepEqual(versionsIn(CLOSED_FOLDER), [2], 'the remembered closed folder is still there: replaced in place');
+    assert.deepEqual(versionsIn(FOLDER_2), [1]);
     assert.equal(back.remote.folder, standIn.file(`${FOLDER}/${meetingPackage().files[0].name}`)?.parentId);
   });
 
@@ -757,9 +941,14 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       files: meetingPackage().files.map((f) => ({ ...f, name: f.name.replace(BODY, body) })),
     });
     const second = await publish(renamed, { previous: first.remote });
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, `Besluitenlijsten/${DATE} ${body}`]);
-    assert.deepEqual(versionsIn(`Besluitenlijsten/${DATE} ${body}`), [1, 1]);
+    assert.deepEqual(
+      standIn.folders().sort(),
+      ['Besloten', CLOSED_FOLDER, `Besloten/${DATE} ${body}`, 'Besluitenlijsten', FOLDER, `Besluitenlijsten/${DATE} ${body}`].sort(),
+    );
+    assert.deepEqual(versionsIn(`Besluitenlijsten/${DATE} ${body}`), [1]);
+    assert.deepEqual(versionsIn(`Besloten/${DATE} ${body}`), [1]);
     assert.deepEqual(versionsIn(FOLDER), [], 'the files under the old name are removed');
+    assert.deepEqual(versionsIn(CLOSED_FOLDER), [], 'the closed one too');
     assert.notEqual(second.remote.folder, first.remote.folder);
   });
 
@@ -775,7 +964,12 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       1,
     );
     const again = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
-    assert.deepEqual(again.created, ['column VergaderingId on Documenten', `column Openbaarheid on ${ACTIONS_LIST_NAME}`]);
+    // The folder too: the content (the folder included) is reset before each test.
+    assert.deepEqual(again.created, [
+      'column VergaderingId on Documenten',
+      `column Openbaarheid on ${ACTIONS_LIST_NAME}`,
+      'folder Besloten',
+    ]);
     assert.equal(again.actionsListId, setup.actionsListId);
     assert.equal(library.columns.find((c) => c.name === 'VergaderingId')?.type, 'text');
     assert.deepEqual(actionList.columns.find((c) => c.name === 'Openbaarheid')?.choices, ['openbaar', 'besloten']);
@@ -793,6 +987,6 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       'no Graph request without a token',
     );
     assert.deepEqual(standIn.files(), []);
-    assert.equal(decisions().length + actions().length, 0);
+    assert.equal(allItems().length, 0);
   });
 });

@@ -1,7 +1,8 @@
 // SharePoint publishing through the running bot, end to end: the real bot (`node dist/bot/index.js`) runs as
 // a child process that trusts the local HTTPS Graph/Entra stand-in, Teams is played over HTTP by the
 // TeamsClient, and the bot's replies land in the local Bot Connector. What the secretary sees (the progress
-// card turning into the result card) is checked against what the stand-in holds afterwards.
+// card turning into the result card) is checked against what the stand-in holds afterwards. The closed
+// part goes to the closed folder and lists; the chat's result card links the public document only.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,13 @@ import { strings } from '../../services/i18n';
 import { MeetingService } from '../../services/meeting/service';
 import { seriesIdOf } from '../../services/minutes/package';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
-import { ACTIONS_LIST_NAME, DECISIONS_LIST_NAME, DEFAULT_RETRY } from '../../services/minutes/sharePointPublisher';
+import { DEFAULT_RETRY } from '../../services/minutes/graphRetries';
+import {
+  ACTIONS_LIST_NAME,
+  CLOSED_ACTIONS_LIST_NAME,
+  CLOSED_DECISIONS_LIST_NAME,
+  DECISIONS_LIST_NAME,
+} from '../../services/minutes/sharePointColumns';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 
 const S = strings('nl-NL');
@@ -28,8 +35,9 @@ const TENANT = 'tenant-1';
 const BODY = 'Districtelijk Veiligheidsoverleg';
 const DATE = '2016-10-10';
 const FOLDER = `Besluitenlijsten/${DATE} ${BODY}`;
+const CLOSED_FOLDER = `Besloten/${DATE} ${BODY}`;
 const OPEN_FILE = `${FOLDER}/${DATE} ${BODY} openbaar.docx`;
-const CLOSED_FILE = `${FOLDER}/${DATE} ${BODY} besloten.docx`;
+const CLOSED_FILE = `${CLOSED_FOLDER}/${DATE} ${BODY} besloten.docx`;
 const D1_DECISION = 'Het DVO stemt in met de doorontwikkeling van de regionale samenwerking Platform IVZ.';
 const D2_DECISION = 'Het DVO neemt kennis van het cultuuronderzoek Nationale Politie.';
 const E_DECISION = 'De personele zaak wordt aangehouden tot de volgende vergadering.';
@@ -153,24 +161,43 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.match(cardText(cardOf(progress)), new RegExp(escapeRe(S.card.publishing)));
     const edits = () => connector.sent(client.conversationId, mark).filter((e) => e.op === 'update' && e.id === progress.id);
     await connector.waitFor(() => edits().length > 0, timeoutMs);
-    // The secretary's own view of the result (as posted, everyone sees the public document only).
-    const own = await client.view('secretary', progress.id);
-    return own?.card ?? cardOf(edits().at(-1))!;
+    return cardOf(edits().at(-1))!;
   };
 
-  const decisions = (body = BODY): StoredListItem[] =>
-    [...(standIn.list(DECISIONS_LIST_NAME)?.items.values() ?? [])].filter((i) => i.fields.Vergadering === body);
-  const actions = (body = BODY): StoredListItem[] =>
-    [...(standIn.list(ACTIONS_LIST_NAME)?.items.values() ?? [])].filter((i) => i.fields.Vergadering === body);
+  const listItems = (list: string, body: string): StoredListItem[] =>
+    [...(standIn.list(list)?.items.values() ?? [])].filter((i) => i.fields.Vergadering === body);
+  /** A meeting's decisions, public and closed (each in its own list). */
+  const decisions = (body = BODY): StoredListItem[] => [
+    ...listItems(DECISIONS_LIST_NAME, body),
+    ...listItems(CLOSED_DECISIONS_LIST_NAME, body),
+  ];
+  const actions = (body = BODY): StoredListItem[] => [...listItems(ACTIONS_LIST_NAME, body), ...listItems(CLOSED_ACTIONS_LIST_NAME, body)];
+  /** Nothing closed in any public list item: read every one back. */
+  const assertPublicListsHoldNothingClosed = (): void => {
+    for (const name of [DECISIONS_LIST_NAME, ACTIONS_LIST_NAME]) {
+      for (const item of standIn.list(name)?.items.values() ?? []) {
+        const text = JSON.stringify(item.fields);
+        assert.equal(item.fields.Openbaarheid, 'openbaar', `${name}: ${text}`);
+        for (const secret of [E_DECISION, E_ACTION, 'Personele zaak']) assert.ok(!text.includes(secret), `${name} holds "${secret}"`);
+      }
+    }
+  };
   const requestsSince = (mark: number, method: string, pathIncludes: string): RequestLogEntry[] =>
     standIn.requests.slice(mark).filter((r) => r.method === method && r.path.includes(pathIncludes));
   const itemCreatesSince = (mark: number) => requestsSince(mark, 'POST', '/items').filter((r) => r.path.includes('/lists/'));
   const ids = (items: StoredListItem[]) => Object.fromEntries(items.map((i) => [String(i.fields.Title), i.id]));
 
-  /** The result card says "published" and links to exactly these stand-in files, by their SharePoint webUrl. */
+  /**
+   * The result card says "published" and links to exactly these stand-in files, by their SharePoint webUrl:
+   * the public ones (the card is the chat's: it never links, or names, the closed document).
+   */
   const assertPublishedCard = (card: Record<string, unknown>, paths: string[]): void => {
     const text = cardText(card);
     assert.ok(text.includes(PUBLISHED), `the card says published: ${text}`);
+    assert.ok(
+      !JSON.stringify(card).includes('besloten.docx') && !JSON.stringify(card).includes('Besloten/'),
+      'the card names no closed document',
+    );
     const urls = openUrls(card);
     assert.equal(urls.length, paths.length, `one link per file: ${urls.join(', ')}`);
     for (const url of urls) {
@@ -252,18 +279,32 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
   let firstDecisions: Record<string, string>;
   let firstActions: Record<string, string>;
 
-  it('publiceren: the progress card becomes the result card with SharePoint links; one folder, one file per part, one list item each', async () => {
+  it('publiceren: the progress card becomes the result card with SharePoint links; a folder per part, one file per part, one list item each', async () => {
     await replay(t, MEETING_1);
     const card = await publish(t);
-    assertPublishedCard(card, [OPEN_FILE, CLOSED_FILE]);
+    assertPublishedCard(card, [OPEN_FILE]);
+    // The secretary's own view of that card (Teams fetches it through its refresh): the closed document
+    // too, and where the closed part went.
+    const progressId = connector
+      .sent(t.conversationId)
+      .filter((e) => e.op === 'update' && cardText(cardOf(e)).includes(PUBLISHED))
+      .at(-1)!.id;
+    const own = (await t.view('secretary', progressId))!;
+    assert.equal(own.how, 'refresh');
+    assert.ok(
+      openUrls(own.card).some((u) => decodeURIComponent(u).includes('besloten.docx')),
+      'the secretary gets the closed document',
+    );
+    assert.match(cardText(own.card), /besloten deel staat apart/);
+    assert.ok(!openUrls((await t.view('member', progressId))!.card).some((u) => decodeURIComponent(u).includes('besloten')));
 
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER]);
+    assert.deepEqual(standIn.folders().sort(), ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER].sort());
     assert.deepEqual(
       standIn
         .files()
         .map((f) => f.path)
         .sort(),
-      [CLOSED_FILE, OPEN_FILE],
+      [CLOSED_FILE, OPEN_FILE].sort(),
     );
     assert.ok(standIn.files().every((f) => f.versions === 1));
     const d = decisions();
@@ -282,7 +323,7 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
       Vergaderdatum: `${DATE}T12:00:00Z`,
       Status: 'concept',
       Openbaarheid: 'besloten',
-      AantalBesluiten: 3,
+      AantalBesluiten: 1,
       VergaderingId: meetingKey,
     });
     // The documents are the real rendering: the closed item only in the besloten part.
@@ -292,35 +333,42 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.ok(!openText.includes('Personele zaak') && !openText.includes(E_DECISION), 'the public part leaves the closed item out');
     assert.ok(closedText.includes(E_DECISION) && closedText.includes(E_ACTION));
 
-    assert.deepEqual(
-      d.map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Agendapunt, i.fields.Uitkomst, i.fields.Openbaarheid]).sort(),
-      [
-        [`${DATE}/1`, `${meetingKey}/${DATE}/1`, 'D1', 'conform', 'openbaar'],
-        [`${DATE}/2`, `${meetingKey}/${DATE}/2`, 'D2', 'voor kennisgeving aangenomen', 'openbaar'],
-        // The closed item's decisions and actions are numbered in a series of their own: no gaps in the public part.
-        [`${DATE}/V1`, `${meetingKey}/${DATE}/V1`, 'E', 'aangehouden', 'besloten'],
-      ],
-    );
+    const row = (i: StoredListItem) => [i.fields.Title, i.fields.Sleutel, i.fields.Agendapunt, i.fields.Uitkomst, i.fields.Openbaarheid];
+    assert.deepEqual(listItems(DECISIONS_LIST_NAME, BODY).map(row).sort(), [
+      [`${DATE}/1`, `${meetingKey}/${DATE}/1`, 'D1', 'conform', 'openbaar'],
+      [`${DATE}/2`, `${meetingKey}/${DATE}/2`, 'D2', 'voor kennisgeving aangenomen', 'openbaar'],
+    ]);
+    // The closed decision in the closed list only.
+    assert.deepEqual(listItems(CLOSED_DECISIONS_LIST_NAME, BODY).map(row), [
+      // Numbered in a series of their own, so the public part shows no gaps.
+      [`${DATE}/V1`, `${meetingKey}/${DATE}/V1`, 'E', 'aangehouden', 'besloten'],
+    ]);
     assert.equal(d.find((i) => i.fields.Title === `${DATE}/1`)?.fields.Besluit, D1_DECISION);
     const a = actions();
     const series = seriesIdOf(TENANT, t.conversationId);
-    assert.deepEqual(
-      a
-        .map((i) => [i.fields.Title, i.fields.Sleutel, i.fields.Actiehouder, i.fields.Streefdatum, i.fields.Status, i.fields.Openbaarheid])
-        .sort(),
-      [
-        ['Actie 1', `${series}/actie/1`, 'O. van Veldhuizen', '2016-12-01T12:00:00Z', 'open', 'openbaar'],
-        // On the closed item E.
-        ['Actie V1', `${series}/actie/V1`, 'H. Meuleman', undefined, 'open', 'besloten'],
-      ],
-    );
+    const actionRow = (i: StoredListItem) => [
+      i.fields.Title,
+      i.fields.Sleutel,
+      i.fields.Actiehouder,
+      i.fields.Streefdatum,
+      i.fields.Status,
+      i.fields.Openbaarheid,
+    ];
+    assert.deepEqual(listItems(ACTIONS_LIST_NAME, BODY).map(actionRow), [
+      ['Actie 1', `${series}/actie/1`, 'O. van Veldhuizen', '2016-12-01T12:00:00Z', 'open', 'openbaar'],
+    ]);
+    // On the closed item E: in the closed list only.
+    assert.deepEqual(listItems(CLOSED_ACTIONS_LIST_NAME, BODY).map(actionRow), [
+      ['Actie V1', `${series}/actie/V1`, 'H. Meuleman', undefined, 'open', 'besloten'],
+    ]);
+    assertPublicListsHoldNothingClosed();
     assert.ok(
       [...d, ...a].every((i) => i.writes === 1),
       'each list item written once',
     );
 
     // No duplicate creates on the wire either.
-    assert.equal(requestsSince(0, 'POST', '/children').length, 2, 'two folders created, once each');
+    assert.equal(requestsSince(0, 'POST', '/children').length, 4, 'four folders created, once each');
     assert.equal(requestsSince(0, 'PUT', ':/content').length, 2, 'one upload per file');
     assert.equal(itemCreatesSince(0).length, 5, 'one create per decision and action');
     assert.equal(standIn.tokenRequests, 1);
@@ -387,13 +435,14 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     await say(t, 'secretary', 'gereed 1');
     const mark = standIn.requests.length;
     const card = await publish(t);
-    assertPublishedCard(card, [OPEN_FILE, CLOSED_FILE]);
+    assertPublishedCard(card, [OPEN_FILE]);
 
     for (const path of [OPEN_FILE, CLOSED_FILE]) {
       assert.equal(standIn.file(path)?.id, firstFiles[path], `${path}: the same drive item`);
       assert.equal(standIn.file(path)?.versions, 2, `${path}: a second version`);
     }
-    assert.equal(standIn.files().filter((f) => f.path.startsWith(`${FOLDER}/`)).length, 2);
+    assert.equal(standIn.files().filter((f) => f.path.startsWith(`${FOLDER}/`) || f.path.startsWith(`${CLOSED_FOLDER}/`)).length, 2);
+    assertPublicListsHoldNothingClosed();
     assert.deepEqual(ids(decisions()), firstDecisions);
     assert.deepEqual(ids(actions()), firstActions);
     assert.ok(
@@ -411,28 +460,36 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.deepEqual(exit, { code: 0, signal: null }, `the bot stops cleanly on SIGTERM:\n${bot.output}`);
     const stored = (await readSeries(dataDir, t.conversationId)).meetings[0]!.minutes.publication;
     assert.equal(stored?.state, 'published');
-    const series = seriesIdOf(TENANT, t.conversationId);
-    assert.deepEqual(stored?.remote, {
+    const { closedLocation, ...remote } = stored?.remote ?? {};
+    assert.deepEqual(remote, {
       folder: standIn.file(OPEN_FILE)?.parentId,
+      closedFolder: standIn.file(CLOSED_FILE)?.parentId,
+      layout: 'closed-apart',
       [`file:${DATE} ${BODY} openbaar.docx`]: firstFiles[OPEN_FILE],
       [`file:${DATE} ${BODY} besloten.docx`]: firstFiles[CLOSED_FILE],
-      ...Object.fromEntries(Object.entries(firstDecisions).map(([k, id]) => [`decision:${k}`, id])),
-      ...Object.fromEntries(Object.entries(firstActions).map(([k, id]) => [`action:${series}/actie/${k.replace('Actie ', '')}`, id])),
+      ...Object.fromEntries(listItems(DECISIONS_LIST_NAME, BODY).map((i) => [`decision:${String(i.fields.Title)}`, i.id])),
+      ...Object.fromEntries(listItems(CLOSED_DECISIONS_LIST_NAME, BODY).map((i) => [`closed-decision:${String(i.fields.Title)}`, i.id])),
+      ...Object.fromEntries(listItems(ACTIONS_LIST_NAME, BODY).map((i) => [`action:${String(i.fields.Sleutel)}`, i.id])),
+      ...Object.fromEntries(listItems(CLOSED_ACTIONS_LIST_NAME, BODY).map((i) => [`closed-action:${String(i.fields.Sleutel)}`, i.id])),
+    });
+    assert.equal(Object.keys(remote).filter((k) => /decision:|action:/.test(k)).length, 5);
+    // Where the closed part went, kept with the meeting for the secretary's card (MinutesService.closedLocation).
+    assert.deepEqual(JSON.parse(closedLocation ?? '{}'), {
+      kind: 'sharepoint',
+      description: CLOSED_FOLDER,
+      url: `${standIn.baseUrl}/sites/bestuur/Gedeelde%20documenten/${CLOSED_FOLDER.split('/').map(encodeURIComponent).join('/')}`,
+      records: 'lists',
     });
 
     bot = await startBot({ dataDir, port });
     const mark = standIn.requests.length;
     const card = await publish(t);
-    assertPublishedCard(card, [OPEN_FILE, CLOSED_FILE]);
+    assertPublishedCard(card, [OPEN_FILE]);
     assert.deepEqual(
-      standIn
-        .files()
-        .filter((f) => f.path.startsWith(`${FOLDER}/`))
-        .map((f) => [f.path, f.id, f.versions])
-        .sort(),
+      [OPEN_FILE, CLOSED_FILE].map((path) => [path, standIn.file(path)?.id, standIn.file(path)?.versions]),
       [
-        [CLOSED_FILE, firstFiles[CLOSED_FILE], 3],
         [OPEN_FILE, firstFiles[OPEN_FILE], 3],
+        [CLOSED_FILE, firstFiles[CLOSED_FILE], 3],
       ],
     );
     assert.deepEqual(ids(decisions()), firstDecisions);
@@ -456,8 +513,14 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     assert.ok(reason !== undefined, `the card says publishing failed: ${cardText(card)}`);
     assert.match(reason, new RegExp(`^saving decision ${DATE}/1 failed \\(after ${DEFAULT_RETRY.maxAttempts} attempts\\): 503`));
     assert.ok(reason.length <= 200, `a short reason (${reason.length} characters): ${reason}`);
+    // Publishing again is the secretary's: their own view of the card offers it, the posted one does not.
+    const failedId = connector
+      .sent(t.conversationId)
+      .filter((e) => e.op === 'update' && failureReason(cardOf(e)!) !== undefined)
+      .at(-1)!.id;
+    assert.ok(!findActions(card).some((a) => a.title === S.actions.publish), 'members get no publish button');
     assert.ok(
-      findActions(card).some((a) => a.title === S.actions.publish),
+      findActions((await t.view('secretary', failedId))!.card).some((a) => a.title === S.actions.publish),
       'the card offers to publish again',
     );
     assert.deepEqual(standIn.pendingFaults(), [], 'the fault is used up: Graph is healthy again');
@@ -471,10 +534,10 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     for (const text of [D1_DECISION, D2_DECISION, D1_ACTION]) assert.ok(minutes.includes(text), `besluitenlijst still shows "${text}"`);
 
     const again = await publish(t);
-    assertPublishedCard(again, [OPEN_FILE, CLOSED_FILE]);
+    assertPublishedCard(again, [OPEN_FILE]);
     assert.deepEqual(ids(decisions()), firstDecisions);
     assert.deepEqual(ids(actions()), firstActions);
-    assert.equal(standIn.files().filter((f) => f.path.startsWith(`${FOLDER}/`)).length, 2);
+    assert.equal(standIn.files().filter((f) => f.path.startsWith(`${FOLDER}/`) || f.path.startsWith(`${CLOSED_FOLDER}/`)).length, 2);
   });
 
   it('Graph refusing the bot’s token (401) on an upload: the card names the upload; publiceren again in the same bot writes each file and item once', async () => {
@@ -500,7 +563,7 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     // The bot's cached token is the refused one: the next publish's first request is refused, the token renewed, and on.
     const mark = standIn.requests.length;
     const again = await publish(t);
-    assertPublishedCard(again, [OPEN_FILE, CLOSED_FILE]);
+    assertPublishedCard(again, [OPEN_FILE]);
     assert.equal(standIn.requests.slice(mark).filter((r) => r.status === 401).length, 1, 'the revoked token was refused once');
     assert.equal(standIn.tokenRequests - before.tokens, 2);
     assert.deepEqual(versions(), { [OPEN_FILE]: before.versions[OPEN_FILE]! + 2, [CLOSED_FILE]: before.versions[CLOSED_FILE]! + 1 });
@@ -560,9 +623,7 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     // No progress card here: the result is posted as a new card when the republish is done.
     const result = () => connector.sent(t.conversationId, cards).find((e) => e.op === 'send' && cardText(cardOf(e)).includes(PUBLISHED));
     await connector.waitFor(() => result() !== undefined, 20_000);
-    // As posted, everyone sees the public document; the secretary's own view has both.
     assertPublishedCard(cardOf(result())!, [OPEN_FILE]);
-    assertPublishedCard((await t.view('secretary', result()!.id))!.card, [OPEN_FILE, CLOSED_FILE]);
 
     for (const path of [OPEN_FILE, CLOSED_FILE]) {
       const file = standIn.file(path)!;
@@ -571,7 +632,10 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
       assert.equal(file.id, firstFiles[path]);
       assert.ok((await docTextOf(file.bytes)).includes('vastgesteld op'), `${path} says "vastgesteld op"`);
     }
-    assert.deepEqual(standIn.folders().sort(), ['Besluitenlijsten', FOLDER, FOLDER_A, `Besluitenlijsten/2016-11-21 ${BODY_B}`].sort());
+    assert.deepEqual(
+      standIn.folders().sort(),
+      ['Besloten', CLOSED_FOLDER, 'Besluitenlijsten', FOLDER, FOLDER_A, `Besluitenlijsten/2016-11-21 ${BODY_B}`].sort(),
+    );
     assert.deepEqual(ids(decisions()), firstDecisions);
     assert.deepEqual(ids(actions()), firstActions);
     assert.equal(itemCreatesSince(mark).length, 0, 'no list item created');
@@ -587,11 +651,14 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
     const chat1Files = () =>
       standIn
         .files()
-        .filter((f) => f.path.startsWith(`${FOLDER}/`))
+        .filter((f) => f.path.startsWith(`${FOLDER}/`) || f.path.startsWith(`${CLOSED_FOLDER}/`))
         .map((f) => [f.path, f.id, f.versions, f.bytes.toString('base64')]);
     const actionItems = (series: string) =>
-      [...(standIn.list(ACTIONS_LIST_NAME)?.items.values() ?? [])].filter((i) => String(i.fields.Sleutel).startsWith(`${series}/`));
+      [ACTIONS_LIST_NAME, CLOSED_ACTIONS_LIST_NAME]
+        .flatMap((list) => [...(standIn.list(list)?.items.values() ?? [])])
+        .filter((i) => String(i.fields.Sleutel).startsWith(`${series}/`));
     const chat1Before = chat1Files();
+    assert.equal(chat1Before.length, 2);
     const chat1Actions = actionItems(series1).map((i) => ({ id: i.id, writes: i.writes, fields: { ...i.fields } }));
     assert.equal(chat1Actions.length, 2);
 
@@ -613,6 +680,8 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
       standIn.folders().filter((f) => f.startsWith(FOLDER)),
       [FOLDER, folder4],
     );
+    assert.ok(!standIn.folders().some((f) => f.startsWith(`${CLOSED_FOLDER} (`)), 'no closed part, no closed folder');
+    assertPublicListsHoldNothingClosed();
     const meeting4 = standIn.file(file4)?.fields.VergaderingId;
     assert.ok(typeof meeting4 === 'string' && meeting4 !== '' && meeting4 !== standIn.file(OPEN_FILE)?.fields.VergaderingId);
     const own = actionItems(series4);

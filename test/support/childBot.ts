@@ -34,10 +34,14 @@ const BLANKED = [
   'HOST',
   'DATABASE_URL',
   'MINUTES_DIR',
+  'MINUTES_CLOSED_DIR',
   'SHAREPOINT_SITE_ID',
   'SHAREPOINT_DRIVE_ID',
   'SHAREPOINT_DECISIONS_LIST_ID',
   'SHAREPOINT_ACTIONS_LIST_ID',
+  'SHAREPOINT_CLOSED_DECISIONS_LIST_ID',
+  'SHAREPOINT_CLOSED_ACTIONS_LIST_ID',
+  'NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE',
   'GRAPH_TENANT_ID',
   'GRAPH_CLIENT_ID',
   'GRAPH_CLIENT_SECRET',
@@ -86,12 +90,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The Graph part of the bot's environment, pointed at the stand-in. */
-export function standInEnv(standIn: GraphStandIn, lists: { decisionsListId: string; actionsListId: string }): Record<string, string> {
+/** The Graph part of the bot's environment, pointed at the stand-in (the closed lists when given). */
+export function standInEnv(
+  standIn: GraphStandIn,
+  lists: { decisionsListId: string; actionsListId: string; closedDecisionsListId?: string; closedActionsListId?: string },
+): Record<string, string> {
   return {
     SHAREPOINT_SITE_ID: standIn.siteId,
     SHAREPOINT_DECISIONS_LIST_ID: lists.decisionsListId,
     SHAREPOINT_ACTIONS_LIST_ID: lists.actionsListId,
+    SHAREPOINT_CLOSED_DECISIONS_LIST_ID: lists.closedDecisionsListId ?? '',
+    SHAREPOINT_CLOSED_ACTIONS_LIST_ID: lists.closedActionsListId ?? '',
     GRAPH_TENANT_ID: standIn.tenantId,
     GRAPH_CLIENT_ID: standIn.clientId,
     GRAPH_CLIENT_SECRET: standIn.clientSecret,

@@ -328,6 +328,11 @@ export class GraphStandIn {
     return [...this.nodes.values()].filter((n) => n.folder && n.id !== this.rootId).map((n) => this.pathOf(n));
   }
 
+  /** The id of the folder at a path from the drive's root, or undefined. */
+  folderId(folderPath: string): string | undefined {
+    return [...this.nodes.values()].find((n) => n.folder && n.id !== this.rootId && this.pathOf(n) === folderPath)?.id;
+  }
+
   list(displayName: string): StoredList | undefined {
     return [...this.lists.values()].find((l) => l.displayName === displayName);
   }

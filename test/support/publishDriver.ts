@@ -9,7 +9,8 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { createGraphClient } from '../../services/minutes/graph';
 import { PartlyPublished, type MinutesPackage } from '../../services/minutes/publisher';
 import { setupSharePoint } from '../../services/minutes/setupSharePoint';
-import { RetrySettings, SharePointMinutesPublisher } from '../../services/minutes/sharePointPublisher';
+import type { RetrySettings } from '../../services/minutes/graphRetries';
+import { SharePointMinutesPublisher } from '../../services/minutes/sharePointPublisher';
 
 export interface DriverGraphSettings {
   tenantId: string;
@@ -26,7 +27,7 @@ export type WirePackage = Omit<MinutesPackage, 'files'> & {
 };
 
 export type DriverJob =
-  | { kind: 'setup'; graph: DriverGraphSettings; siteId: string; driveId?: string }
+  | { kind: 'setup'; graph: DriverGraphSettings; siteId: string; driveId?: string; closedFolder?: string }
   | {
       kind: 'publish';
       graph: DriverGraphSettings;
@@ -35,6 +36,9 @@ export type DriverJob =
       folder?: string;
       decisionsListId?: string;
       actionsListId?: string;
+      closedFolder?: string;
+      closedDecisionsListId?: string;
+      closedActionsListId?: string;
       simpleUploadLimit?: number;
       uploadFragmentSize?: number;
       retry?: Partial<RetrySettings>;
@@ -75,7 +79,7 @@ async function readStdin(): Promise<string> {
 
 async function run(job: DriverJob): Promise<unknown> {
   const client = createGraphClient(job.graph);
-  if (job.kind === 'setup') return setupSharePoint(client, job.siteId, job.driveId);
+  if (job.kind === 'setup') return setupSharePoint(client, job.siteId, job.driveId, undefined, job.closedFolder);
   const publisher = new SharePointMinutesPublisher({
     client,
     siteId: job.siteId,
@@ -83,6 +87,9 @@ async function run(job: DriverJob): Promise<unknown> {
     folder: job.folder,
     decisionsListId: job.decisionsListId,
     actionsListId: job.actionsListId,
+    closedFolder: job.closedFolder,
+    closedDecisionsListId: job.closedDecisionsListId,
+    closedActionsListId: job.closedActionsListId,
     simpleUploadLimit: job.simpleUploadLimit,
     uploadFragmentSize: job.uploadFragmentSize,
     retry: job.retry,

@@ -16,6 +16,8 @@ describe('configuration', () => {
     assert.equal(c.localMode, true);
     assert.equal(c.dataDir, './data');
     assert.equal(c.minutesDir, './data/minutes');
+    assert.equal(c.minutesClosedDir, './data/minutes/besloten', 'the closed tree beside the meeting folders, inside MINUTES_DIR');
+    assert.deepEqual(c.testHooks, { pauseAfterTempFile: undefined }, 'test hooks are off');
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.sharePoint, undefined);
     assert.equal(c.publicUrl, undefined);
@@ -29,6 +31,41 @@ describe('configuration', () => {
     assert.equal(c.bot.appType, 'SingleTenant');
     assert.deepEqual([c.graph.tenantId, c.graph.clientId, c.graph.clientSecret], ['tenant', 'app', 'pw']);
     assert.equal(c.sharePoint?.folder, 'Besluitenlijsten');
+    assert.equal(c.sharePoint?.closedFolder, 'Besloten');
+    assert.equal(c.sharePoint?.closedDecisionsListId, undefined, 'no closed lists unless set: nothing closed goes to a list');
+  });
+
+  it('the closed part’s places: MINUTES_CLOSED_DIR follows MINUTES_DIR; each must be a place of its own', () => {
+    assert.equal(loadConfig({ MINUTES_DIR: '/srv/notulen/' }).minutesClosedDir, '/srv/notulen/besloten');
+    assert.equal(loadConfig({ MINUTES_CLOSED_DIR: '/srv/vertrouwelijk' }).minutesClosedDir, '/srv/vertrouwelijk');
+    const sp = loadConfig({
+      SHAREPOINT_SITE_ID: 'site',
+      GRAPH_TENANT_ID: 't',
+      GRAPH_CLIENT_ID: 'c',
+      GRAPH_CLIENT_SECRET: 's',
+      SHAREPOINT_CLOSED_FOLDER: 'Vertrouwelijk/Besloten',
+      SHAREPOINT_CLOSED_DECISIONS_LIST_ID: 'cd',
+      SHAREPOINT_CLOSED_ACTIONS_LIST_ID: 'ca',
+    }).sharePoint;
+    assert.deepEqual([sp?.closedFolder, sp?.closedDecisionsListId, sp?.closedActionsListId], ['Vertrouwelijk/Besloten', 'cd', 'ca']);
+    refused(
+      { MINUTES_DIR: '/srv/notulen', MINUTES_CLOSED_DIR: '/srv/notulen/' },
+      /^Configuration: MINUTES_CLOSED_DIR must be another folder than MINUTES_DIR/,
+    );
+    refused(
+      { SHAREPOINT_FOLDER: 'Notulen', SHAREPOINT_CLOSED_FOLDER: '/notulen/' },
+      /SHAREPOINT_CLOSED_FOLDER must be another folder than SHAREPOINT_FOLDER/,
+    );
+    refused(
+      { SHAREPOINT_DECISIONS_LIST_ID: 'd', SHAREPOINT_CLOSED_DECISIONS_LIST_ID: 'd' },
+      /SHAREPOINT_CLOSED_DECISIONS_LIST_ID must be a list of its own, not one of the public lists/,
+    );
+    refused(
+      { SHAREPOINT_ACTIONS_LIST_ID: 'a', SHAREPOINT_CLOSED_ACTIONS_LIST_ID: 'a' },
+      /SHAREPOINT_CLOSED_ACTIONS_LIST_ID must be a list of its own/,
+    );
+    assert.equal(loadConfig({ NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE: 'besloten' }).testHooks.pauseAfterTempFile, 'besloten');
+    refused({ NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE: 'ja' }, /NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE must be openbaar or besloten/);
   });
 
   it('the Graph token is asked for the Graph that is called, unless GRAPH_SCOPE says otherwise', () => {

@@ -2,35 +2,32 @@
 // LibreOffice round trip proving the documents open in a real word processor.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
-import type { AgendaItem, Series } from '../../services/meeting/types';
+import type { Series } from '../../services/meeting/types';
 import { renderDocx } from '../../services/minutes/docx';
-import { FolderMinutesPublisher, RECORDS_FILE } from '../../services/minutes/folderPublisher';
 import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown';
 import { dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
-import { buildMinutesPackage, safeFileTitle, seriesIdOf } from '../../services/minutes/package';
+import {
+  buildMinutesPackage,
+  cutToBytes,
+  meetingFolderName,
+  minutesFileName,
+  safeFileTitle,
+  seriesIdOf,
+} from '../../services/minutes/package';
+import {
+  otherChatSeries,
+  SECRET_ACTION,
+  SECRET_DECISION,
+  SECRET_PHRASE,
+  SECRET_TITLE,
+  seriesWithClosedItem,
+} from '../support/closedMeeting';
 import { HOSTILE_ANNOUNCEMENT, OCTOBER_MEETING_ID, PRESENT, SECRETARY, seedSeries } from '../support/seedMeeting';
-
-const SECRET_PHRASE = 'Zwaluwstaart-7319 reorganisatie korpsleiding';
-const SECRET_TITLE = 'Personele aangelegenheid korpschef';
-const SECRET_DECISION = 'Het DVO besluit tot vertrouwelijke voordracht';
-const SECRET_ACTION = 'Voordracht vertrouwelijk afstemmen met de burgemeester';
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|quot|apos|amp);/gi, (_, entity: string) => {
@@ -74,59 +71,6 @@ function assertInOrder(text: string, parts: string[]): void {
   }
 }
 
-function closedItem(): AgendaItem {
-  return {
-    id: 'g',
-    code: 'G',
-    title: SECRET_TITLE,
-    kind: 'discussion',
-    closed: true,
-    attachments: [{ title: 'Vertrouwelijke notitie' }],
-    notes: [{ text: `Besproken: ${SECRET_PHRASE}.`, by: SECRETARY, at: '2016-10-10T11:50:00.000Z' }],
-  };
-}
-
-/** The seed meeting with a closed item before the closing, with a decision and an action on it. */
-function seriesWithClosedItem(): Series {
-  const series = seedSeries();
-  const meeting = series.meetings[1];
-  meeting.agenda.splice(meeting.agenda.length - 1, 0, closedItem());
-  meeting.decisions.push({
-    number: 4,
-    itemId: 'g',
-    text: SECRET_DECISION,
-    outcome: 'agreed',
-    by: SECRETARY,
-    at: '2016-10-10T11:52:00.000Z',
-  });
-  series.actions.push({
-    number: 4,
-    meetingId: OCTOBER_MEETING_ID,
-    itemId: 'g',
-    itemCode: 'G',
-    owner: 'O. van Veldhuizen',
-    text: SECRET_ACTION,
-    status: 'open',
-    createdAt: '2016-10-10T11:55:00.000Z',
-  });
-  series.nextActionNumber = 5;
-  return series;
-}
-
-/** The seed's meetings held in another chat: the same titles and dates, other meeting and chat ids. */
-function otherChatSeries(): Series {
-  const series = seedSeries();
-  series.conversationId = '19:dvo-twente-tweede@thread.v2';
-  const other = (id: string): string => `${id}-tweede`;
-  for (const meeting of series.meetings) {
-    meeting.id = other(meeting.id);
-    for (const item of meeting.agenda) if (item.previousMinutesOf) item.previousMinutesOf = other(item.previousMinutesOf);
-    if (meeting.minutes.adoptedInMeetingId) meeting.minutes.adoptedInMeetingId = other(meeting.minutes.adoptedInMeetingId);
-  }
-  for (const action of series.actions) action.meetingId = other(action.meetingId);
-  return series;
-}
-
 async function publicText(series: Series = seedSeries()): Promise<string> {
   return docxText(await renderDocx(minutesModel(series, OCTOBER_MEETING_ID, 'openbaar')));
 }
@@ -148,6 +92,31 @@ describe('minutes: formatting helpers', () => {
     assert.equal(safeFileTitle('  a\u0007\tb  '), 'a b');
     assert.equal(safeFileTitle('???'), 'Besluitenlijst');
     assert.ok(safeFileTitle('x'.repeat(300)).length <= 80);
+  });
+
+  it('cuts a title by bytes, at code point boundaries: every name made from it fits in 255 bytes', () => {
+    // 200 × "会" is 600 bytes: cut by characters alone (80) it was still 240, and the name over 255 with its suffix.
+    const wide = safeFileTitle('会'.repeat(200));
+    assert.ok(Buffer.byteLength(wide) <= 200, `${Buffer.byteLength(wide)} bytes`);
+    assert.equal(wide, '会'.repeat(66));
+    const meeting = { date: '2016-10-10', title: '会'.repeat(200) };
+    for (const name of [minutesFileName(meeting, 'besloten'), `${meetingFolderName(meeting)} (100)`])
+      assert.ok(Buffer.byteLength(name) <= 255, `${name}: ${Buffer.byteLength(name)} bytes`);
+    // 'a' × 79 + '😀' is 81 UTF-16 units: cut at 80 units it kept half the surrogate pair.
+    const emoji = safeFileTitle(`${'a'.repeat(79)}😀`);
+    assert.equal(emoji, `${'a'.repeat(79)}😀`);
+    assert.equal(safeFileTitle(`${'a'.repeat(80)}😀`), 'a'.repeat(80));
+    for (const title of [emoji, safeFileTitle(`${'é'.repeat(150)}😀😀`), safeFileTitle(`${'b'.repeat(199)}😀`)]) {
+      assert.ok(
+        !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(title),
+        `no half surrogate pair in ${title}`,
+      );
+      assert.equal(Buffer.from(title, 'utf8').toString('utf8'), title, 'survives UTF-8 unchanged');
+    }
+    assert.equal(cutToBytes('ab😀c', 5), 'ab');
+    assert.equal(cutToBytes('ab😀c', 6), 'ab😀');
+    // An unpaired surrogate typed into a title cannot reach a name either.
+    assert.equal(safeFileTitle('DVO \uD83D overleg'), 'DVO overleg');
   });
 });
 
@@ -366,7 +335,7 @@ describe('minutes: closed items', () => {
     const closed = await docxText(pkg.files[1].content);
     assertInOrder(closed, [
       'BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
-      'Besloten deel\n',
+      'VERTROUWELIJK – besloten deel\n',
       'Status: concept\n',
       'NR\n\tAgendapunten\n\tBijlagen\n',
       `G\n\t${SECRET_TITLE}\n`,
@@ -380,6 +349,39 @@ describe('minutes: closed items', () => {
     for (const open of ['Cultuuronderzoek', 'Individuele gesprekken', 'Faciliterende rol', HOSTILE_ANNOUNCEMENT]) {
       assert.ok(!closed.includes(open), `besloten document holds public "${open}"`);
     }
+  });
+
+  it('the besloten document says what it is in its title block and on every page; the public one says nothing of it', async () => {
+    const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+    const [open, closed] = pkg.files.map((f) => f.content) as [Buffer, Buffer];
+    assert.ok(
+      (await docxText(closed)).startsWith(
+        'BESLUITENLIJST Districtelijk Veiligheidsoverleg\nVERTROUWELIJK – besloten deel\nStatus: concept\n',
+      ),
+      'the title block',
+    );
+    const zip = await JSZip.loadAsync(closed);
+    const headers = Object.keys(zip.files).filter((f) => /^word\/header\d*\.xml$/.test(f));
+    assert.equal(headers.length, 1);
+    assert.ok(decodeEntities(await docxPart(closed, headers[0]!)).includes('VERTROUWELIJK – besloten deel'), 'every page’s header');
+    // One section, so its default header and footer are on every page.
+    assert.equal([...(await docxPart(closed, 'word/document.xml')).matchAll(/<w:sectPr/g)].length, 1);
+    assert.match(await docxPart(closed, 'word/document.xml'), /<w:headerReference w:type="default"/);
+    const footer = decodeEntities(await docxPart(closed, 'word/footer1.xml'));
+    assert.ok(footer.includes('VERTROUWELIJK – Besluitenlijst Districtelijk Veiligheidsoverleg 10 oktober 2016 – besloten deel – concept'));
+    assert.match(
+      await docxPart(closed, 'docProps/core.xml'),
+      /<dc:title>BESLUITENLIJST Districtelijk Veiligheidsoverleg – VERTROUWELIJK – besloten deel<\/dc:title>/,
+    );
+
+    const openZip = await JSZip.loadAsync(open);
+    assert.deepEqual(
+      Object.keys(openZip.files).filter((f) => /header/.test(f)),
+      [],
+    );
+    assert.ok(!(await docxText(open)).includes('VERTROUWELIJK'));
+    const markdown = renderMarkdown(minutesModel(seriesWithClosedItem(), OCTOBER_MEETING_ID, 'besloten'));
+    assert.ok(markdown.startsWith('# BESLUITENLIJST Districtelijk Veiligheidsoverleg\n\n**VERTROUWELIJK – besloten deel**\n'));
   });
 
   it('lists decisions with their closed flag and the actions shown in the documents', async () => {
@@ -427,93 +429,6 @@ describe('minutes: closed items', () => {
       pkg.files.map((f) => f.part),
       ['openbaar'],
     );
-  });
-});
-
-describe('minutes: folder publisher', () => {
-  const BASE = '2016-10-10 Districtelijk Veiligheidsoverleg';
-  let root: string;
-  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'notulist-folder-'))));
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-  const records = (folder: string): { meetingId: string; seriesId: string; decisions: unknown[]; actions: { key: string }[] } =>
-    JSON.parse(readFileSync(join(root, folder, RECORDS_FILE), 'utf8'));
-  const folders = (): string[] => readdirSync(root).sort();
-
-  it('gives two chats’ meetings with the same title and date a folder each; a republish goes back to its own', async () => {
-    const publisher = new FolderMinutesPublisher(root);
-    const chatA = seriesWithClosedItem();
-    const chatB = otherChatSeries();
-    const a = await publisher.publish(await buildMinutesPackage(chatA, OCTOBER_MEETING_ID));
-    const b = await publisher.publish(await buildMinutesPackage(chatB, `${OCTOBER_MEETING_ID}-tweede`));
-
-    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
-    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
-    assert.equal(records(`${BASE} (2)`).meetingId, `${OCTOBER_MEETING_ID}-tweede`);
-    assert.notEqual(records(BASE).seriesId, records(`${BASE} (2)`).seriesId);
-    assert.deepEqual(readdirSync(join(root, BASE)).sort(), [`${BASE} besloten.docx`, `${BASE} openbaar.docx`, RECORDS_FILE]);
-    assert.deepEqual(readdirSync(join(root, `${BASE} (2)`)).sort(), [`${BASE} openbaar.docx`, RECORDS_FILE]);
-    const keysA = records(BASE).actions.map((x) => x.key);
-    const keysB = records(`${BASE} (2)`).actions.map((x) => x.key);
-    assert.ok(!keysA.some((k) => keysB.includes(k)), 'action keys differ between the chats');
-    assert.deepEqual(
-      b.files.map((f) => fileURLToPath(f.url)),
-      [join(root, `${BASE} (2)`, `${BASE} openbaar.docx`)],
-    );
-    assert.deepEqual(
-      a.files.map((f) => fileURLToPath(f.url)),
-      [join(root, BASE, `${BASE} openbaar.docx`), join(root, BASE, `${BASE} besloten.docx`)],
-    );
-
-    // The first chat republishes with a changed decision: it lands in the first folder, the second is untouched.
-    const secondBefore = readFileSync(join(root, `${BASE} (2)`, `${BASE} openbaar.docx`));
-    chatA.meetings[1]!.decisions[0]!.text = 'Gewijzigd na herpublicatie.';
-    const again = await publisher.publish(await buildMinutesPackage(chatA, OCTOBER_MEETING_ID));
-    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
-    assert.deepEqual(
-      again.files.map((f) => fileURLToPath(f.url)),
-      a.files.map((f) => fileURLToPath(f.url)),
-    );
-    assert.ok((await docxText(readFileSync(join(root, BASE, `${BASE} openbaar.docx`)))).includes('Gewijzigd na herpublicatie.'));
-    assert.ok(readFileSync(join(root, `${BASE} (2)`, `${BASE} openbaar.docx`)).equals(secondBefore));
-
-    // And the second chat's republish goes back to "(2)".
-    await publisher.publish(await buildMinutesPackage(chatB, `${OCTOBER_MEETING_ID}-tweede`));
-    assert.deepEqual(folders(), [BASE, `${BASE} (2)`]);
-    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
-  });
-
-  it('removes the closed document when a republish no longer has a closed item', async () => {
-    const publisher = new FolderMinutesPublisher(root);
-    const series = seriesWithClosedItem();
-    await publisher.publish(await buildMinutesPackage(series, OCTOBER_MEETING_ID));
-    assert.ok(readdirSync(join(root, BASE)).includes(`${BASE} besloten.docx`));
-
-    for (const item of series.meetings[1]!.agenda) item.closed = false;
-    const again = await publisher.publish(await buildMinutesPackage(series, OCTOBER_MEETING_ID));
-    assert.deepEqual(readdirSync(join(root, BASE)).sort(), [`${BASE} openbaar.docx`, RECORDS_FILE]);
-    assert.deepEqual(
-      again.files.map((f) => f.name),
-      [`${BASE} openbaar.docx`],
-    );
-  });
-
-  it('takes over a folder without records (an older version) and skips one it cannot read', async () => {
-    const publisher = new FolderMinutesPublisher(root);
-    mkdirSync(join(root, BASE));
-    writeFileSync(join(root, BASE, `${BASE} openbaar.docx`), 'older version');
-    mkdirSync(join(root, `${BASE} (2)`));
-    writeFileSync(join(root, `${BASE} (2)`, RECORDS_FILE), '{ not json');
-
-    await publisher.publish(await buildMinutesPackage(seedSeries(), OCTOBER_MEETING_ID));
-    assert.equal(records(BASE).meetingId, OCTOBER_MEETING_ID);
-    assert.notEqual(readFileSync(join(root, BASE, `${BASE} openbaar.docx`), 'utf8'), 'older version');
-
-    const b = await publisher.publish(await buildMinutesPackage(otherChatSeries(), `${OCTOBER_MEETING_ID}-tweede`));
-    assert.deepEqual(folders(), [BASE, `${BASE} (2)`, `${BASE} (3)`]);
-    assert.equal(records(`${BASE} (3)`).meetingId, `${OCTOBER_MEETING_ID}-tweede`);
-    assert.equal(readFileSync(join(root, `${BASE} (2)`, RECORDS_FILE), 'utf8'), '{ not json', 'the unreadable folder is left alone');
-    assert.equal(fileURLToPath(b.files[0]!.url), join(root, `${BASE} (3)`, `${BASE} openbaar.docx`));
   });
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { STALE_PUBLISH_MS } from '../../services/minutes/minutesService';
-import { DEFAULT_RETRY, PublishError, RetryBudget, RetrySettings, withRetries } from '../../services/minutes/sharePointPublisher';
+import { DEFAULT_RETRY, PublishError, RetryBudget, RetrySettings, withRetries } from '../../services/minutes/graphRetries';
 
 const STEP = 'upload of x.docx';
 
