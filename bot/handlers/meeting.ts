@@ -132,7 +132,7 @@ export async function cancel(turn: Turn, cmd: Extract<Command, { kind: 'cancel' 
     const forSecretary = cancelCard(turn.s, meeting, 'secretary');
     const posted = shared(
       cancelCard(turn.s, meeting, postedRole(turn, meeting)),
-      { card: 'message', meetingId: meeting.id },
+      { card: 'cancel', meetingId: meeting.id },
       privilegedUserIds(meeting),
     );
     return { replies: [{ card: posted }], card: forSecretary };

@@ -6,6 +6,7 @@ import {
   actionsCard,
   agendaCard,
   Banner,
+  cancelCard,
   helpCard,
   itemCard,
   meetingCard,
@@ -120,6 +121,12 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
     case 'publish':
       if (!meeting) break;
       return publicationCard(s, meeting, svc, turn, role, banner);
+    case 'cancel': {
+      // The confirmation names one planned meeting (never another): once it is gone or has started, there is nothing to confirm.
+      const target = turn.cardMeetingId ? series.meetings.find((m) => m.id === turn.cardMeetingId) : undefined;
+      if (target?.status === 'planned') return withBanner(cancelCard(s, target, roleIn(target, turn.actor)), banner);
+      return messageCard(banner?.text ?? s.errors.staleCard(), banner?.style ?? 'default');
+    }
     case 'help':
     case 'welcome':
       return helpCard(s, ops.currentMeeting(series), {
