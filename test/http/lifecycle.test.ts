@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { basename, dirname } from 'node:path';
 import { BotHarness, docxText, findDocx, settle, startBotHarness } from '../support/botHarness';
+import { bannerOf } from '../support/cardActions';
 import { cardText } from '../support/connector';
 import { findActions, type BotAnswer, type TeamsClient } from '../support/teamsClient';
 import type { Meeting, Series } from '../../services/meeting/types';
@@ -28,24 +29,6 @@ const AGENDA = [
 
 const planText = (title: string, date: string, extra: string[] = []) =>
   ['vergadering', `titel: ${title}`, `datum: ${date}`, 'tijd: 10:30-12:00', 'locatie: Hengelo', ...extra].join('\n');
-
-/** The banner of a click's answer: the text of its styled container (what happened, or why not). */
-function bannerOf(card: unknown): { style: string; text: string } | undefined {
-  let found: { style: string; text: string } | undefined;
-  const walk = (node: unknown): void => {
-    if (found || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const o = node as Json;
-    if (o.type === 'Container' && typeof o.style === 'string' && o.style !== 'default' && o.style !== 'emphasis') {
-      const text = cardText(o.items);
-      if (text) found = { style: o.style, text };
-      return;
-    }
-    for (const k of ['body', 'items', 'columns']) if (o[k]) walk(o[k]);
-  };
-  walk((card as Json | undefined)?.body);
-  return found;
-}
 
 describe('HTTP: the meeting as a secretary lives it (issue 9)', function () {
   this.timeout(30000);
@@ -257,6 +240,12 @@ describe('HTTP: the meeting as a secretary lives it (issue 9)', function () {
         .filter((e) => e.id === m.agendaCardId)
         .pop()!;
       assert.match(cardText(agenda.activity?.attachments?.[0]?.content), /Enschede, Stadhuis/, 'the agenda card shows the new place');
+      // The meeting card posted when it was planned, too.
+      const planned = h.connector
+        .sent(c.t.conversationId)
+        .filter((e) => e.id === m.meetingCardIds?.[0])
+        .pop()!;
+      assert.match(cardText(planned.activity?.attachments?.[0]?.content), /Enschede, Stadhuis/, 'the meeting card shows the new place');
     });
 
     it('the change log holds who, when, before and after for every correction', async () => {
@@ -515,11 +504,13 @@ describe('HTTP: the meeting as a secretary lives it (issue 9)', function () {
       // Its agenda card is edited into a retired form, for everyone: nothing left to click.
       const edits = h.connector.sent(c.t.conversationId, mark).filter((e) => e.op === 'update' && e.id === m2.agendaCardId);
       assert.equal(edits.length, 1, 'the cancelled meeting’s agenda card was retired');
-      for (const who of ['member', 'chair', 'secretary']) {
-        const v = (await c.t.view(who, m2.agendaCardId!))!;
-        assert.deepEqual(findActions(v.card), [], `${who} sees no buttons on it`);
-        assert.match(cardText(v.card), /geannuleerd/);
-      }
+      assert.ok(m2.meetingCardIds?.length, 'it had a meeting card');
+      for (const id of [m2.agendaCardId!, ...m2.meetingCardIds!])
+        for (const who of ['member', 'chair', 'secretary']) {
+          const v = (await c.t.view(who, id))!;
+          assert.deepEqual(findActions(v.card), [], `${who} sees no buttons on ${id}`);
+          assert.match(cardText(v.card), /geannuleerd/);
+        }
       // The meeting after it now offers the minutes of the held meeting, never the cancelled one.
       await c.say('secretary', 'agenda\nA Opening\nF Sluiting');
       const m3 = await c.meetingOn('2017-02-13');
