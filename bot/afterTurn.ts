@@ -12,7 +12,10 @@ import type { Meeting, Series } from '../services/meeting/types';
 import type { PendingPublish } from '../services/minutes/pendingPublishes';
 import type { Effect, Services } from './handlers';
 import { publicationCard } from './handlers/minutes';
-import { liveAgendaCard, liveItemCard } from './handlers/views';
+import { liveAgendaCard, liveItemCard, sharedMeetingCard } from './handlers/views';
+
+/** How many of a meeting's posted meeting cards are kept up to date (older ones keep what they showed). */
+const MAX_MEETING_CARDS = 10;
 
 /** Where a card goes: the chat (tenant and conversation) and the reference to reach it, opaque here. */
 export interface Where {
@@ -66,6 +69,9 @@ export class AfterTurn {
           case 'post':
             await this.deps.cards.post(where, effect.card, effect.text);
             break;
+          case 'postMeeting':
+            await this.postMeeting(where, effect.meetingId, effect.banner);
+            break;
           case 'retire':
             for (const id of effect.activityIds)
               edits.push(this.deps.cards.edit(where, id, async () => retiredCard(effect.title, effect.text)));
@@ -103,6 +109,14 @@ export class AfterTurn {
           return liveAgendaCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting);
         }),
       );
+    for (const cardId of meeting.meetingCardIds ?? [])
+      edits.push(
+        this.deps.cards.edit(where, cardId, async () => {
+          const fresh = await this.read(where, meetingId);
+          if (!fresh.meeting?.meetingCardIds?.includes(cardId)) return undefined;
+          return sharedMeetingCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting);
+        }),
+      );
     const itemId = meeting.itemCard?.activityId;
     if (itemId)
       edits.push(
@@ -128,6 +142,18 @@ export class AfterTurn {
       return before;
     });
     return replaced && replaced !== id ? [this.deps.cards.edit(where, replaced, async () => retiredAgendaCard(s, meeting))] : [];
+  }
+
+  /** Posts the meeting's card and keeps its id (the last few), so the meeting's changes edit it too. */
+  private async postMeeting(where: Where, meetingId: string, banner?: string): Promise<void> {
+    const { series, meeting } = await this.read(where, meetingId);
+    if (!meeting) return;
+    const card = sharedMeetingCard(strings(meeting.locale), series, meeting, banner ? { text: banner, style: 'good' } : undefined);
+    const id = await this.deps.cards.post(where, card);
+    if (!id) return;
+    await this.record(where, meetingId, (m) => {
+      m.meetingCardIds = [...(m.meetingCardIds ?? []), id].slice(-MAX_MEETING_CARDS);
+    });
   }
 
   /** Posts the live item card (the current item) at the bottom of the chat; the one it replaces retires. */

@@ -238,7 +238,7 @@ export function cancelCard(s: Strings, meeting: Meeting, role: Role): AdaptiveCa
               title: s.actions.cancelConfirm,
               verb: Verb.cancelMeeting,
               style: 'destructive',
-              data: { meetingId: meeting.id, card: 'message' },
+              data: { meetingId: meeting.id, card: 'cancel' },
             },
           ]
         : [],

@@ -36,5 +36,5 @@ export type VerbName = (typeof Verb)[keyof typeof Verb];
 export const ALL_VERBS: readonly string[] = Object.values(Verb);
 
 /** Which card an action was clicked on: an Action.Execute answer re-renders that card. */
-export const CARD_KINDS = ['help', 'welcome', 'meeting', 'agenda', 'item', 'actions', 'minutes', 'publish', 'message'] as const;
+export const CARD_KINDS = ['help', 'welcome', 'meeting', 'agenda', 'item', 'actions', 'minutes', 'publish', 'message', 'cancel'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -10,7 +10,7 @@ import { parseProposal } from '../../services/proposal/parseProposal';
 import type { Command } from '../commands';
 import { Answer, withMeeting } from './shared';
 import type { Services, Turn } from './types';
-import { canPlan, postedRole, sharedMeetingCard } from './views';
+import { canPlan, postedRole } from './views';
 
 const FIELD_ALIASES: Record<string, string> = {
   titel: 'title',
@@ -85,18 +85,16 @@ function meetingPatch(fields: Record<string, string>): ops.MeetingPatch {
 
 export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, svc: Services): Promise<Answer> {
   const input = meetingInput(cmd.fields, turn.s.lang);
-  const { series, result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) =>
+  const { result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) =>
     ops.planMeeting(series, turn.actor, input, now),
   );
   const text = turn.s.done.planned(meeting.title, longDate(meeting.date, turn.s.lang));
-  const banner = { text, style: 'good' as const };
   // Everyone sees the new meeting's card; its secretary gets the controls in their own view.
-  const posted = sharedMeetingCard(turn.s, series, meeting, banner);
   return {
     text,
-    replies: [{ card: posted }],
+    replies: [],
     answerWith: 'meeting',
-    effects: [...(turn.isInvoke ? [{ kind: 'post' as const, card: posted }] : []), { kind: 'cardsChanged', meetingId: meeting.id }],
+    effects: [{ kind: 'postMeeting', meetingId: meeting.id, banner: text }],
     meetingId: meeting.id,
   };
 }
@@ -115,9 +113,15 @@ export async function editMeeting(turn: Turn, cmd: Extract<Command, { kind: 'edi
           : ops.editableMeeting(series);
       return ops.editMeeting(series, turn.actor, target, patch, now);
     },
-    (series, meeting) => {
+    (_series, meeting) => {
       const text = turn.s.done.meetingChanged(meeting.title);
-      return { text, replies: [{ text }, { card: sharedMeetingCard(turn.s, series, meeting) }], answerWith: 'meeting' };
+      // Typed: the meeting card as it now is, at the bottom of the chat; a form saves in place (its card is edited).
+      return {
+        text,
+        replies: [{ text }],
+        answerWith: 'meeting',
+        effects: turn.isInvoke ? [] : [{ kind: 'postMeeting', meetingId: meeting.id }],
+      };
     },
   );
 }
@@ -132,7 +136,7 @@ export async function cancel(turn: Turn, cmd: Extract<Command, { kind: 'cancel' 
     const forSecretary = cancelCard(turn.s, meeting, 'secretary');
     const posted = shared(
       cancelCard(turn.s, meeting, postedRole(turn, meeting)),
-      { card: 'message', meetingId: meeting.id },
+      { card: 'cancel', meetingId: meeting.id },
       privilegedUserIds(meeting),
     );
     return { replies: [{ card: posted }], card: forSecretary };
@@ -142,7 +146,7 @@ export async function cancel(turn: Turn, cmd: Extract<Command, { kind: 'cancel' 
     return ops.cancelMeeting(series, turn.actor, ops.findMeeting(series, turn.cardMeetingId));
   });
   const text = turn.s.done.cancelled(gone.title, longDate(gone.date, turn.s.lang));
-  const retire = [gone.agendaCardId, gone.itemCard?.activityId].filter((id): id is string => !!id);
+  const retire = [gone.agendaCardId, gone.itemCard?.activityId, ...(gone.meetingCardIds ?? [])].filter((id): id is string => !!id);
   const current = ops.currentMeeting(series);
   return {
     text,

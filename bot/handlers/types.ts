@@ -47,8 +47,10 @@ export type Effect =
   | { kind: 'postAgenda'; meetingId: string; banner?: string }
   /** Post a fresh live item card (the current item); the one before retires. */
   | { kind: 'postItem'; meetingId: string; banner?: string }
-  /** Post a card to the chat (a click's news everyone should see, such as a planned meeting). */
+  /** Post a card to the chat (a click's news everyone should see). */
   | { kind: 'post'; card: AdaptiveCard; text?: string }
+  /** Post the meeting's card (shared, with a banner) and keep its id: later changes edit it, closing takes its forms away. */
+  | { kind: 'postMeeting'; meetingId: string; banner?: string }
   /** Edit these messages of the bot into a retired form (a cancelled meeting's cards). */
   | { kind: 'retire'; activityIds: string[]; title: string; text: string }
   /** Publish after the turn (listed as under way already): a progress card, then the result. */

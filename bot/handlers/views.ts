@@ -6,6 +6,7 @@ import {
   actionsCard,
   agendaCard,
   Banner,
+  cancelCard,
   helpCard,
   itemCard,
   meetingCard,
@@ -92,13 +93,15 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
   switch (kind) {
     case 'agenda':
       if (!meeting) break;
-      if (turn.messageId && meeting.agendaCardId && turn.messageId !== meeting.agendaCardId)
+      // The clicked message says whether an agenda card is live only when an agenda card was clicked: a
+      // click on the item card answered with the agenda (closing) is not a click on an old agenda.
+      if (turn.card === 'agenda' && turn.messageId && meeting.agendaCardId && turn.messageId !== meeting.agendaCardId)
         return withBanner(retiredAgendaCard(s, meeting), banner);
       return agendaCard(s, series, meeting, { role, banner, page: turn.cardPage });
     case 'item': {
       if (!meeting) break;
       const liveMessage = meeting.itemCard?.activityId;
-      const isLive = !turn.messageId || !liveMessage || turn.messageId === liveMessage;
+      const isLive = turn.card !== 'item' || !turn.messageId || !liveMessage || turn.messageId === liveMessage;
       const item = isLive ? ops.currentItem(meeting) : meeting.agenda.find((i) => i.id === turn.cardItemId);
       if (!isLive || !item)
         return withBanner(retiredItemCard(s, meeting, item ?? meeting.agenda.find((i) => i.id === turn.cardItemId)), banner);
@@ -120,6 +123,12 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
     case 'publish':
       if (!meeting) break;
       return publicationCard(s, meeting, svc, turn, role, banner, turn.actor);
+    case 'cancel': {
+      // The confirmation names one planned meeting (never another): once it is gone or has started, there is nothing to confirm.
+      const target = turn.cardMeetingId ? series.meetings.find((m) => m.id === turn.cardMeetingId) : undefined;
+      if (target?.status === 'planned') return withBanner(cancelCard(s, target, roleIn(target, turn.actor)), banner);
+      return messageCard(banner?.text ?? s.errors.staleCard(), banner?.style ?? 'default');
+    }
     case 'help':
     case 'welcome':
       return helpCard(s, ops.currentMeeting(series), {

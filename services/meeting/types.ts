@@ -202,6 +202,8 @@ export interface Meeting {
   changes?: RecordChange[];
   /** The live agenda card's message id in the chat. */
   agendaCardId?: string;
+  /** The meeting cards the bot posted for it (newest last): edited as the meeting changes, so their buttons follow its state. */
+  meetingCardIds?: string[];
   /**
    * The live item card: the bot's own message that follows the current item (its id is the only one
    * ever edited as the item card). `itemId` is the item it shows now.

@@ -20,6 +20,8 @@ export interface ClickOptions {
   source?: TeamsClient;
   /** Use Action.Submit semantics even for an Action.Execute (Teams' fallback on old clients). */
   asSubmit?: boolean;
+  /** Click on this message only (as the user sees it), not on the newest card that has the action. */
+  messageId?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -238,7 +240,8 @@ export class TeamsClient {
     const re = typeof titleRe === 'string' ? new RegExp(titleRe, 'i') : titleRe;
     const source = opts.source ?? this;
     // The user's own views of this chat's cards; a replayed click takes the other chat's cards as posted.
-    const onScreen = source === this ? await this.views(userKey) : source.cards();
+    let onScreen = source === this ? await this.views(userKey) : source.cards();
+    if (opts.messageId) onScreen = onScreen.filter((c) => c.id === opts.messageId);
     for (const { id, card } of onScreen) {
       const hit = findActions(card).find((a) => typeof a.title === 'string' && re.test(a.title) && (!opts.verb || a.verb === opts.verb));
       if (!hit) continue;
