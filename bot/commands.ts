@@ -153,7 +153,8 @@ export function parseText(raw: string, mentions: Mention[] = []): Command {
   let rest = m[2]!;
   // "ik ben aanwezig" / "i am present": the sender marks themselves present.
   if (/^(ik ben aanwezig|i am present)$/i.test(firstLine.trim())) return { kind: 'selfPresent' };
-  const keyword = KEYWORDS[word];
+  // Own keys only: 'constructor' or '__proto__' is an unknown word, not something every object inherits.
+  const keyword = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
   const body = [rest, ...more].join('\n').trim();
   const colonBody = body.replace(/^:\s*/, '');
   switch (keyword) {
@@ -213,7 +214,7 @@ export function parseText(raw: string, mentions: Mention[] = []): Command {
     case 'decision': {
       const { code, text: t } = codeAndText(body);
       const { rest: decisionText, tags } = trailingTags(t);
-      const known = tags.map((tag) => OUTCOME_TAGS[tag.toLowerCase()]);
+      const known = tags.map((tag) => (Object.hasOwn(OUTCOME_TAGS, tag.toLowerCase()) ? OUTCOME_TAGS[tag.toLowerCase()] : undefined));
       const outcome = [...known].reverse().find(Boolean);
       // Unknown bracketed text at the end is part of the decision, not an outcome.
       const kept = tags.filter((_, i) => !known[i]).map((tag) => `[${tag}]`);
@@ -317,7 +318,8 @@ export function parseCardData(data: unknown, fallbackVerb?: string): CardRequest
   const raw = { ...(data as Record<string, unknown>) };
   delete raw.msteams; // Action.Submit's Teams routing hints, not ours
   if (typeof raw.verb !== 'string' && fallbackVerb) raw.verb = fallbackVerb;
-  if (typeof raw.verb !== 'string' || !(raw.verb in cardSchemas)) return bad;
+  // Own keys only: `in` is also true for 'constructor', 'toString', '__proto__' and the rest of Object.prototype.
+  if (typeof raw.verb !== 'string' || !Object.hasOwn(cardSchemas, raw.verb)) return bad;
   const schema = cardSchemas[raw.verb as keyof typeof cardSchemas];
   const parsed = schema.strict().safeParse(raw);
   if (!parsed.success) return bad;
