@@ -44,6 +44,8 @@ export class Connector {
   readonly log: ConnectorEntry[] = [];
   /** Requests answered with 429, for the retry tests. */
   readonly throttled: { op: ConnectorOp; conv: string }[] = [];
+  /** Roster lookups (GET …/members/{id}), by member id, in order. */
+  readonly memberLookups: string[] = [];
   members: ConnectorMember[];
   private server?: http.Server;
   private n = 0;
@@ -122,6 +124,7 @@ export class Connector {
     }
     if (isConv && parts[3] === 'members') {
       if (parts[4]) {
+        this.memberLookups.push(parts[4]);
         const m = this.members.find((u) => u.id === parts[4] || u.aadObjectId === parts[4]);
         return m ? json(200, m) : json(404, { error: { code: 'MemberNotFoundInConversation', message: 'not a member' } });
       }
