@@ -1,12 +1,7 @@
 // The composition root: configuration → store → services → bot → HTTP server. Nothing else starts
 // anything; tests build the same graph through startNotulist().
 import 'dotenv/config';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationBotFrameworkAuthenticationOptions,
-  TurnContext,
-} from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Config, ConfigError, loadConfig } from '../services/config';
@@ -23,6 +18,8 @@ import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublis
 import type { DocumentStore } from '../services/store/documentStore';
 import { PostgresDocumentStore } from '../services/store/postgresStore';
 import { SqliteDocumentStore } from '../services/store/sqliteStore';
+import { NotulistAdapter } from './adapter';
+import { BOT_FRAMEWORK, TokenGate } from './auth';
 import { LiveCards, LiveCardsOptions } from './liveCards';
 import { NotulistBot } from './notulistBot';
 import { createServer } from './server';
@@ -56,6 +53,42 @@ function createPublisher(config: Config, log: Logger): MinutesPublisher {
   return new SharePointMinutesPublisher({ client, ...config.sharePoint, log });
 }
 
+/**
+ * The SDK's authentication. With Microsoft's metadata, its built-in public-cloud settings; with another
+ * metadata URL the SDK wants every setting given, so the public-cloud values come along.
+ */
+function botAuthentication(config: Config) {
+  const { channelOpenIdMetadataUrl, emulatorOpenIdMetadataUrl } = config.bot;
+  const custom = channelOpenIdMetadataUrl || emulatorOpenIdMetadataUrl;
+  const options = {
+    MicrosoftAppId: config.bot.appId ?? '',
+    MicrosoftAppPassword: config.bot.appPassword ?? '',
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+    MicrosoftAppType: config.bot.appType,
+    ...(custom
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: channelOpenIdMetadataUrl ?? BOT_FRAMEWORK.channelOpenIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: emulatorOpenIdMetadataUrl ?? BOT_FRAMEWORK.emulatorOpenIdMetadataUrl,
+          ToBotFromChannelTokenIssuer: BOT_FRAMEWORK.channelIssuer,
+          ToChannelFromBotLoginUrl: BOT_FRAMEWORK.toChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: BOT_FRAMEWORK.toChannelFromBotOAuthScope,
+          OAuthUrl: BOT_FRAMEWORK.oAuthUrl,
+          CallerId: BOT_FRAMEWORK.callerId,
+          ValidateAuthority: true,
+        }
+      : {}),
+  } as ConfigurationBotFrameworkAuthenticationOptions;
+  const auth = new ConfigurationBotFrameworkAuthentication(options);
+  // Local mode checks no token, as the SDK does not with an empty app id.
+  const gate = config.localMode
+    ? undefined
+    : new TokenGate({
+        channelOpenIdMetadataUrl: channelOpenIdMetadataUrl ?? BOT_FRAMEWORK.channelOpenIdMetadataUrl,
+        emulatorOpenIdMetadataUrl: emulatorOpenIdMetadataUrl ?? BOT_FRAMEWORK.emulatorOpenIdMetadataUrl,
+      });
+  return { auth, gate };
+}
+
 /** For a start-up step that fails after the store is open: close it, then fail as before. */
 const closing =
   (store: DocumentStore) =>
@@ -75,16 +108,16 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const draftLinks = draftBase ? await DraftLinks.open(store, draftBase).catch(closing(store)) : undefined;
   const minutes = new MinutesService(meetings, createPublisher(config, log), new PendingPublishes(store), draftLinks);
 
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId ?? '',
-    MicrosoftAppPassword: config.bot.appPassword ?? '',
-    MicrosoftAppTenantId: config.bot.tenantId ?? '',
-    MicrosoftAppType: config.bot.appType,
-  } as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  const { auth, gate } = botAuthentication(config);
+  const adapter = new NotulistAdapter(auth, gate);
   adapter.onTurnError = async (ctx: TurnContext, err: Error) => {
-    log.error({ err: err.message, activityType: ctx.activity.type }, 'unhandled turn error');
-    if (ctx.activity.type === 'message') await ctx.sendActivity(strings(ctx.activity.locale).input.error()).catch(() => undefined);
+    log.error({ err: err?.message ?? String(err), activityType: ctx.activity.type }, 'unhandled turn error');
+    // Never throws: a failing error reply must not turn the request into a 500.
+    try {
+      if (ctx.activity.type === 'message') await ctx.sendActivity(strings(ctx.activity.locale).input.error());
+    } catch {
+      // already logged above; the connector may be what failed
+    }
   };
 
   const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
