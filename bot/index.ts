@@ -20,6 +20,7 @@ import { PostgresDocumentStore } from '../services/store/postgresStore';
 import { SqliteDocumentStore } from '../services/store/sqliteStore';
 import { NotulistAdapter } from './adapter';
 import { BOT_FRAMEWORK, TokenGate } from './auth';
+import { connectorHttpClient } from './connectorHttp';
 import { LiveCards, LiveCardsOptions } from './liveCards';
 import { NotulistBot } from './notulistBot';
 import { createServer } from './server';
@@ -33,6 +34,11 @@ export interface Notulist {
   /** Waits for in-flight turns, card edits and publishing, then closes the server and the store. */
   stop(): Promise<void>;
 }
+
+/** Requests received before a stop get this long to be answered (turns in flight, 503s). */
+const SHUTDOWN_GRACE_MS = 15_000;
+/** Deadline of one call to the Bot Connector. */
+const CONNECTOR_TIMEOUT_MS = 5_000;
 
 async function openStore(config: Config): Promise<DocumentStore> {
   if (config.databaseUrl) return PostgresDocumentStore.open(config.databaseUrl);
@@ -57,7 +63,7 @@ function createPublisher(config: Config, log: Logger): MinutesPublisher {
  * The SDK's authentication. With Microsoft's metadata, its built-in public-cloud settings; with another
  * metadata URL the SDK wants every setting given, so the public-cloud values come along.
  */
-function botAuthentication(config: Config) {
+function botAuthentication(config: Config, connectorOptions: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]) {
   const { channelOpenIdMetadataUrl, emulatorOpenIdMetadataUrl } = config.bot;
   const custom = channelOpenIdMetadataUrl || emulatorOpenIdMetadataUrl;
   const options = {
@@ -78,7 +84,7 @@ function botAuthentication(config: Config) {
         }
       : {}),
   } as ConfigurationBotFrameworkAuthenticationOptions;
-  const auth = new ConfigurationBotFrameworkAuthentication(options);
+  const auth = new ConfigurationBotFrameworkAuthentication(options, undefined, undefined, undefined, connectorOptions);
   // Local mode checks no token, as the SDK does not with an empty app id.
   const gate = config.localMode
     ? undefined
@@ -97,7 +103,14 @@ const closing =
     throw err;
   };
 
-export async function startNotulist(config: Config, opts: { log?: Logger; liveCards?: LiveCardsOptions } = {}): Promise<Notulist> {
+export interface StartOptions {
+  log?: Logger;
+  liveCards?: LiveCardsOptions;
+  /** Deadline of one Bot Connector call (default 5 s). */
+  connectorTimeoutMs?: number;
+}
+
+export async function startNotulist(config: Config, opts: StartOptions = {}): Promise<Notulist> {
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore(config);
   const meetings = new MeetingService(store);
@@ -108,7 +121,8 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const draftLinks = draftBase ? await DraftLinks.open(store, draftBase).catch(closing(store)) : undefined;
   const minutes = new MinutesService(meetings, createPublisher(config, log), new PendingPublishes(store), draftLinks);
 
-  const { auth, gate } = botAuthentication(config);
+  const httpClient = connectorHttpClient({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });
+  const { auth, gate } = botAuthentication(config, { httpClient });
   const adapter = new NotulistAdapter(auth, gate);
   adapter.onTurnError = async (ctx: TurnContext, err: Error) => {
     log.error({ err: err?.message ?? String(err), activityType: ctx.activity.type }, 'unhandled turn error');
@@ -123,7 +137,8 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
   const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
   const background = new Set<Promise<unknown>>();
   const bot = new NotulistBot({ services: { meetings, minutes }, liveCards, log, background });
-  const { server, inFlight } = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
+  const http = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
+  const { server, inFlight } = http;
 
   server.listen(config.port, config.host);
   await once(server.server, 'listening');
@@ -150,7 +165,10 @@ export async function startNotulist(config: Config, opts: { log?: Logger; liveCa
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Requests that arrive from now on, or were received but not started, get 503 with Retry-After.
+      http.beginShutdown();
       server.server.close();
+      await http.answered(SHUTDOWN_GRACE_MS);
       await Promise.allSettled([...inFlight]);
       await Promise.allSettled([...background]);
       await liveCards.drain();
@@ -175,7 +193,13 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'stopping: finishing turns in flight');
-      void app.stop().then(() => process.exit(0));
+      void app.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err: err instanceof Error ? err.message : String(err) }, 'stopping failed');
+          process.exit(1);
+        },
+      );
     });
   }
 }

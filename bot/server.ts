@@ -3,7 +3,8 @@
 //
 // The messages handler never throws and never answers with internal text: a body that is not an
 // activity is 400, a request that is not authenticated 401 (one log line each), a token that cannot be
-// checked now (OpenID metadata unreachable) 503, a turn that failed 500.
+// checked now (OpenID metadata unreachable) 503, a turn that failed 500. Once shutdown begins, requests
+// that were received but not yet started are answered 503 with Retry-After; turns in flight finish.
 import restify from 'restify';
 import type { Logger } from '../services/log';
 import type { DraftResponse } from '../services/minutes/minutesService';
@@ -13,7 +14,7 @@ import type { NotulistBot } from './notulistBot';
 
 /** Teams' own limit for a message is about 100 KB; a body past this is refused before parsing. */
 const MAX_BODY_BYTES = 512 * 1024;
-/** Seconds a client is asked to wait while the token keys are unreachable. */
+/** Seconds a client is asked to wait: while the bot restarts, or while the token keys are unreachable. */
 const RETRY_AFTER_SECONDS = 5;
 
 export interface ServerDeps {
@@ -28,13 +29,41 @@ export interface RunningServer {
   server: restify.Server;
   /** Turns being handled now; shutdown waits for them. */
   inFlight: Set<Promise<unknown>>;
+  /** From now on every request (but /healthz) is answered 503 with Retry-After; nothing new starts. */
+  beginShutdown(): void;
+  /** Resolves once every request received so far has been answered (or after `timeoutMs`). */
+  answered(timeoutMs: number): Promise<void>;
 }
 
 export function createServer({ adapter, bot, log, ready, drafts }: ServerDeps): RunningServer {
   // Draft-link tokens name a tenant, a chat and a meeting: longer than the router's default 100 characters.
   const server = restify.createServer({ name: 'notulist', handleUncaughtExceptions: false, maxParamLength: 2048 });
   const inFlight = new Set<Promise<unknown>>();
+  // Every request from its headers on, until its answer is written or its connection gone.
+  const open = new Set<restify.Response>();
+  let stopping = false;
+  let idle: (() => void) | undefined;
+
+  server.pre((_req, res, next) => {
+    open.add(res);
+    const done = () => {
+      open.delete(res);
+      if (!open.size) idle?.();
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    return next();
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: false }));
+  server.use((req, res, next) => {
+    if (!stopping || req.getPath() === '/healthz') return next();
+    res.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.header('Connection', 'close');
+    res.status(503);
+    res.json({ error: { code: 'ServiceUnavailable', message: 'The bot is restarting; try again shortly.' } });
+    return next(false);
+  });
+
   server.post('/api/messages', async (req, res) => {
     try {
       await handleMessage(req, res);
@@ -143,7 +172,23 @@ export function createServer({ adapter, bot, log, ready, drafts }: ServerDeps): 
   server.get('/minutes/draft/:token', serveDraft);
   server.get('/minutes/draft/:token/:file', serveDraft);
 
-  return { server, inFlight };
+  return {
+    server,
+    inFlight,
+    beginShutdown() {
+      stopping = true;
+    },
+    async answered(timeoutMs) {
+      if (!open.size) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+      idle = undefined;
+    },
+  };
 }
 
 /** The plain-ASCII fallback name for browsers that ignore filename*. */
