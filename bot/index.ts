@@ -2,7 +2,6 @@
 // anything; tests build the same graph through startNotulist().
 import 'dotenv/config';
 import { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Config, ConfigError, loadConfig } from '../services/config';
 import { strings } from '../services/i18n';
@@ -39,24 +38,73 @@ export interface Notulist {
 const SHUTDOWN_GRACE_MS = 15_000;
 /** Deadline of one call to the Bot Connector. */
 const CONNECTOR_TIMEOUT_MS = 5_000;
+/** How long the start waits for PostgreSQL to accept the connection. */
+const DATABASE_OPEN_TIMEOUT_MS = 15_000;
 
+/** The store, or one line naming the variable whose store cannot be opened. */
 async function openStore(config: Config): Promise<DocumentStore> {
-  if (config.databaseUrl) return PostgresDocumentStore.open(config.databaseUrl);
-  return new SqliteDocumentStore(`${config.dataDir.replace(/\/+$/, '')}/notulist.sqlite`);
+  if (config.databaseUrl) {
+    let timer: NodeJS.Timeout | undefined;
+    const opening = PostgresDocumentStore.open(config.databaseUrl);
+    const noAnswer = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_OPEN_TIMEOUT_MS / 1000} s`)), DATABASE_OPEN_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([opening, noAnswer]);
+    } catch (err) {
+      // A store that opens after all is closed again: the start has failed.
+      void opening.then((store) => store.close()).catch(() => undefined);
+      const reason = withoutSecret(reasonOf(err), config.databaseUrl);
+      throw new ConfigError(`Configuration: DATABASE_URL must name a PostgreSQL server that accepts the connection (${reason})`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const dir = config.dataDir.replace(/\/+$/, '');
+  try {
+    return new SqliteDocumentStore(`${dir}/notulist.sqlite`);
+  } catch (err) {
+    throw new ConfigError(`Configuration: DATA_DIR must be a writable directory (got "${config.dataDir}": ${reasonOf(err)})`);
+  }
 }
 
-function createPublisher(config: Config, log: Logger): MinutesPublisher {
-  if (!config.sharePoint) return new FolderMinutesPublisher(config.minutesDir);
-  const g = config.graph;
-  const client = createGraphClient({
-    tenantId: g.tenantId!,
-    clientId: g.clientId!,
-    clientSecret: g.clientSecret!,
-    baseUrl: g.baseUrl,
-    authorityHost: g.authorityHost,
-    scope: g.scope,
-  });
-  return new SharePointMinutesPublisher({ client, ...config.sharePoint, log });
+/** A system error's one-line gist: "ECONNREFUSED 127.0.0.1:5432", "password authentication failed ...". */
+function reasonOf(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
+  // pg reports a refused host that resolves to several addresses as an AggregateError with no message.
+  const first = Array.isArray(e?.errors) && e.errors.length ? (e.errors[0] as { message?: unknown }) : undefined;
+  const message =
+    typeof e?.message === 'string' && e.message ? e.message : typeof first?.message === 'string' ? first.message : String(err);
+  return (
+    message
+      .split('\n')[0]!
+      .replace(/^connect /, '')
+      .slice(0, 200) || String(e?.code ?? 'unknown error')
+  );
+}
+
+/** `text` without the connection URL or its password: neither may reach a log or a terminal. */
+function withoutSecret(text: string, url: string): string {
+  let out = text.split(url).join('<DATABASE_URL>');
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) out = out.split(password).join('***');
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  return out;
+}
+
+/** A listen() failure as one line naming HOST or PORT. */
+function listenError(err: unknown, config: Config): Error {
+  const code = (err as { code?: unknown })?.code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return new ConfigError(`Configuration: PORT must be a free port (${config.port} is in use on ${config.host})`);
+  if (code === 'EACCES')
+    return new ConfigError(`Configuration: PORT must be a port this process may listen on (${where}: permission denied)`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EAI_NONAME')
+    return new ConfigError(`Configuration: HOST must be an address of this machine to listen on (got "${config.host}": ${String(code)})`);
+  return new ConfigError(`Configuration: HOST and PORT must be an address to listen on (${where}: ${reasonOf(err)})`);
 }
 
 /**
@@ -93,6 +141,20 @@ function botAuthentication(config: Config, connectorOptions: ConstructorParamete
         emulatorOpenIdMetadataUrl: emulatorOpenIdMetadataUrl ?? BOT_FRAMEWORK.emulatorOpenIdMetadataUrl,
       });
   return { auth, gate };
+}
+
+function createPublisher(config: Config, log: Logger): MinutesPublisher {
+  if (!config.sharePoint) return new FolderMinutesPublisher(config.minutesDir);
+  const g = config.graph;
+  const client = createGraphClient({
+    tenantId: g.tenantId!,
+    clientId: g.clientId!,
+    clientSecret: g.clientSecret!,
+    baseUrl: g.baseUrl,
+    authorityHost: g.authorityHost,
+    scope: g.scope,
+  });
+  return new SharePointMinutesPublisher({ client, ...config.sharePoint, log });
 }
 
 /** For a start-up step that fails after the store is open: close it, then fail as before. */
@@ -140,8 +202,16 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   const http = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
   const { server, inFlight } = http;
 
-  server.listen(config.port, config.host);
-  await once(server.server, 'listening');
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: unknown) => reject(listenError(err, config));
+    server.once('error', failed);
+    server.server.once('listening', () => {
+      server.removeListener('error', failed);
+      resolve();
+    });
+    server.listen(config.port, config.host);
+  }).catch(closing(store));
+  server.on('error', (err: Error) => log.error({ err: err.message }, 'HTTP server error'));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   ownUrl = url;
@@ -178,16 +248,7 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await startNotulist(config, { log });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -204,9 +265,15 @@ async function main(): Promise<void> {
   }
 }
 
+/** A start-up failure as one line: a ConfigError names the variable; anything else says what failed. */
+export function startupErrorLine(err: unknown): string {
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
+  return err instanceof ConfigError ? message : `Notulist could not start: ${message}`;
+}
+
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`Notulist could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${startupErrorLine(err)}\n`);
     process.exit(1);
   });
 }

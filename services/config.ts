@@ -17,12 +17,9 @@ const url = (what: string) =>
 
 const schema = z
   .object({
-    PORT: z.coerce
-      .number()
-      .int()
-      .min(0, 'a port number 0-65535 (0: any free port)')
-      .max(65535, 'a port number 0-65535 (0: any free port)')
-      .default(3978),
+    PORT: optionalText
+      .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'a port number 0-65535 (0: any free port)')
+      .transform((v) => (v === undefined ? 3978 : Number(v))),
     HOST: optionalText,
     PUBLIC_URL: optionalText
       .refine(
