@@ -10,6 +10,7 @@ import pino from 'pino';
 import { Notulist, startNotulist } from '../../bot/index';
 import { loadConfig } from '../../services/config';
 import { TEST_USERS } from '../support/botHarness';
+import { ChildBot, freePort, killChildBots } from '../support/childBot';
 import { Connector } from '../support/connector';
 import { CHANNEL_ISSUER, jwt, OpenIdStandIn, rsaKeyPair, TRUSTED_KID } from '../support/openIdStandIn';
 import { TeamsClient } from '../support/teamsClient';
@@ -241,6 +242,54 @@ describe('HTTP: Bot Framework tokens, checked against a stand-in of the OpenID m
           await down.stop();
         }
       });
+    }
+  });
+
+  it("offline, with Microsoft's own metadata URLs: a plausible token is 503, a malformed one 401, nothing internal anywhere", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notulist-auth-offline-'));
+    // The real entry point, with a host guard that refuses every name but local ones (as offline).
+    const child = await ChildBot.start({
+      port: await freePort(),
+      dataDir: join(dir, 'data'),
+      cwd: dir,
+      env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-used-offline', HOST: '127.0.0.1' },
+      logLevel: 'info',
+    });
+    try {
+      const post = async (authorization: string) => {
+        const res = await fetch(`${child.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify(helpClick()),
+        });
+        return { status: res.status, text: await res.text() };
+      };
+      const now = Math.floor(Date.now() / 1000);
+      const plausible = jwt(
+        { alg: 'RS256', kid: 'some-key' },
+        { iss: CHANNEL_ISSUER, aud: APP_ID, exp: now + 600 },
+        rsaKeyPair().privateKey,
+      );
+      const answers = [await post(`Bearer ${plausible}`), await post(`Bearer ${plausible}`)];
+      for (const a of answers) {
+        assert.equal(a.status, 503, a.text);
+        assert.doesNotMatch(a.text.replace('authenticated now', ''), INTERNAL);
+      }
+      for (const bad of [
+        'Bearer x.y.z',
+        'Bearer nope',
+        `Bearer ${jwt({ alg: 'none' }, { iss: CHANNEL_ISSUER, aud: APP_ID, exp: now + 600 })}`,
+      ]) {
+        const a = await post(bad);
+        assert.equal(a.status, 401, a.text);
+        assert.doesNotMatch(a.text.replace('The request is not authenticated.', ''), INTERNAL);
+      }
+      assert.ok(child.outsideLookups().includes('login.botframework.com'), 'it did try the real metadata host');
+      assert.ok(!child.output.includes('    at '), `no stack trace in the output:\n${child.output}`);
+    } finally {
+      await child.stop();
+      killChildBots();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
