@@ -5,6 +5,9 @@
 // pipeline still retries what the connector itself answers (429 with Retry-After, 5xx). An unreachable
 // connector is logged once, until it answers again.
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
 import type { Logger } from '../services/log';
 
 type ConnectorClientOptions = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]>;
@@ -25,48 +28,85 @@ export class ConnectorUnreachable extends Error {
 }
 
 export interface ConnectorHttpOptions {
-  /** Deadline of one request, connection and answer together. */
+  /** Deadline of one request: connection, answer and its body together. */
   timeoutMs: number;
   log: Logger;
 }
 
 export function connectorHttpClient({ timeoutMs, log }: ConnectorHttpOptions): ConnectorHttpClient {
   const down = new Set<string>();
+  // Kept-alive connections, as the SDK's own client keeps them; a proxy's agent (HTTPS_PROXY, set on the
+  // request by the pipeline's proxy policy) takes their place.
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   return {
     async sendRequest(request: WebResource): Promise<CompatResponse> {
-      const host = hostOf(request.url);
-      const signals: AbortSignal[] = [AbortSignal.timeout(request.timeout > 0 ? Math.min(request.timeout, timeoutMs) : timeoutMs)];
-      if (request.abortSignal instanceof AbortSignal) signals.push(request.abortSignal);
-      let res: Response;
+      const url = new URL(request.url);
+      const host = url.host;
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () => deadline.abort(new TimeoutError()),
+        request.timeout > 0 ? Math.min(request.timeout, timeoutMs) : timeoutMs,
+      );
+      const cancel = () => deadline.abort();
+      request.abortSignal?.addEventListener('abort', cancel);
       try {
-        res = await fetch(request.url, {
-          method: request.method,
-          headers: request.headers.rawHeaders(),
-          body: bodyOf(request.body),
-          signal: AbortSignal.any(signals),
-          redirect: 'manual',
-        });
+        const { status, headers, bodyAsText } = await exchange(request, url, deadline.signal, agents);
+        if (down.delete(host)) log.info({ host }, 'Bot Connector reachable again');
+        return { request, status, headers, bodyAsText } as CompatResponse;
       } catch (err) {
-        const reason = failureReason(err);
+        const reason = failureReason(deadline.signal.reason ?? err);
         if (!down.has(host)) {
           down.add(host);
           log.warn({ host, reason }, 'Bot Connector unreachable: sends to it fail at once until it answers again');
         }
+        // Not a RestError: the pipeline's retry policy passes it on at once.
         throw new ConnectorUnreachable(host, reason);
+      } finally {
+        clearTimeout(timer);
+        request.abortSignal?.removeEventListener('abort', cancel);
       }
-      if (down.delete(host)) log.info({ host }, 'Bot Connector reachable again');
-      const bodyAsText = await res.text();
-      return { request, status: res.status, headers: new Headers(res.headers), bodyAsText } as CompatResponse;
     },
   };
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '?';
-  }
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** One HTTP request and its whole answer, decompressed as the SDK's own client does it. */
+function exchange(
+  request: WebResource,
+  url: URL,
+  signal: AbortSignal,
+  agents: { http: http.Agent; https: https.Agent },
+): Promise<{ status: number; headers: Headers; bodyAsText: string }> {
+  const secure = url.protocol === 'https:';
+  const headers = request.headers.rawHeaders();
+  const body = bodyOf(request.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+  const agent = (request.agent as http.Agent | undefined) ?? (secure ? agents.https : agents.http);
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      { hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: request.method, headers, agent, signal },
+      (res) => {
+        const encoding = String(res.headers['content-encoding'] ?? '');
+        const stream = encoding === 'gzip' ? res.pipe(zlib.createGunzip()) : encoding === 'deflate' ? res.pipe(zlib.createInflate()) : res;
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.once('error', reject);
+        res.once('error', reject);
+        stream.once('end', () => {
+          const out = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(', ') : value);
+          resolve({ status: res.statusCode ?? 0, headers: out, bodyAsText: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 function bodyOf(body: unknown): string | undefined {
@@ -79,19 +119,18 @@ function bodyOf(body: unknown): string | undefined {
 }
 
 function failureReason(err: unknown): string {
-  const e = err as { name?: string; cause?: { code?: string; name?: string } };
+  const e = err as { name?: string; code?: string; cause?: { name?: string } };
   if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return 'timeout';
   if (e?.name === 'AbortError') return 'aborted';
-  return e?.cause?.code ?? e?.name ?? 'network error';
+  return e?.code ?? e?.name ?? 'network error';
 }
 
 /** core-http's HttpHeaders shape, over the fetch answer's headers. */
 class Headers implements HeadersLike {
   private readonly map = new Map<string, { name: string; value: string }>();
 
-  constructor(from?: globalThis.Headers | Record<string, string>) {
-    if (from instanceof globalThis.Headers) from.forEach((value, name) => this.set(name, value));
-    else if (from) for (const [name, value] of Object.entries(from)) this.set(name, value);
+  constructor(from?: Record<string, string>) {
+    if (from) for (const [name, value] of Object.entries(from)) this.set(name, value);
   }
   set(name: string, value: string | number): void {
     this.map.set(name.toLowerCase(), { name, value: String(value) });
