@@ -23,13 +23,16 @@ import type { Logger } from '../services/log';
 import * as ops from '../services/meeting/operations';
 import type { Person } from '../services/meeting/types';
 import type { AfterTurn, Where } from './afterTurn';
-import { Mention, parseCardData, parseText } from './commands';
+import { storableText } from './activityInput';
+import { Command, Mention, parseCardData, parseText } from './commands';
 import { handle, Services, Turn, TurnResult } from './handlers';
 import type { LiveCards } from './liveCards';
 import { TurnLimits } from './limits';
 
 /** Longer messages are refused before parsing; proposals are the longest legitimate texts. */
 export const MAX_MESSAGE_CHARS = 100_000;
+/** Mentions past this many in one message are ignored (a command uses one). */
+const MAX_MENTIONS = 20;
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 /** How long a typed command's turn waits for the card edits it caused (they are coalesced, ~1 s apart). */
 const EDIT_WAIT_MS = 3000;
@@ -98,7 +101,7 @@ export class NotulistBot extends TeamsActivityHandler {
       return;
     }
     const text = stripNul(TurnContext.removeRecipientMention(a) ?? raw).replace(/^\s*<at>[^<]*<\/at>\s*/i, '');
-    const command = parseText(text, await this.mentions(ctx));
+    const command = await this.withRoster(ctx, parseText(text, this.mentions(ctx)));
     await this.runTurn(ctx, { ...this.turnBase(ctx, s), command, isInvoke: false });
   }
 
@@ -150,27 +153,40 @@ export class NotulistBot extends TeamsActivityHandler {
     };
   }
 
-  /** Other users @mentioned in the message; their Entra id is looked up in the roster when Teams has it. */
-  private async mentions(ctx: TurnContext): Promise<Mention[]> {
+  /** Other users @mentioned in the message (the first MAX_MENTIONS), as their mention entities name them. */
+  private mentions(ctx: TurnContext): Mention[] {
     const botId = ctx.activity.recipient?.id;
     const found: Mention[] = [];
     for (const e of ctx.activity.entities ?? []) {
+      if (found.length >= MAX_MENTIONS) break;
       if (e.type !== 'mention') continue;
       const m = e as unknown as { text?: string; mentioned?: { id?: string; name?: string } };
       if (!m.mentioned?.id || m.mentioned.id === botId) continue;
       const person: Person = { id: m.mentioned.id, name: (m.mentioned.name ?? '').trim() || m.mentioned.id };
-      if (ctx.activity.channelId === 'msteams') {
-        try {
-          const member = await TeamsInfo.getMember(ctx, m.mentioned.id);
-          if (member.aadObjectId) person.aadObjectId = member.aadObjectId;
-          if (member.name) person.name = member.name;
-        } catch {
-          // The roster is a nicety: the mention's id alone binds the role.
-        }
-      }
       found.push({ text: m.text ?? `<at>${person.name}</at>`, person });
     }
     return found;
+  }
+
+  /**
+   * The user the command binds (the chair, an action's owner) with their Entra id and name from the roster,
+   * when Teams has it: one lookup per message at most, whatever the number of mentions.
+   */
+  private async withRoster(ctx: TurnContext, command: Command): Promise<Command> {
+    const person =
+      command.kind === 'setChair' ? command.chair : command.kind === 'action' || command.kind === 'correct' ? command.ownerUser : undefined;
+    if (!person || ctx.activity.channelId !== 'msteams') return command;
+    const found: Person = { ...person };
+    try {
+      const member = await TeamsInfo.getMember(ctx, person.id);
+      if (member.aadObjectId) found.aadObjectId = member.aadObjectId;
+      if (typeof member.name === 'string' && member.name.trim()) found.name = storableText(member.name).trim();
+    } catch {
+      // The roster is a nicety: the mention's id alone binds the role.
+    }
+    if (command.kind === 'setChair') return { ...command, chair: found };
+    if (command.kind === 'action' || command.kind === 'correct') return { ...command, ownerUser: found };
+    return command;
   }
 
   /** One turn: admit, handle, send the replies, then perform the effects (live cards, publishing). */

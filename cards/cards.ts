@@ -5,7 +5,7 @@
 // get their own view through `refresh.userIds` (shared()) and as the answer to their own clicks. Every
 // render function takes the viewer's role and draws only what that role may see and do.
 import { isHeading, stepIndex } from '../services/meeting/agenda';
-import { localClock, longDate, plannedMinutes, timeRange } from '../services/meeting/dates';
+import { actualClock, clockRange as timeRange, localClock, longDate, plannedMinutes } from '../services/meeting/dates';
 import { isClosedAction, itemDuration, openActions, recordLabel, type Role } from '../services/meeting/operations';
 import { OUTCOMES } from '../services/meeting/outcomes';
 import type { ActionItem, AgendaItem, Meeting, Series } from '../services/meeting/types';
@@ -159,9 +159,8 @@ export function helpCard(s: Strings, meeting: Meeting | undefined, opts: HelpOpt
 /** The planned time; once the meeting is over, the actual start and end where they are known (as the minutes print them). */
 export function meetingTimeText(meeting: Meeting, lang: 'nl' | 'en'): string {
   if (meeting.status !== 'closed') return timeRange(meeting.startTime, meeting.endTime, lang);
-  const start = meeting.startedAt ? localClock(meeting.startedAt) : meeting.startTime;
-  const end = meeting.endedAt ? localClock(meeting.endedAt) : meeting.endTime;
-  return timeRange(start, end, lang);
+  const actual = actualClock(meeting);
+  return timeRange(actual.start ?? meeting.startTime, actual.end ?? meeting.endTime, lang);
 }
 
 export interface MeetingCardOptions {
@@ -491,7 +490,8 @@ function renderItem(s: Strings, series: Series, meeting: Meeting, item: AgendaIt
     chair && live && since && !since.to ? s.card.itemRunning(localClock(since.from), Math.round(itemDuration(item, now) / 60000)) : '';
   const nextId = live ? (meeting.agenda[stepIndex(meeting.agenda, index, 1)]?.id ?? '') : '';
   // The records of this item a chair can correct from the card (most recent first, within reason).
-  const records = chair && live ? correctable(s, series, meeting, item) : [];
+  // Never for an item whose records this view may not show (a closed item in the card as posted).
+  const records = chair && live && !hidden ? correctable(s, series, meeting, item) : [];
   return renderCard(itemTemplate, {
     ...common(s),
     meetingId: meeting.id,

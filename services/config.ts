@@ -8,21 +8,19 @@ const optionalText = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+const isHttpUrl = (v: string) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v);
 const url = (what: string) =>
   z
     .string()
     .trim()
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), `an http(s) URL (${what})`)
+    .refine(isHttpUrl, `an http(s) URL (${what})`)
     .transform((v) => v.replace(/\/+$/, ''));
 
 const schema = z
   .object({
-    PORT: z.coerce
-      .number()
-      .int()
-      .min(0, 'a port number 0-65535 (0: any free port)')
-      .max(65535, 'a port number 0-65535 (0: any free port)')
-      .default(3978),
+    PORT: optionalText
+      .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'a port number 0-65535 (0: any free port)')
+      .transform((v) => (v === undefined ? 3978 : Number(v))),
     HOST: optionalText,
     PUBLIC_URL: optionalText
       .refine(
@@ -33,6 +31,16 @@ const schema = z
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppTenantId: optionalText,
+    // botbuilder's own setting names: where the keys that sign incoming tokens are published. Microsoft's
+    // by default; another value for a national cloud or a test stand-in.
+    ToBotFromChannelOpenIdMetadataUrl: optionalText.refine(
+      (v) => v === undefined || isHttpUrl(v),
+      'an http(s) URL (OpenID metadata of the Bot Connector)',
+    ),
+    ToBotFromEmulatorOpenIdMetadataUrl: optionalText.refine(
+      (v) => v === undefined || isHttpUrl(v),
+      'an http(s) URL (OpenID metadata of Entra ID tokens)',
+    ),
     MicrosoftAppType: z
       .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
         error: 'one of MultiTenant, SingleTenant, UserAssignedMSI',
@@ -108,7 +116,15 @@ export interface Config {
    * its own loopback address and a deployed one offers no links.
    */
   publicUrl?: string;
-  bot: { appId?: string; appPassword?: string; tenantId?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** OpenID metadata of incoming tokens; Microsoft's when absent. */
+    channelOpenIdMetadataUrl?: string;
+    emulatorOpenIdMetadataUrl?: string;
+  };
   dataDir: string;
   databaseUrl?: string;
   minutesDir: string;
@@ -159,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appPassword: c.MicrosoftAppPassword,
       tenantId: c.MicrosoftAppTenantId,
       appType: c.MicrosoftAppType ?? (c.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant'),
+      channelOpenIdMetadataUrl: c.ToBotFromChannelOpenIdMetadataUrl,
+      emulatorOpenIdMetadataUrl: c.ToBotFromEmulatorOpenIdMetadataUrl,
     },
     dataDir,
     databaseUrl: c.DATABASE_URL,

@@ -1,6 +1,7 @@
 // Planning and running a meeting: plan, change, cancel, chair, agenda, proposals, start, navigation,
 // close, reopen.
 import { cancelCard, itemCard, messageCard, privilegedUserIds, shared } from '../../cards/cards';
+import { escapeMarkdownText } from '../../services/i18n/escape';
 import { parseAgenda } from '../../services/meeting/agenda';
 import { longDate, parseDate, parseTimeRange } from '../../services/meeting/dates';
 import { DomainError } from '../../services/meeting/errors';
@@ -191,9 +192,10 @@ export async function attachProposal(turn: Turn, code: string, text: string, svc
     (series, meeting, item) => {
       const s = turn.s;
       const lines = [s.done.proposalAttached(item.code)];
-      if (proposal.subject) lines.push(`${s.card.proposal}: ${proposal.subject}`);
-      if (proposal.portfolioHolder) lines.push(`${s.card.portfolioHolder}: ${proposal.portfolioHolder}`);
-      if (proposal.handledBy) lines.push(`${s.card.handledBy}: ${proposal.handledBy}`);
+      // What was read from the document is user text inside a Markdown reply: shown as typed, never as markup.
+      if (proposal.subject) lines.push(`${s.card.proposal}: ${escapeMarkdownText(proposal.subject)}`);
+      if (proposal.portfolioHolder) lines.push(`${s.card.portfolioHolder}: ${escapeMarkdownText(proposal.portfolioHolder)}`);
+      if (proposal.handledBy) lines.push(`${s.card.handledBy}: ${escapeMarkdownText(proposal.handledBy)}`);
       if (proposal.public === false) lines.push(s.done.proposalClosed(item.code));
       if (proposal.missing.length) lines.push(s.done.proposalMissing(proposal.missing.join(', ')));
       // The item as everyone sees it (a closed item shows nothing of its proposal); the chair's own view holds it all.

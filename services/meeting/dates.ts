@@ -84,7 +84,7 @@ export function clockText(hhmm: string, lang: 'nl' | 'en' = 'nl'): string {
 }
 
 /** "10.30 – 12.00 uur" (nl) / "10:30 – 12:00" (en); one end only: "10.30 uur" / "tot 12.00 uur". */
-export function timeRange(start: string | undefined, end: string | undefined, lang: 'nl' | 'en' = 'nl'): string {
+export function clockRange(start: string | undefined, end: string | undefined, lang: 'nl' | 'en' = 'nl'): string {
   const suffix = lang === 'nl' ? ' uur' : '';
   if (start && end) return `${clockText(start, lang)} – ${clockText(end, lang)}${suffix}`;
   if (start) return `${clockText(start, lang)}${suffix}`;
@@ -97,6 +97,22 @@ export function localClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat('nl-NL', { timeZone: MEETING_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+/** An actual moment (ISO) as the date (yyyy-mm-dd) it falls on in the meeting's time zone. */
+export function localDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat('en-CA', { timeZone: MEETING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/**
+ * The meeting's actual start and end as hh:mm, each only when it falls on the meeting's own date: a
+ * meeting recorded afterwards (the secretary typing it in later) keeps its planned time.
+ */
+export function actualClock(meeting: { date: string; startedAt?: string; endedAt?: string }): { start?: string; end?: string } {
+  const onDay = (iso?: string) => (iso && localDate(iso) === meeting.date ? localClock(iso) : undefined);
+  return { start: onDay(meeting.startedAt), end: onDay(meeting.endedAt) };
 }
 
 /** Minutes between two "hh:mm" times of one day, or undefined. */

@@ -2,7 +2,8 @@
 // renderers only lay this out; every rule about what goes into which document lives here, so the
 // public/closed split is decided in exactly one place.
 import { isHeading } from '../meeting/agenda';
-import { recordLabel } from '../meeting/operations';
+import { actualClock, clockRange, localClock } from '../meeting/dates';
+import { itemDuration, recordLabel } from '../meeting/operations';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
 
 export type MinutesPart = 'openbaar' | 'besloten';
@@ -14,7 +15,7 @@ export interface Run {
   italic?: boolean;
 }
 
-export type BlockRole = 'portfolioHolder' | 'note' | 'announcement' | 'question' | 'decision' | 'action';
+export type BlockRole = 'portfolioHolder' | 'time' | 'note' | 'announcement' | 'question' | 'decision' | 'action';
 
 /** One paragraph or bullet inside the Agendapunten cell. Text may contain line breaks ("\n"). */
 export interface Block {
@@ -102,16 +103,29 @@ export function dutchDate(iso: string): string {
   return `${Number(match[3])} ${month} ${match[1]}`;
 }
 
-/** "10:30" → "10.30", the Dutch way of writing a time. */
-function dutchTime(hhmm: string): string {
-  return hhmm.trim().replace(':', '.');
+/** "10.30 – 12.00 uur": the one rule for times lives in services/meeting/dates.ts. */
+export function timeRange(start?: string, end?: string): string {
+  return clockRange(start, end, 'nl');
 }
 
-export function timeRange(start?: string, end?: string): string {
-  if (start && end) return `${dutchTime(start)} – ${dutchTime(end)} uur`;
-  if (start) return `${dutchTime(start)} uur`;
-  if (end) return `tot ${dutchTime(end)} uur`;
-  return '';
+/**
+ * The Tijdstip of the header: when the meeting actually began and ended (Teams' meeting events, else
+ * the first `start` and the `sluiten`), the planned time where nothing actual is known.
+ */
+function meetingTime(meeting: Meeting): string {
+  const actual = actualClock(meeting);
+  if (!actual.start && !actual.end) return timeRange(meeting.startTime, meeting.endTime);
+  return timeRange(actual.start ?? meeting.startTime, actual.end ?? (actual.start ? undefined : meeting.endTime));
+}
+
+/** "10.42 – 10.55 uur (13 min)": when an item was current, for minutes that show the time per item. */
+function itemTime(item: AgendaItem): string {
+  const spans = item.spans ?? [];
+  const first = spans[0];
+  const last = spans[spans.length - 1];
+  if (!first || !last?.to) return '';
+  const minutes = Math.round(itemDuration(item, Date.parse(last.to)) / 60000);
+  return `${timeRange(localClock(first.from), localClock(last.to))} (${minutes} min)`;
 }
 
 /** "a, b en c", as a Dutch list of names is written. */
@@ -135,7 +149,7 @@ function headerRows(meeting: Meeting): HeaderRow[] {
   const absent = meeting.absent.map((a) => (a.withNotice ? `${a.name} (afgemeld)` : a.name));
   const rows: HeaderRow[] = [
     { label: 'Datum', value: dutchDate(meeting.date) },
-    { label: 'Tijdstip', value: timeRange(meeting.startTime, meeting.endTime) },
+    { label: 'Tijdstip', value: meetingTime(meeting) },
     { label: 'Voorzitter', value: meeting.chairName ?? '' },
     { label: 'Locatie', value: meeting.location ?? '' },
     { label: 'Secretaris', value: meeting.secretaryName ?? '' },
@@ -303,6 +317,9 @@ function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Cont
       runs: [{ text: `Portefeuillehouder: ${item.portfolioHolder}`, italic: true }],
     });
   }
+  // The secretary's choice (wijzig vergadering: tijden per punt: ja): when each item was discussed.
+  const time = meeting.itemTimesInMinutes ? itemTime(item) : '';
+  if (time) blocks.push({ kind: 'paragraph', role: 'time', runs: [{ text: time, italic: true }] });
   const records: Timed[] = [
     ...item.notes.map((note): Timed => ({ at: note.at, block: { kind: 'paragraph', role: 'note', runs: [{ text: note.text }] } })),
     ...(item.id === where.announcementsItemId ? announcementBlocks(meeting.announcements) : []),

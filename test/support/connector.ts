@@ -44,6 +44,10 @@ export class Connector {
   readonly log: ConnectorEntry[] = [];
   /** Requests answered with 429, for the retry tests. */
   readonly throttled: { op: ConnectorOp; conv: string }[] = [];
+  /** Roster lookups (GET …/members/{id}), by member id, in order. */
+  readonly memberLookups: string[] = [];
+  /** How long sends and edits wait before they are answered (a slow connector keeps turns in flight). */
+  delayMs = 0;
   members: ConnectorMember[];
   private server?: http.Server;
   private n = 0;
@@ -75,7 +79,11 @@ export class Connector {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (this.delayMs > 0 && req.method !== 'GET') setTimeout(() => this.answer(req, res, body), this.delayMs);
+        else this.answer(req, res, body);
+      });
     });
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -122,6 +130,7 @@ export class Connector {
     }
     if (isConv && parts[3] === 'members') {
       if (parts[4]) {
+        this.memberLookups.push(parts[4]);
         const m = this.members.find((u) => u.id === parts[4] || u.aadObjectId === parts[4]);
         return m ? json(200, m) : json(404, { error: { code: 'MemberNotFoundInConversation', message: 'not a member' } });
       }
