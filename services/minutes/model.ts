@@ -253,13 +253,14 @@ function decisionBlocks(meeting: Meeting, item: AgendaItem): Timed[] {
     .filter((d) => d.itemId === item.id)
     .sort((a, b) => a.number - b.number)
     .map((d) => {
-      const outcome = d.outcome ? ` (${outcomeLabel(d.outcome)})` : '';
+      // As the seed writes it: the decision as prose; its number and outcome after it, unobtrusive.
+      const tail = `besluit ${recordLabel(d)}${d.outcome ? `, ${outcomeLabel(d.outcome)}` : ''}`;
       return {
         at: d.at,
         block: {
           kind: 'paragraph',
           role: 'decision',
-          runs: [{ text: `Besluit ${meeting.date}/${recordLabel(d)}${outcome}: `, bold: true }, { text: d.text }],
+          runs: [{ text: d.text }, { text: ` (${tail})`, italic: true }],
         },
       };
     });

@@ -78,9 +78,9 @@ function seedTexts(e: ReplayEvent): string[] {
 
 /**
  * One fact of the minutes: `line` is a whole paragraph of the document, `tail` the end of one (after the
- * bot's own "Besluit …/n (uitkomst): " or "Actie n: " lead-in).
+ * bot's own "Actie n: " lead-in), `head` its start (a decision, before its "(besluit n, uitkomst)").
  */
-type Fact = { line: string } | { tail: string };
+type Fact = { line: string } | { tail: string } | { head: string };
 
 function itemFacts(events: ReplayEvent[]): Fact[] {
   const announcers = events.filter((e) => e.mededeling).map((e) => e.namens);
@@ -89,7 +89,7 @@ function itemFacts(events: ReplayEvent[]): Fact[] {
   return events.map((e): Fact => {
     if (e.verslag) return { line: e.verslag };
     if (e.mededeling) return { line: `${e.namens}: ${e.mededeling}` };
-    if (e.besluit) return { tail: `(${e.uitkomst}): ${e.besluit}` };
+    if (e.besluit) return { head: `${e.besluit} (besluit ` };
     if (e.actie) return { tail: `${e.actie.wat} — ${e.actie.wie}` };
     throw new Error(`an event with nothing to record: ${JSON.stringify(e)}`);
   });
@@ -120,11 +120,11 @@ function firstMissing(text: string, facts: Fact[]): string | null {
     .join('\n')}\n`;
   let at = 0;
   for (const fact of facts) {
-    const needle = 'line' in fact ? `\n${fact.line}\n` : `${fact.tail}\n`;
+    const needle = 'line' in fact ? `\n${fact.line}\n` : 'head' in fact ? `\n${fact.head}` : `${fact.tail}\n`;
     const i = doc.indexOf(needle, at);
     if (i < 0) {
       const anywhere = doc.indexOf(needle) >= 0 ? 'present, but before the fact preceding it' : 'absent';
-      const shown = 'line' in fact ? fact.line : fact.tail;
+      const shown = 'line' in fact ? fact.line : 'head' in fact ? fact.head : fact.tail;
       return `"${shown.slice(0, 120)}" (${anywhere}); the document from the last fact on:\n${doc.slice(at, at + 600)}`;
     }
     at = i + needle.length - 1; // the closing newline opens the next paragraph
