@@ -15,6 +15,10 @@ import { parseProposal } from '../../services/proposal/parseProposal';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { OCTOBER_MEETING_ID, seedSeries, SECRETARY } from '../support/seedMeeting';
 import { startBotHarness } from '../support/botHarness';
+import { Connector } from '../support/connector';
+import { TeamsClient } from '../support/teamsClient';
+import { TurnLimits } from '../../bot/limits';
+import { startEchoBot } from './echoBot';
 import type { TeamsUser } from '../support/teamsClient';
 import { readFileSync } from 'node:fs';
 
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   await overHttp();
+  await beside();
   global.gc?.();
   const mem = process.memoryUsage();
   console.log(
@@ -123,6 +128,77 @@ async function overHttp(): Promise<void> {
     console.log(`${'HTTP: 30 members at once, all answered'.padEnd(52)} ${(performance.now() - t0).toFixed(2).padStart(9)} ms total`);
   } finally {
     await h.stop();
+  }
+}
+
+/**
+ * Turns per second, Notulist beside the bare EchoBot: `connections` clients, each sending Teams-shaped
+ * `mededeling:` turns one after the other, spread over `chats` chats (each with a meeting), for `seconds`.
+ */
+async function load(
+  url: string,
+  clients: TeamsClient[],
+  connections: number,
+  seconds: number,
+): Promise<{ perSecond: number; p99: number }> {
+  const until = performance.now() + seconds * 1000;
+  const times: number[] = [];
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, c) => {
+      while (performance.now() < until) {
+        const t = clients[(c * 7 + n++) % clients.length]!;
+        const t0 = performance.now();
+        const user = `c${n % 500}`;
+        const r = await t.say(user, `mededeling: Belasting ${n}`);
+        if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return { perSecond: times.length / seconds, p99: times[Math.floor(times.length * 0.99)] ?? 0 };
+}
+
+async function beside(): Promise<void> {
+  const crowd: Record<string, TeamsUser> = {};
+  for (let i = 0; i < 500; i++) crowd[`c${i}`] = { id: `29:c-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-c-${i}` };
+  // Production limits per chat, none per person here: 500 people in all send these turns.
+  const h = await startBotHarness({ extraUsers: crowd, limits: new TurnLimits({ perUser: { burst: 1e6, perSecond: 1e6 } }) });
+  const echo = await startEchoBot();
+  const echoConnector = await Connector.start([]);
+  try {
+    const chats = 100;
+    const ours = Array.from({ length: chats }, (_, i) => h.client({ conversationId: `19:bench-${i}@thread.v2` }));
+    for (const t of ours) {
+      await t.say('secretary', 'vergadering\ntitel: DVO\ndatum: 12-12-2030');
+      await t.say('secretary', 'agenda\nA Opening\nB Mededelingen\nF Sluiting');
+    }
+    const theirs = Array.from(
+      { length: chats },
+      (_, i) =>
+        new TeamsClient({ botUrl: echo.url, connector: echoConnector, users: { ...crowd }, conversationId: `19:bench-${i}@thread.v2` }),
+    );
+    for (const connections of [20, 200]) {
+      const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
+      for (let round = 0; round < 2; round++) {
+        const e = await load(echo.url, theirs, connections, 5);
+        const o = await load(h.app.url, ours, connections, 5);
+        rounds.push({ ours: o.perSecond, theirs: e.perSecond, oursP99: o.p99, theirsP99: e.p99 });
+      }
+      const ratio = rounds.map((r) => (r.ours / r.theirs).toFixed(2)).join(' / ');
+      console.log(
+        `${`HTTP: turns/s over ${chats} chats, ${connections} connections`.padEnd(52)} Notulist ${rounds.map((r) => r.ours.toFixed(0)).join(' / ')}, EchoBot ${rounds
+          .map((r) => r.theirs.toFixed(0))
+          .join(
+            ' / ',
+          )}: ${ratio}× (p99 ${rounds.map((r) => r.oursP99.toFixed(0)).join('/')} vs ${rounds.map((r) => r.theirsP99.toFixed(0)).join('/')} ms)`,
+      );
+    }
+  } finally {
+    await h.stop();
+    await echo.stop();
+    await echoConnector.stop();
   }
 }
 
