@@ -24,7 +24,7 @@ import * as ops from '../services/meeting/operations';
 import type { Person } from '../services/meeting/types';
 import type { AfterTurn, Where } from './afterTurn';
 import { storableText } from './activityInput';
-import { Command, Mention, parseCardData, parseText } from './commands';
+import { CardRequest, Command, Mention, parseCardData, parseText } from './commands';
 import { handle, Services, Turn, TurnResult } from './handlers';
 import type { LiveCards } from './liveCards';
 import { TurnLimits } from './limits';
@@ -83,16 +83,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const s = strings(a.locale);
     if (a.value !== undefined && a.value !== null && (typeof a.value === 'object' || !a.text)) {
       // Action.Submit: the card's data arrives as the message's value.
-      const req = parseCardData(a.value);
-      await this.runTurn(ctx, {
-        ...this.turnBase(ctx, s),
-        command: req.command,
-        cardMeetingId: req.meetingId,
-        card: req.card,
-        cardItemId: req.itemId,
-        cardPage: req.page,
-        isInvoke: false,
-      });
+      await this.runTurn(ctx, this.cardTurn(ctx, s, parseCardData(a.value), false));
       return;
     }
     const raw = a.text ?? '';
@@ -116,15 +107,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const s = strings(ctx.activity.locale);
     const action = (value as unknown as { action?: { verb?: unknown; data?: unknown } })?.action;
     const req = parseCardData(action?.data === undefined ? {} : action.data, typeof action?.verb === 'string' ? action.verb : undefined);
-    const turn: Turn = {
-      ...this.turnBase(ctx, s),
-      command: req.command,
-      cardMeetingId: req.meetingId,
-      card: req.card,
-      cardItemId: req.itemId,
-      cardPage: req.page,
-      isInvoke: true,
-    };
+    const turn = this.cardTurn(ctx, s, req, true);
     try {
       const result = await this.runTurn(ctx, turn);
       const card = result.invokeCard ?? messageCard(s.input.badCardData(), 'attention');
@@ -138,6 +121,19 @@ export class NotulistBot extends TeamsActivityHandler {
         value: messageCard(s.input.error(), 'attention') as unknown as Record<string, unknown>,
       };
     }
+  }
+
+  /** A click's turn: Action.Execute (an invoke, answered with a card) or Action.Submit (a message with a value). */
+  private cardTurn(ctx: TurnContext, s: Strings, req: CardRequest, isInvoke: boolean): Turn {
+    return {
+      ...this.turnBase(ctx, s),
+      command: req.command,
+      cardMeetingId: req.meetingId,
+      card: req.card,
+      cardItemId: req.itemId,
+      cardPage: req.page,
+      isInvoke,
+    };
   }
 
   private turnBase(ctx: TurnContext, s: Strings): Omit<Turn, 'command' | 'isInvoke'> {
