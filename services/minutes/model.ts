@@ -4,6 +4,7 @@
 import { isHeading } from '../meeting/agenda';
 import { actualClock, clockRange, localClock } from '../meeting/dates';
 import { itemDuration, recordLabel } from '../meeting/operations';
+import { outcomeWord } from '../meeting/outcomes';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
 
 export type MinutesPart = 'openbaar' | 'besloten';
@@ -81,17 +82,9 @@ export interface MinutesModel {
 
 const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
 
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  agreed: 'akkoord',
-  agreedWithChanges: 'akkoord met wijzigingen',
-  deferred: 'aangehouden',
-  rejected: 'afgewezen',
-  adopted: 'vastgesteld',
-  noted: 'ter kennisgeving',
-};
-
+/** A decision's outcome in the minutes: the one word of services/meeting/outcomes.ts. */
 export function outcomeLabel(outcome: Outcome): string {
-  return OUTCOME_LABELS[outcome];
+  return outcomeWord(outcome);
 }
 
 /** "2016-10-10" → "10 oktober 2016". Anything that is not an ISO date is returned unchanged. */

@@ -1,18 +1,9 @@
 // The field mapping: what the SharePoint publisher writes in the library's columns for each document and
 // in the list columns for each decision and action (see sharePointColumns.ts for the columns).
-import type { Outcome } from '../meeting/types';
+import { outcomeWord } from '../meeting/outcomes';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 import { ACTION_FIELDS, DECISION_FIELDS, LIBRARY_FIELDS } from './sharePointColumns';
 
-// Dutch labels for the list; the list is read by people, not by the bot.
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  agreed: 'conform',
-  agreedWithChanges: 'gewijzigd vastgesteld',
-  deferred: 'aangehouden',
-  rejected: 'verworpen',
-  adopted: 'vastgesteld',
-  noted: 'voor kennisgeving aangenomen',
-};
 
 /** SharePoint keeps a date-only value as an instant; noon UTC is the same calendar day in every site zone. */
 export function dateValue(date: string): string {
@@ -37,7 +28,8 @@ export function decisionFields(pkg: MinutesPackage, d: PublishedDecision): Recor
     [DECISION_FIELDS.title]: d.key,
     [DECISION_FIELDS.key]: `${pkg.meetingId}/${d.key}`,
     [DECISION_FIELDS.text]: d.text,
-    [DECISION_FIELDS.outcome]: d.outcome ? OUTCOME_LABELS[d.outcome] : null,
+    // One outcome, one word: the same as the minutes, the cards and the tag the chair typed.
+    [DECISION_FIELDS.outcome]: d.outcome ? outcomeWord(d.outcome) : null,
     [DECISION_FIELDS.itemCode]: d.itemCode,
     [DECISION_FIELDS.itemTitle]: d.itemTitle,
     [DECISION_FIELDS.meeting]: pkg.body,

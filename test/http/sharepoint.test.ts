@@ -290,7 +290,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
       Title: `${DATE}/2`,
       Sleutel: `meeting-1/${DATE}/2`,
       Besluit: 'Conform advies.',
-      Uitkomst: 'conform',
+      Uitkomst: 'akkoord',
       Agendapunt: '4',
       Onderwerp: "Cameratoezicht 't Zand",
       Vergadering: BODY,
@@ -636,7 +636,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
     assertListsHoldThePackage();
     const changed = decisions().find((i) => i.fields.Title === `${DATE}/2`);
     assert.equal(changed?.fields.Besluit, 'Gewijzigd vastgesteld.');
-    assert.equal(changed?.fields.Uitkomst, 'gewijzigd vastgesteld');
+    assert.equal(changed?.fields.Uitkomst, 'akkoord met wijzigingen');
     const done = actions().find((i) => i.fields.Title === 'Actie 12');
     assert.equal(done?.fields.Status, 'gereed');
     assert.equal(done?.fields.Streefdatum, undefined, 'a due date taken away is cleared');

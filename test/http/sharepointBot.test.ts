@@ -335,8 +335,8 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
 
     const row = (i: StoredListItem) => [i.fields.Title, i.fields.Sleutel, i.fields.Agendapunt, i.fields.Uitkomst, i.fields.Openbaarheid];
     assert.deepEqual(listItems(DECISIONS_LIST_NAME, BODY).map(row).sort(), [
-      [`${DATE}/1`, `${meetingKey}/${DATE}/1`, 'D1', 'conform', 'openbaar'],
-      [`${DATE}/2`, `${meetingKey}/${DATE}/2`, 'D2', 'voor kennisgeving aangenomen', 'openbaar'],
+      [`${DATE}/1`, `${meetingKey}/${DATE}/1`, 'D1', 'akkoord', 'openbaar'],
+      [`${DATE}/2`, `${meetingKey}/${DATE}/2`, 'D2', 'ter kennisgeving', 'openbaar'],
     ]);
     // The closed decision in the closed list only.
     assert.deepEqual(listItems(CLOSED_DECISIONS_LIST_NAME, BODY).map(row), [
