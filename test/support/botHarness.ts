@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { startNotulist, Notulist } from '../../bot/index';
+import type { TurnLimits } from '../../bot/limits';
 import type { LiveCardsOptions } from '../../bot/liveCards';
 import { loadConfig } from '../../services/config';
 import { validateCard } from './cardValidation';
@@ -28,7 +29,7 @@ export const TEST_USERS: Record<string, TeamsUser> = {
 };
 
 export async function startBotHarness(
-  opts: { liveCards?: LiveCardsOptions; extraUsers?: Record<string, TeamsUser> } = {},
+  opts: { liveCards?: LiveCardsOptions; extraUsers?: Record<string, TeamsUser>; limits?: TurnLimits } = {},
 ): Promise<BotHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'notulist-http-'));
   const minutesDir = join(dataDir, 'minutes');
@@ -36,7 +37,7 @@ export async function startBotHarness(
   const connector = await Connector.start(Object.values(users));
   // loadConfig refuses PORT '0' (see the report): ask for any port, then take a free one.
   const config = { ...loadConfig({ PORT: '3978', DATA_DIR: dataDir, MINUTES_DIR: minutesDir, LOG_LEVEL: 'silent' }), port: 0 };
-  const app = await startNotulist(config, { liveCards: opts.liveCards });
+  const app = await startNotulist(config, { liveCards: opts.liveCards, limits: opts.limits });
   return {
     app,
     connector,
