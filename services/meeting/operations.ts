@@ -163,7 +163,18 @@ function recordCount(series: Series, meeting: Meeting): { records: number; chars
     records++;
     chars += a.text.length;
   }
+  // The correction log keeps before and after of every correction with the meeting: text it holds too.
+  for (const c of meeting.changes ?? []) chars += c.before.length + (c.after?.length ?? 0);
   return { records, chars };
+}
+
+/**
+ * After a correction was applied: refused (meetingFull) when the meeting's text, its correction log
+ * included, is now past MAX_TEXT_PER_MEETING. The caller's series is then discarded, as for any refusal
+ * (MeetingService.update writes nothing on a DomainError).
+ */
+export function requireTextWithinCap(series: Series, meeting: Meeting): void {
+  if (recordCount(series, meeting).chars > MAX_TEXT_PER_MEETING) throw new DomainError('meetingFull', { max: MAX_RECORDS_PER_MEETING });
 }
 
 function requireRoom(series: Series, meeting: Meeting, adding: string): void {

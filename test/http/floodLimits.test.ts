@@ -216,6 +216,21 @@ describe('HTTP: flood limits and a meeting’s caps', function () {
       const none = typed(t, 'member', 'mededeling: a');
       await none.answer;
       assert.deepEqual(repliesTo(h, none.id), [FULL]);
+
+      // A correction cannot pass the cap either: neither a longer text nor the correction log (which
+      // keeps before and after of every correction) grows the meeting past it.
+      const own = (await meetingOf(t)).announcements.find((a) => a.author === 'J. Slot')!.number;
+      const atCap = JSON.stringify(await meetingOf(t));
+      for (const text of [`wijzig mededeling ${own}: ${'w'.repeat(MAX_TEXT)}`, `wijzig mededeling ${own}: ${'v'.repeat(room)}`]) {
+        const edit = typed(t, 'member', text);
+        await edit.answer;
+        assert.deepEqual(repliesTo(h, edit.id), [FULL], text.slice(0, 30));
+      }
+      assert.equal(JSON.stringify(await meetingOf(t)), atCap, 'nothing stored');
+      // Removing makes room, and is never refused.
+      const removal = typed(t, 'member', `verwijder mededeling ${own}`);
+      await removal.answer;
+      assert.deepEqual(repliesTo(h, removal.id), [S.done.removed(S.recordKind.announcement, String(own))]);
     });
   });
 });
