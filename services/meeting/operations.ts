@@ -602,16 +602,29 @@ function markAttendance(meeting: Meeting, name: string, kind: 'present' | 'absen
 }
 
 /**
+ * A name as a reader of the minutes sees it: compatibility forms folded (a fullwidth "Ｈ" is "H"), invisible
+ * format characters (zero-width spaces, joiners, direction marks) dropped, spacing and case ignored.
+ */
+function readsAs(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/**
  * The name one's own attendance is recorded under. It is bound to the Teams id: someone whose display
  * name is the secretary's or a chair's (another account) can never mark them present or absent.
  */
-function ownName(meeting: Meeting, actor: Person): string {
+export function ownName(meeting: Meeting, actor: Person): string {
   const name = cleanName(actor.name, 'name');
   const bound = [
     { person: meeting.secretary, names: [meeting.secretary.name, meeting.secretaryName] },
     ...meeting.chairs.map((person) => ({ person, names: [person.name, meeting.chairName] })),
   ];
-  const impostor = bound.some(({ person, names }) => !sameUser(person, actor) && names.some((n) => !!n && sameName(n, name)));
+  const impostor = bound.some(({ person, names }) => !sameUser(person, actor) && names.some((n) => !!n && readsAs(n) === readsAs(name)));
   // Told apart by their own account, so the minutes never put one person's absence on another.
   return impostor ? `${name} (${(actor.aadObjectId ?? actor.id).slice(-6)})` : name;
 }
