@@ -193,7 +193,9 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   const publisher = createPublisher(config, log);
   // What a crash left (temporary files) goes before anything is published again.
   await publisher.cleanUp?.();
-  const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks);
+  const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks, {
+    pausePublishAt: config.testHooks.pausePublishAt,
+  });
 
   const httpClient = connectorHttpClient({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });
   const { auth, gate } = botAuthentication(config, { httpClient });

@@ -41,7 +41,8 @@ export class TurnLimits {
       b = { tokens: limit.burst, at: now };
       this.buckets.set(key, b);
     }
-    b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+    // A wall clock set back (an NTP step) refills nothing, and takes nothing away either.
+    b.tokens = Math.min(limit.burst, b.tokens + (Math.max(0, now - b.at) / 1000) * limit.perSecond);
     b.at = now;
     return b.tokens >= 1;
   }

@@ -25,7 +25,7 @@ import type { Person } from '../services/meeting/types';
 import type { AfterTurn, Where } from './afterTurn';
 import { storableText } from './activityInput';
 import { CardRequest, Command, Mention, parseCardData, parseText } from './commands';
-import { handle, Services, Turn, TurnResult } from './handlers';
+import { handle, refusedTurn, Services, Turn, TurnResult } from './handlers';
 import type { LiveCards } from './liveCards';
 import { TurnLimits } from './limits';
 
@@ -192,8 +192,15 @@ export class NotulistBot extends TeamsActivityHandler {
     if (turn.command.kind !== 'refresh' && !this.limits.admit(turn.tenantId, turn.conversationId, turn.actor.id)) {
       const text = turn.s.input.slowDown();
       log.info('turn refused: flood limit');
-      if (!turn.isInvoke) await ctx.sendActivity(text);
-      return { replies: [], invokeCard: messageCard(text, 'warning'), effects: [] };
+      if (!turn.isInvoke) {
+        await ctx.sendActivity(text);
+        return { replies: [], effects: [] };
+      }
+      return refusedTurn(turn, this.deps.services, text).catch(() => ({
+        replies: [],
+        invokeCard: messageCard(text, 'warning'),
+        effects: [],
+      }));
     }
     const result = await handle(turn, this.deps.services);
     log.info({ effects: result.effects.map((e) => e.kind) }, 'turn handled');

@@ -74,6 +74,11 @@ const schema = z
       (v) => v === undefined || v === 'openbaar' || v === 'besloten',
       'openbaar or besloten (a test hook)',
     ),
+    // A test hook, inert unless set (see MinutesTestHooks.pausePublishAt).
+    NOTULIST_TEST_HOOK_PAUSE_PUBLISH: optionalText.refine(
+      (v) => v === undefined || v === 'begun' || v === 'uploaded',
+      'begun or uploaded (a test hook)',
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI')
@@ -145,7 +150,7 @@ export interface Config {
   graph: { tenantId?: string; clientId?: string; clientSecret?: string; baseUrl: string; authorityHost: string; scope: string };
   logLevel: string;
   /** Test hooks, inert unless a test sets them. */
-  testHooks: { pauseAfterTempFile?: 'openbaar' | 'besloten' };
+  testHooks: { pauseAfterTempFile?: 'openbaar' | 'besloten'; pausePublishAt?: 'begun' | 'uploaded' };
 }
 
 export class ConfigError extends Error {}
@@ -204,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scope: c.GRAPH_SCOPE ?? `${new URL(c.GRAPH_BASE_URL).origin}/.default`,
     },
     logLevel: c.LOG_LEVEL,
-    testHooks: { pauseAfterTempFile: c.NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE as 'openbaar' | 'besloten' | undefined },
+    testHooks: {
+      pauseAfterTempFile: c.NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE as 'openbaar' | 'besloten' | undefined,
+      pausePublishAt: c.NOTULIST_TEST_HOOK_PAUSE_PUBLISH as 'begun' | 'uploaded' | undefined,
+    },
   };
 }

@@ -159,6 +159,15 @@ export async function handle(turn: Turn, svc: Services): Promise<TurnResult> {
   return toResult(turn, answer, svc);
 }
 
+/**
+ * A turn refused before it is handled (the flood limit): nothing is done, and a click is answered as
+ * every refusal is, with the clicked card in the clicker's view and a banner saying why.
+ */
+export async function refusedTurn(turn: Turn, svc: Services, text: string): Promise<TurnResult> {
+  const { replies, invokeCard } = await toResult(turn, { text, style: 'warning' }, svc);
+  return { replies, invokeCard, effects: [] };
+}
+
 async function toResult(turn: Turn, answer: Answer, svc: Services): Promise<TurnResult> {
   const effects = answer.effects ?? [];
   if (!turn.isInvoke) {

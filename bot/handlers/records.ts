@@ -46,7 +46,8 @@ export async function apologies(turn: Turn, svc: Services): Promise<Answer> {
     turn,
     svc,
     (series) => ops.sendApologies(series, turn.actor),
-    () => ({ text: turn.s.done.apologies(turn.actor.name) }),
+    // The name recorded (a look-alike of the secretary or a chair is named apart), as the minutes will say.
+    (_series, meeting) => ({ text: turn.s.done.apologies(ops.ownName(meeting, turn.actor)) }),
   );
 }
 
@@ -55,7 +56,7 @@ export async function selfPresent(turn: Turn, svc: Services): Promise<Answer> {
     turn,
     svc,
     (series) => ops.markSelfPresent(series, turn.actor),
-    () => ({ text: turn.s.done.selfPresent(turn.actor.name) }),
+    (_series, meeting) => ({ text: turn.s.done.selfPresent(ops.ownName(meeting, turn.actor)) }),
   );
 }
 

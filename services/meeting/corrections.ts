@@ -12,6 +12,7 @@ import {
   heldMeeting,
   recordLabel,
   requireNotAdopted,
+  requireTextWithinCap,
   roleOf,
   runningMeeting,
   sameUser,
@@ -131,6 +132,8 @@ export function correctRecord(series: Series, actor: Person, c: Correction, now:
       before,
       after,
     });
+  // An edit may not grow the meeting past its text cap (a removal makes room, and is never refused).
+  if (c.edit) requireTextWithinCap(series, found.meeting);
   return { meeting: found.meeting, kind: found.kind, label, removed: !c.edit };
 }
 

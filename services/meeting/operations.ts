@@ -163,7 +163,18 @@ function recordCount(series: Series, meeting: Meeting): { records: number; chars
     records++;
     chars += a.text.length;
   }
+  // The correction log keeps before and after of every correction with the meeting: text it holds too.
+  for (const c of meeting.changes ?? []) chars += c.before.length + (c.after?.length ?? 0);
   return { records, chars };
+}
+
+/**
+ * After a correction was applied: refused (meetingFull) when the meeting's text, its correction log
+ * included, is now past MAX_TEXT_PER_MEETING. The caller's series is then discarded, as for any refusal
+ * (MeetingService.update writes nothing on a DomainError).
+ */
+export function requireTextWithinCap(series: Series, meeting: Meeting): void {
+  if (recordCount(series, meeting).chars > MAX_TEXT_PER_MEETING) throw new DomainError('meetingFull', { max: MAX_RECORDS_PER_MEETING });
 }
 
 function requireRoom(series: Series, meeting: Meeting, adding: string): void {
@@ -591,16 +602,29 @@ function markAttendance(meeting: Meeting, name: string, kind: 'present' | 'absen
 }
 
 /**
+ * A name as a reader of the minutes sees it: compatibility forms folded (a fullwidth "Ｈ" is "H"), invisible
+ * format characters (zero-width spaces, joiners, direction marks) dropped, spacing and case ignored.
+ */
+function readsAs(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/**
  * The name one's own attendance is recorded under. It is bound to the Teams id: someone whose display
  * name is the secretary's or a chair's (another account) can never mark them present or absent.
  */
-function ownName(meeting: Meeting, actor: Person): string {
+export function ownName(meeting: Meeting, actor: Person): string {
   const name = cleanName(actor.name, 'name');
   const bound = [
     { person: meeting.secretary, names: [meeting.secretary.name, meeting.secretaryName] },
     ...meeting.chairs.map((person) => ({ person, names: [person.name, meeting.chairName] })),
   ];
-  const impostor = bound.some(({ person, names }) => !sameUser(person, actor) && names.some((n) => !!n && sameName(n, name)));
+  const impostor = bound.some(({ person, names }) => !sameUser(person, actor) && names.some((n) => !!n && readsAs(n) === readsAs(name)));
   // Told apart by their own account, so the minutes never put one person's absence on another.
   return impostor ? `${name} (${(actor.aadObjectId ?? actor.id).slice(-6)})` : name;
 }

@@ -1,6 +1,7 @@
 // Publishing: renders a meeting's minutes and hands them to the configured publisher, then records the
 // outcome with the meeting. A failure is recorded too and loses nothing: publishing again re-renders
 // from the stored meeting and replaces what an earlier attempt wrote.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { strings, type Strings } from '../i18n';
 import { longDate } from '../meeting/dates';
 import { DomainError } from '../meeting/errors';
@@ -34,6 +35,15 @@ function partOf(fileName: string): MinutesPart | undefined {
   return /(openbaar|besloten)\.docx$/.exec(fileName)?.[1] as MinutesPart | undefined;
 }
 
+/**
+ * TEST HOOK (NOTULIST_TEST_HOOK_PAUSE_PUBLISH), inert unless set: at this moment of a publish, say so on
+ * stderr and wait (60 s), so a test can kill the process there. `begun`: the publishing state is stored,
+ * before the turn replies; `uploaded`: the publisher has written everything, before the outcome is stored.
+ */
+export interface MinutesTestHooks {
+  pausePublishAt?: 'begun' | 'uploaded';
+}
+
 /** What GET /minutes/draft/… answers: a page, a document, or a short page saying why not. */
 export interface DraftResponse {
   status: 200 | 404 | 410;
@@ -50,7 +60,14 @@ export class MinutesService {
     private readonly pending: PendingPublishes,
     /** Absent when the bot has no public address to link to: long drafts then show a summary only. */
     private readonly draftLinks?: DraftLinks,
+    private readonly hooks: MinutesTestHooks = {},
   ) {}
+
+  private async testPause(at: 'begun' | 'uploaded', meetingId: string): Promise<void> {
+    if (this.hooks.pausePublishAt !== at) return;
+    process.stderr.write(`[test hook] publish paused at ${at} (meeting ${meetingId})\n`);
+    await sleep(60_000);
+  }
 
   /** Lists a publish as under way until it is done, so a restart can finish it (see pendingPublishes.ts). */
   track(job: PendingPublish): Promise<void> {
@@ -220,6 +237,7 @@ export class MinutesService {
         already ? undefined : { tenantId, conversationId, meetingId: meeting.id, since: now, where },
       ),
     );
+    if (!result.already) await this.testPause('begun', result.meeting.id);
     return { meeting: result.meeting, already: result.already };
   }
 
@@ -254,6 +272,7 @@ export class MinutesService {
       const remote: Record<string, string> = { ...previous, ...result.remote };
       if (closedLocation) remote[CLOSED_LOCATION_KEY] = JSON.stringify(closedLocation);
       outcome = { state: 'published', files: result.files, remote };
+      await this.testPause('uploaded', meetingId);
     } catch (err) {
       outcome = {
         state: 'failed',

@@ -17,7 +17,7 @@ describe('configuration', () => {
     assert.equal(c.dataDir, './data');
     assert.equal(c.minutesDir, './data/minutes');
     assert.equal(c.minutesClosedDir, './data/minutes/besloten', 'the closed tree beside the meeting folders, inside MINUTES_DIR');
-    assert.deepEqual(c.testHooks, { pauseAfterTempFile: undefined }, 'test hooks are off');
+    assert.deepEqual(c.testHooks, { pauseAfterTempFile: undefined, pausePublishAt: undefined }, 'test hooks are off');
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.sharePoint, undefined);
     assert.equal(c.publicUrl, undefined);
@@ -66,6 +66,8 @@ describe('configuration', () => {
     );
     assert.equal(loadConfig({ NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE: 'besloten' }).testHooks.pauseAfterTempFile, 'besloten');
     refused({ NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE: 'ja' }, /NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE must be openbaar or besloten/);
+    assert.equal(loadConfig({ NOTULIST_TEST_HOOK_PAUSE_PUBLISH: 'uploaded' }).testHooks.pausePublishAt, 'uploaded');
+    refused({ NOTULIST_TEST_HOOK_PAUSE_PUBLISH: 'ja' }, /NOTULIST_TEST_HOOK_PAUSE_PUBLISH must be begun or uploaded/);
   });
 
   it('the Graph token is asked for the Graph that is called, unless GRAPH_SCOPE says otherwise', () => {

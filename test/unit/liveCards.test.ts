@@ -1,0 +1,138 @@
+// LiveCards keeps each chat's edits apart by tenant and conversation together, and sends every edit
+// through the reference it was asked with (issue 12 item 2). A fake adapter records, for each call, the
+// reference it was given and what was sent through it.
+import assert from 'node:assert/strict';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Where } from '../../bot/afterTurn';
+import { LiveCards } from '../../bot/liveCards';
+import { createLogger } from '../../services/log';
+
+interface Sent {
+  serviceUrl: string;
+  tenantId: string;
+  conversationId: string;
+  op: 'send' | 'update';
+  activityId?: string;
+  card: unknown;
+}
+
+class FakeAdapter {
+  readonly sent: Sent[] = [];
+  private n = 0;
+
+  async continueConversationAsync(
+    _appId: string,
+    ref: Partial<ConversationReference>,
+    logic: (ctx: {
+      sendActivity(a: { attachments?: { content?: unknown }[] }): Promise<{ id: string }>;
+      updateActivity(a: { id?: string; attachments?: { content?: unknown }[] }): Promise<void>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const base = {
+      serviceUrl: ref.serviceUrl ?? '',
+      tenantId: ref.conversation?.tenantId ?? '',
+      conversationId: ref.conversation?.id ?? '',
+    };
+    await logic({
+      sendActivity: async (a) => {
+        const id = `act-${++this.n}`;
+        this.sent.push({ ...base, op: 'send', activityId: id, card: a.attachments?.[0]?.content });
+        return { id };
+      },
+      updateActivity: async (a) => {
+        this.sent.push({ ...base, op: 'update', activityId: a.id, card: a.attachments?.[0]?.content });
+      },
+    });
+  }
+}
+
+const CONVERSATION = '19:meeting_same@thread.v2';
+
+function where(tenantId: string, serviceUrl: string, conversationId = CONVERSATION): Where {
+  return {
+    tenantId,
+    conversationId,
+    ref: { serviceUrl, channelId: 'msteams', conversation: { id: conversationId, tenantId, isGroup: true }, bot: { id: '28:bot' } },
+  };
+}
+
+const card = (text: string): AdaptiveCard =>
+  ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] }) as AdaptiveCard;
+const textOf = (c: unknown) => (c as { body: { text: string }[] }).body[0]!.text;
+
+describe('LiveCards: edits by tenant and conversation, each through its own reference', () => {
+  let adapter: FakeAdapter;
+  let cards: LiveCards;
+  const tenant1 = where('tenant-1', 'https://smba.one.example/');
+  const tenant2 = where('tenant-2', 'https://smba.two.example/');
+
+  beforeEach(() => {
+    adapter = new FakeAdapter();
+    // A long debounce: nothing goes out before drain(), so every edit below is pending at the same time.
+    cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { debounceMs: 60_000, intervalMs: 0 });
+  });
+
+  afterEach(() => cards.drain());
+
+  it('the same message id in two tenants, both pending: two edits, each with its own card through its own reference', async () => {
+    const done = [cards.edit(tenant1, 'act-3', async () => card('Noord')), cards.edit(tenant2, 'act-3', async () => card('Zuid'))];
+    assert.equal(adapter.sent.length, 0, 'both pending');
+    await cards.drain();
+    await Promise.all(done);
+    const updates = adapter.sent.map((s) => [s.tenantId, s.serviceUrl, s.conversationId, s.activityId, textOf(s.card)]).sort();
+    assert.deepEqual(updates, [
+      ['tenant-1', 'https://smba.one.example/', CONVERSATION, 'act-3', 'Noord'],
+      ['tenant-2', 'https://smba.two.example/', CONVERSATION, 'act-3', 'Zuid'],
+    ]);
+  });
+
+  it('many edits of one tenant coalesce into one, sent through that tenant’s reference; the other tenant’s stays its own', async () => {
+    const done: Promise<void>[] = [];
+    for (let i = 1; i <= 5; i++) {
+      done.push(cards.edit(tenant1, 'act-1', async () => card(`Noord ${i}`)));
+      done.push(cards.edit(tenant2, 'act-1', async () => card(`Zuid ${i}`)));
+    }
+    await cards.drain();
+    await Promise.all(done);
+    assert.deepEqual(adapter.sent.map((s) => [s.serviceUrl, textOf(s.card)]).sort(), [
+      ['https://smba.one.example/', 'Noord 5'],
+      ['https://smba.two.example/', 'Zuid 5'],
+    ]);
+  });
+
+  it('a card one tenant already shows does not stop the same card from going to the other tenant', async () => {
+    cards.remember(tenant1, 'act-2', card('Gelijk'));
+    const done = [cards.edit(tenant1, 'act-2', async () => card('Gelijk')), cards.edit(tenant2, 'act-2', async () => card('Gelijk'))];
+    await cards.drain();
+    await Promise.all(done);
+    assert.deepEqual(
+      adapter.sent.map((s) => [s.tenantId, s.activityId]),
+      [['tenant-2', 'act-2']],
+      'only tenant 1’s edit is skipped (it would change nothing there)',
+    );
+  });
+
+  it('two messages of one chat, asked for through different references, each go through their own', async () => {
+    const again = where('tenant-1', 'https://smba.other-region.example/');
+    const done = [cards.edit(tenant1, 'act-1', async () => card('Een')), cards.edit(again, 'act-2', async () => card('Twee'))];
+    await cards.drain();
+    await Promise.all(done);
+    assert.deepEqual(adapter.sent.map((s) => [s.activityId, s.serviceUrl]).sort(), [
+      ['act-1', 'https://smba.one.example/'],
+      ['act-2', 'https://smba.other-region.example/'],
+    ]);
+  });
+
+  it('posts go through the reference of their own chat', async () => {
+    const id1 = await cards.post(tenant1, card('Noord'));
+    const id2 = await cards.post(tenant2, card('Zuid'));
+    assert.deepEqual(
+      adapter.sent.map((s) => [s.op, s.activityId, s.tenantId, s.serviceUrl]),
+      [
+        ['send', id1, 'tenant-1', 'https://smba.one.example/'],
+        ['send', id2, 'tenant-2', 'https://smba.two.example/'],
+      ],
+    );
+  });
+});
