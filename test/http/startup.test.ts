@@ -117,3 +117,44 @@ describe('start-up errors of node dist/bot/index.js', function () {
     );
   });
 });
+
+// A process manager (or a test harness) stops `npm start` by signalling npm. npm passes SIGTERM on to its
+// child; without `exec` in the script that child is the shell, and the bot lived on, holding the port, so
+// the next start failed on "PORT in use" while the old bot answered with another data directory.
+describe('npm start', function () {
+  this.timeout(60000);
+
+  it('stops the bot when npm itself gets SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notulist-npmstart-'));
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: join(BOT_ENTRY, '../../..'),
+      env: { ...process.env, PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true);
+      npm.kill('SIGTERM');
+      await until(() => portFree(port));
+    } finally {
+      npm.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+}
