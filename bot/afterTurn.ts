@@ -28,7 +28,7 @@ type Render = () => Promise<AdaptiveCard | undefined>;
 
 /** What this module needs of the chat: post a card, edit one (coalesced), wait for the edits. */
 export interface CardSender {
-  /** Posts a new message; resolves with its id. */
+  /** Posts a new message; resolves with its id, rejects when the connector refused it. */
   post(where: Where, card: AdaptiveCard, text?: string): Promise<string | undefined>;
   /** Schedules an edit; settles once the message got this edit or a later one (or sending failed and was logged). */
   edit(where: Where, activityId: string, render: Render): Promise<void>;
@@ -185,11 +185,17 @@ export class AfterTurn {
     return result;
   }
 
-  /** Posts the progress card, then publishes in the background and turns that card into the result. */
+  /**
+   * Posts the progress card, then publishes in the background and turns that card into the result. The
+   * publish does not wait on the chat: a progress card the connector refused leaves the result to be posted.
+   */
   private async publish(where: Where, meetingId: string): Promise<void> {
     const { meeting } = await this.read(where, meetingId);
     if (!meeting) return;
-    const cardId = await this.deps.cards.post(where, this.publicationCard(where, meeting));
+    const cardId = await this.deps.cards.post(where, this.publicationCard(where, meeting)).catch((err: unknown) => {
+      this.deps.log.warn({ meetingId, err: err instanceof Error ? err.message : String(err) }, 'progress card not posted');
+      return undefined;
+    });
     if (cardId) await this.deps.services.minutes.noteProgressCard(where.tenantId, where.conversationId, meetingId, cardId);
     this.background(this.finishPublish(where, meetingId, cardId), meetingId);
   }

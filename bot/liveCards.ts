@@ -1,12 +1,12 @@
 // Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (7 per
 // second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
 // changes becomes one edit per message, rendered from the newest state when it is sent, at most one
-// edit per interval per conversation. A 429 from the connector is retried after its Retry-After.
+// edit per interval per conversation. The connector client itself retries a 429 (after its Retry-After)
+// and a 5xx; what still fails reaches the caller, not the adapter's onTurnError.
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
 import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdaptiveCard } from '../cards/render';
 import type { Logger } from '../services/log';
 import type { CardSender, Where } from './afterTurn';
@@ -32,7 +32,6 @@ export interface LiveCardsOptions {
   intervalMs?: number;
   /** How long to wait for more changes before the first edit of a burst. */
   debounceMs?: number;
-  maxRetries?: number;
 }
 
 const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId}\u0000${w.conversationId}`;
@@ -43,7 +42,6 @@ export class LiveCards implements CardSender {
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
   private readonly debounceMs: number;
-  private readonly maxRetries: number;
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -53,7 +51,6 @@ export class LiveCards implements CardSender {
   ) {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.debounceMs = opts.debounceMs ?? 250;
-    this.maxRetries = opts.maxRetries ?? 3;
   }
 
   edit(where: Where, activityId: string, render: Render): Promise<void> {
@@ -80,11 +77,9 @@ export class LiveCards implements CardSender {
 
   async post(where: Where, card: AdaptiveCard, text?: string): Promise<string | undefined> {
     let id: string | undefined;
-    await this.withRetry(() =>
-      this.adapter.continueConversationAsync(this.appId, where.ref as Partial<ConversationReference>, async (ctx) => {
-        id = (await ctx.sendActivity({ type: 'message', text, attachments: [CardFactory.adaptiveCard(card)] }))?.id;
-      }),
-    );
+    await this.proactive(where.ref as Partial<ConversationReference>, async (ctx) => {
+      id = (await ctx.sendActivity({ type: 'message', text, attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+    });
     if (id) this.remember(where, id, card);
     return id;
   }
@@ -131,11 +126,9 @@ export class LiveCards implements CardSender {
         const shownKey = `${key}|${activityId}`;
         if (!card || this.shown.get(shownKey) === JSON.stringify(card)) continue;
         const activity: Partial<Activity> = { id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
-        await this.withRetry(() =>
-          this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
-            await ctx.updateActivity(activity);
-          }),
-        );
+        await this.proactive(ref, async (ctx) => {
+          await ctx.updateActivity(activity);
+        });
         q.lastSentAt = Date.now();
         this.shown.delete(shownKey);
         this.shown.set(shownKey, JSON.stringify(card));
@@ -147,35 +140,23 @@ export class LiveCards implements CardSender {
     }
   }
 
-  private async withRetry(send: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /** A proactive turn whose failure goes to the caller: the adapter would hand it to onTurnError and swallow it. */
+  private async proactive(ref: Partial<ConversationReference>, work: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {
       try {
-        return await send();
+        await work(ctx);
       } catch (err) {
-        const status = statusOf(err);
-        const retryable = status === 429 || status === 412 || status === 502 || status === 503 || status === 504;
-        if (!retryable || attempt >= this.maxRetries) throw err;
-        const retryAfter = retryAfterMs(err) ?? Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random());
-        this.log.info({ status, retryAfter }, 'connector throttled; retrying');
-        await sleep(retryAfter);
+        failure = err;
       }
-    }
+    });
+    if (failure !== undefined) throw failure;
   }
 }
 
 function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: number; response?: { status?: number } };
   return e?.statusCode ?? e?.response?.status;
-}
-
-function retryAfterMs(err: unknown): number | undefined {
-  const headers = (err as { response?: { headers?: { get?: (n: string) => string | undefined } } })?.response?.headers;
-  const value = headers?.get?.('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.min(60_000, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, Math.min(60_000, at - Date.now())) : undefined;
 }
 
 export function errorSummary(err: unknown): { message: string; status?: number } {

@@ -1,13 +1,14 @@
 // A chat whose serviceUrl cannot be reached (nothing listens there, or it never answers): its turns end
 // quickly instead of after the SDK's retries, the failure is logged once, and other chats are not held.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Notulist, startNotulist } from '../../bot/index';
 import { loadConfig } from '../../services/config';
+import { strings } from '../../services/i18n';
 import { TEST_USERS } from '../support/botHarness';
 import { freePort } from '../support/childBot';
 import { Connector } from '../support/connector';
@@ -97,5 +98,36 @@ describe('HTTP: a Bot Connector that cannot be reached', function () {
     const r = await sayVia(chat, connector.url, 'help');
     assert.equal(r.status, 200);
     assert.ok(connector.sent(chat.conversationId, mark).length >= 1);
+  });
+
+  it('a progress card the connector refuses does not hold up the publish: the result is posted when done', async () => {
+    const chat = client();
+    for (const line of [
+      'vergadering\ntitel: Stuurgroep Zorg\ndatum: 02-03-2027\ntijd: 14:00-15:00',
+      'agenda\nA Opening\nB Zorgcoördinatie\nC Sluiting',
+      'start',
+      'punt B',
+      'besluit: De stuurgroep stemt in. [akkoord]',
+      'sluiten',
+    ])
+      assert.equal((await chat.say('secretary', line)).status, 200, line);
+    const S = strings('nl-NL');
+    // 403, as for a bot no longer in the chat: the SDK retries a 500 itself, a 403 not.
+    connector.refuseNext((a) => JSON.stringify(a.attachments ?? []).includes(S.card.publishing), 403);
+    const mark = connector.mark();
+    assert.equal((await chat.say('secretary', 'publiceren')).status, 200);
+    assert.equal(connector.refused.length, 1, 'the progress card was refused');
+    const done = S.card.published('').replace(/ \.$/, '');
+    for (let i = 0; i < 100 && !chat.repliesText(mark).includes(done); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(chat.repliesText(mark).includes(done), `the result is posted:\n${chat.repliesText(mark)}`);
+    const files = await readdir(join(dataDir, 'minutes'), { recursive: true });
+    assert.ok(
+      files.some((f) => /openbaar.*\.docx$/.test(f)),
+      files.join(', '),
+    );
+    // And the meeting is not left busy: publishing again is taken up.
+    const again = connector.mark();
+    await chat.say('secretary', 'publiceren');
+    assert.ok(!chat.repliesText(again).includes(S.done.publishBusy()), chat.repliesText(again));
   });
 });
