@@ -95,16 +95,21 @@ export class AfterTurn {
     return { series, meeting: series.meetings.find((m) => m.id === meetingId) };
   }
 
-  /** Edits the meeting's live cards to its newest state (rendered when sent; a card retired meanwhile is left alone). */
+  /**
+   * Edits the meeting's live cards to its newest state (rendered when sent; a card retired meanwhile is left
+   * alone). The cards of one change go out in one flush, so they share one read made when the first renders.
+   */
   private async refresh(where: Where, meetingId: string): Promise<Promise<void>[]> {
     const { meeting } = await this.read(where, meetingId);
     if (!meeting) return [];
+    let read: ReturnType<AfterTurn['read']> | undefined;
+    const current = () => (read ??= this.read(where, meetingId));
     const edits: Promise<void>[] = [];
     const agendaId = meeting.agendaCardId;
     if (agendaId)
       edits.push(
         this.deps.cards.edit(where, agendaId, async () => {
-          const fresh = await this.read(where, meetingId);
+          const fresh = await current();
           if (!fresh.meeting || fresh.meeting.agendaCardId !== agendaId) return undefined;
           return liveAgendaCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting);
         }),
@@ -112,7 +117,7 @@ export class AfterTurn {
     for (const cardId of meeting.meetingCardIds ?? [])
       edits.push(
         this.deps.cards.edit(where, cardId, async () => {
-          const fresh = await this.read(where, meetingId);
+          const fresh = await current();
           if (!fresh.meeting?.meetingCardIds?.includes(cardId)) return undefined;
           return sharedMeetingCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting);
         }),
@@ -121,7 +126,7 @@ export class AfterTurn {
     if (itemId)
       edits.push(
         this.deps.cards.edit(where, itemId, async () => {
-          const fresh = await this.read(where, meetingId);
+          const fresh = await current();
           if (!fresh.meeting || fresh.meeting.itemCard?.activityId !== itemId) return undefined;
           return liveItemCard(strings(fresh.meeting.locale), fresh.series, fresh.meeting);
         }),

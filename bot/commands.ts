@@ -442,8 +442,8 @@ const CARD_VERBS: Record<VerbName, CardVerb> = {
     fields: { record: z.string().max(40), change: z.enum(['edit', 'remove']), correctionText: userText.optional() },
     command: (d) => {
       const [kind, label] = String(d.record).split(':') as [string, string | undefined];
-      const record =
-        own(RECORD_WORDS, kind) ?? (Object.values(RECORD_WORDS).includes(kind as RecordKind) ? (kind as RecordKind) : undefined);
+      // Every RecordKind is also a word for itself ("decision:3").
+      const record = own(RECORD_WORDS, kind);
       if (!record || !label || !/^v?\d{1,6}$/i.test(label)) return { kind: 'invalid', reason: 'badCardData' };
       return { kind: 'correct', record, label, remove: d.change === 'remove', body: (str(d, 'correctionText') ?? '').trim() };
     },

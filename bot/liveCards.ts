@@ -69,9 +69,13 @@ export class LiveCards implements CardSender {
 
   /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
   remember(where: Pick<Where, 'tenantId' | 'conversationId'>, activityId: string, card: AdaptiveCard): void {
-    const k = `${chatKey(where)}|${activityId}`;
-    this.shown.delete(k);
-    this.shown.set(k, JSON.stringify(card));
+    this.note(`${chatKey(where)}|${activityId}`, JSON.stringify(card));
+  }
+
+  /** The newest noted last, so the oldest go first once there are too many. */
+  private note(shownKey: string, json: string): void {
+    this.shown.delete(shownKey);
+    this.shown.set(shownKey, json);
     if (this.shown.size > 2000) this.shown.delete(this.shown.keys().next().value as string);
   }
 
@@ -124,14 +128,14 @@ export class LiveCards implements CardSender {
       try {
         const card = await render();
         const shownKey = `${key}|${activityId}`;
-        if (!card || this.shown.get(shownKey) === JSON.stringify(card)) continue;
+        const json = card && JSON.stringify(card);
+        if (!card || this.shown.get(shownKey) === json) continue;
         const activity: Partial<Activity> = { id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
         await this.proactive(ref, async (ctx) => {
           await ctx.updateActivity(activity);
         });
         q.lastSentAt = Date.now();
-        this.shown.delete(shownKey);
-        this.shown.set(shownKey, JSON.stringify(card));
+        this.note(shownKey, json!);
       } catch (err) {
         this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
       } finally {

@@ -149,7 +149,8 @@ export function helpCard(s: Strings, meeting: Meeting | undefined, opts: HelpOpt
     buttons,
     canPlan: opts.canPlan,
     planPrimary: opts.canPlan && !meeting,
-    form: meetingForm(s, 'plan'),
+    // Rendered only where the template shows it.
+    form: opts.canPlan ? meetingForm(s, 'plan') : undefined,
     ...bannerData(opts.banner),
   });
 }
@@ -213,7 +214,7 @@ export function meetingCard(s: Strings, series: Series, meeting: Meeting, opts: 
       longDate(meeting.date, s.lang),
       meeting.announcements.length + meeting.questions.length,
     ),
-    editForm: meetingForm(s, 'editMeeting', meeting),
+    editForm: role === 'secretary' ? meetingForm(s, 'editMeeting', meeting) : undefined,
     ...bannerData(opts.banner),
   });
 }

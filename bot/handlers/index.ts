@@ -38,9 +38,9 @@ const ACTS = new Set<Command['kind']>([
 async function route(turn: Turn, cmd: Command, svc: Services): Promise<Answer> {
   switch (cmd.kind) {
     case 'help': {
+      if (turn.isInvoke) return { answerWith: 'help' };
       const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
       const current = ops.currentMeeting(series);
-      if (turn.isInvoke) return { answerWith: 'help' };
       const role = postedRole(turn, current);
       const card = shared(
         helpCard(turn.s, current, { role, canPlan: turn.personal ? canPlan(series, turn.actor) : !current }),
@@ -163,9 +163,8 @@ export async function handle(turn: Turn, svc: Services): Promise<TurnResult> {
  * A turn refused before it is handled (the flood limit): nothing is done, and a click is answered as
  * every refusal is, with the clicked card in the clicker's view and a banner saying why.
  */
-export async function refusedTurn(turn: Turn, svc: Services, text: string): Promise<TurnResult> {
-  const { replies, invokeCard } = await toResult(turn, { text, style: 'warning' }, svc);
-  return { replies, invokeCard, effects: [] };
+export function refusedTurn(turn: Turn, svc: Services, text: string): Promise<TurnResult> {
+  return toResult(turn, { text, style: 'warning' }, svc);
 }
 
 async function toResult(turn: Turn, answer: Answer, svc: Services): Promise<TurnResult> {

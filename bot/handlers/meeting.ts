@@ -11,7 +11,7 @@ import { parseProposal } from '../../services/proposal/parseProposal';
 import type { Command } from '../commands';
 import { Answer, withMeeting } from './shared';
 import type { Services, Turn } from './types';
-import { canPlan, postedRole } from './views';
+import { postedRole } from './views';
 
 const FIELD_ALIASES: Record<string, string> = {
   titel: 'title',
@@ -232,8 +232,7 @@ export async function navigate(turn: Turn, target: ops.Move, svc: Services): Pro
     turn,
     svc,
     (series, now) => ops.move(series, turn.actor, target, now),
-    (series, meeting, item) => {
-      void series;
+    (_series, meeting, item) => {
       const text = turn.s.done.moved(item.code, item.title);
       // Typed: the item card is posted at the bottom of the chat (the one before retires). Clicked: the
       // live item card follows the current item, so nothing new is posted unless there is none yet.
@@ -274,5 +273,3 @@ export async function reopen(turn: Turn, svc: Services): Promise<Answer> {
     () => ({ text: turn.s.done.reopened(), answerWith: 'agenda' }),
   );
 }
-
-export { canPlan };

@@ -68,9 +68,9 @@ export async function showMinutes(turn: Turn, date: string | undefined, svc: Ser
   let series = await svc.meetings.read(turn.tenantId, turn.conversationId);
   assertCardMeeting(series, turn.cardMeetingId);
   const meeting = minutesTarget(series, date, turn.cardMeetingId);
+  if (turn.isInvoke) return { answerWith: 'minutes', meetingId: meeting.id };
   if (meeting.folded) series = await svc.meetings.read(turn.tenantId, turn.conversationId, meeting.id);
   const m = series.meetings.find((x) => x.id === meeting.id)!;
-  if (turn.isInvoke) return { answerWith: 'minutes', meetingId: m.id };
   // Everyone sees the public part; chair and secretary fetch both parts as their own view.
   const posted = shared(
     draftCard(turn.s, series, m, { role: postedRole(turn, m), viewer: turn.actor }, svc, turn),

@@ -20,7 +20,7 @@ function codeOf(series: Series, itemId: string | undefined, code: string | undef
 }
 
 export async function showAgenda(turn: Turn, page: number | undefined, svc: Services): Promise<Answer> {
-  const series = await svc.meetings.read(turn.tenantId, turn.conversationId, turn.cardMeetingId);
+  const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
   assertCardMeeting(series, turn.cardMeetingId);
   const meeting =
     (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) ||
@@ -168,9 +168,9 @@ export async function correct(turn: Turn, cmd: Extract<Command, { kind: 'correct
 }
 
 export async function listActions(turn: Turn, page: number | undefined, svc: Services): Promise<Answer> {
+  if (turn.isInvoke) return { answerWith: 'actions' };
   const series = await svc.meetings.read(turn.tenantId, turn.conversationId);
   const meeting = ops.currentMeeting(series) ?? ops.minutesMeeting(series);
-  if (turn.isInvoke) return { answerWith: 'actions' };
   const card = shared(
     actionsCard(turn.s, series, { role: postedRole(turn, meeting), page }),
     { card: 'actions', meetingId: meeting?.id, page },

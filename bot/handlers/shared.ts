@@ -1,6 +1,6 @@
 // What every handler uses: run one change on the conversation's series (refusing a card of another
 // meeting inside the same write), and the answer shape the router turns into replies or a click's card.
-import type { Banner, BannerStyle } from '../../cards/cards';
+import type { BannerStyle } from '../../cards/cards';
 import type { AdaptiveCard } from '../../cards/render';
 import type { CardKind } from '../../cards/verbs';
 import { DomainError } from '../../services/meeting/errors';
@@ -26,8 +26,6 @@ export interface Answer {
   /** The meeting the answer is about, when the click's card was made before it (a plan form). */
   meetingId?: string;
 }
-
-export const good = (text: string, style: BannerStyle = 'good'): Banner => ({ text, style });
 
 /**
  * A card carries the id of the meeting it was made for. It may only act on that meeting, in this

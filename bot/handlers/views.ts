@@ -26,19 +26,15 @@ import type { Services, Turn } from './types';
 
 export type { Role } from '../../services/meeting/operations';
 
-export function roleIn(meeting: Meeting | undefined, actor: Person): ops.Role {
-  return ops.roleOf(meeting, actor);
-}
-
 /** The view a posted card is drawn in: the member's, except in a 1:1 chat, where the one reader is its viewer. */
 export function postedRole(turn: Turn, meeting: Meeting | undefined): ops.Role {
-  return turn.personal ? roleIn(meeting, turn.actor) : 'member';
+  return turn.personal ? ops.roleOf(meeting, turn.actor) : 'member';
 }
 
 /** May this person plan a meeting now: when none is open, or as chair or secretary of an open one. */
 export function canPlan(series: Series, actor: Person): boolean {
   const open = series.meetings.filter((m) => m.status !== 'closed');
-  return open.length === 0 || open.some((m) => roleIn(m, actor) !== 'member');
+  return open.length === 0 || open.some((m) => ops.roleOf(m, actor) !== 'member');
 }
 
 // ---- the live cards, as posted for everyone ----
@@ -88,7 +84,7 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
   const meeting =
     (turn.cardMeetingId && series.meetings.find((m) => m.id === turn.cardMeetingId)) ||
     (kind === 'minutes' || kind === 'publish' ? ops.minutesMeeting(series) : (ops.currentMeeting(series) ?? ops.minutesMeeting(series)));
-  const role = roleIn(meeting, turn.actor);
+  const role = ops.roleOf(meeting, turn.actor);
   const s = turn.s;
   switch (kind) {
     case 'agenda':
@@ -113,7 +109,7 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
       return meetingCard(s, series, meeting, { role, banner });
     case 'actions':
       return actionsCard(s, series, {
-        role: ops.currentMeeting(series) ? roleIn(ops.currentMeeting(series), turn.actor) : role,
+        role: ops.currentMeeting(series) ? ops.roleOf(ops.currentMeeting(series), turn.actor) : role,
         page: turn.cardPage,
         banner,
       });
@@ -126,13 +122,13 @@ export async function viewFor(turn: Turn, svc: Services, kind: CardKind | undefi
     case 'cancel': {
       // The confirmation names one planned meeting (never another): once it is gone or has started, there is nothing to confirm.
       const target = turn.cardMeetingId ? series.meetings.find((m) => m.id === turn.cardMeetingId) : undefined;
-      if (target?.status === 'planned') return withBanner(cancelCard(s, target, roleIn(target, turn.actor)), banner);
+      if (target?.status === 'planned') return withBanner(cancelCard(s, target, ops.roleOf(target, turn.actor)), banner);
       return messageCard(banner?.text ?? s.errors.staleCard(), banner?.style ?? 'default');
     }
     case 'help':
     case 'welcome':
       return helpCard(s, ops.currentMeeting(series), {
-        role: roleIn(ops.currentMeeting(series), turn.actor),
+        role: ops.roleOf(ops.currentMeeting(series), turn.actor),
         canPlan: canPlan(series, turn.actor),
         banner,
       });

@@ -1,7 +1,7 @@
 // Every user-facing string in Dutch, the primary language, in the formal "u". en.ts has the same shape.
 // Replies (errors, input, done) are Teams markdown: `code` shows a command to type. Card texts are
 // shown verbatim and carry no markup.
-import { longDate } from '../meeting/dates';
+import { clockText, longDate } from '../meeting/dates';
 import type { DomainErrorCode } from '../meeting/errors';
 import { OUTCOME_WORDS } from '../meeting/outcomes';
 import type { MeetingStatus, RecordKind } from '../meeting/types';
@@ -210,9 +210,8 @@ export const nl = {
     agendaMoved: 'Deze agenda is vervangen door een nieuwere, onderaan in de chat.',
     timeUsed: (used: number, planned?: number) => (planned ? `${used} van ${planned} min` : `${used} min`),
     itemOf: (n: number, of: number) => `Agendapunt ${n} van ${of}`,
-    lastChange: (at: string, what: string) =>
-      `Laatst vastgelegd om ${at.replace(':', '.')} uur: ${what.replace(/^./, (c) => c.toLowerCase())}.`,
-    itemRunning: (since: string, minutes: number) => `Aan de orde sinds ${since.replace(':', '.')} uur (${minutes} min)`,
+    lastChange: (at: string, what: string) => `Laatst vastgelegd om ${clockText(at)} uur: ${what.replace(/^./, (c) => c.toLowerCase())}.`,
+    itemRunning: (since: string, minutes: number) => `Aan de orde sinds ${clockText(since)} uur (${minutes} min)`,
     itemRetired: 'Dit agendapunt is niet meer aan de orde. Het actuele punt staat onderaan in de chat.',
     meetingClosedNotice: 'De vergadering is gesloten.',
     nextStepMinutes: 'Volgende stap: de secretaris bekijkt de besluitenlijst en publiceert haar.',

@@ -10,6 +10,7 @@ import {
   currentMeeting,
   findAction,
   heldMeeting,
+  matchesLabel,
   recordLabel,
   requireNotAdopted,
   requireTextWithinCap,
@@ -39,25 +40,23 @@ type Found =
   | { kind: 'announcement' | 'question'; meeting: Meeting; record: Contribution }
   | { kind: 'action'; meeting: Meeting; record: ActionItem };
 
-const numbered = (label: string, r: { number?: number; closedSeries?: boolean }) => recordLabel(r).toLowerCase() === label.toLowerCase();
-
 function findIn(series: Series, meeting: Meeting, kind: RecordKind, label: string): Found | undefined {
   switch (kind) {
     case 'decision': {
-      const record = meeting.decisions.find((d) => numbered(label, d));
+      const record = meeting.decisions.find((d) => matchesLabel(d, label));
       return record && { kind, meeting, record };
     }
     case 'note': {
-      const record = meeting.agenda.flatMap((i) => i.notes).find((n) => numbered(label, n));
+      const record = meeting.agenda.flatMap((i) => i.notes).find((n) => matchesLabel(n, label));
       return record && { kind, meeting, record };
     }
     case 'announcement':
     case 'question': {
-      const record = (kind === 'announcement' ? meeting.announcements : meeting.questions).find((c) => numbered(label, c));
+      const record = (kind === 'announcement' ? meeting.announcements : meeting.questions).find((c) => matchesLabel(c, label));
       return record && { kind, meeting, record };
     }
     case 'action': {
-      const record = series.actions.find((a) => a.meetingId === meeting.id && numbered(label, a));
+      const record = series.actions.find((a) => a.meetingId === meeting.id && matchesLabel(a, label));
       return record && { kind, meeting, record };
     }
   }

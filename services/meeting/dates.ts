@@ -100,7 +100,7 @@ export function localClock(iso: string): string {
 }
 
 /** An actual moment (ISO) as the date (yyyy-mm-dd) it falls on in the meeting's time zone. */
-export function localDate(iso: string): string {
+function localDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat('en-CA', { timeZone: MEETING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);

@@ -186,7 +186,7 @@ function requireRoom(series: Series, meeting: Meeting, adding: string): void {
 // ---- record numbers ----
 
 /** A closed item's decisions and actions are numbered in a series of their own, shown with this letter. */
-export const CLOSED_SERIES_PREFIX = 'V';
+const CLOSED_SERIES_PREFIX = 'V';
 
 /** A record's number as people see and type it: "3", or "V1" in the closed series. */
 export function recordLabel(record: { number?: number; id?: number; closedSeries?: boolean }): string {
@@ -194,14 +194,15 @@ export function recordLabel(record: { number?: number; id?: number; closedSeries
 }
 
 /** "3" → {3, public}, "V1" / "v1" → {1, closed}; anything else undefined. */
-export function parseRecordLabel(label: string): { number: number; closedSeries: boolean } | undefined {
+function parseRecordLabel(label: string): { number: number; closedSeries: boolean } | undefined {
   const m = new RegExp(`^(${CLOSED_SERIES_PREFIX})?#?(\\d{1,6})$`, 'i').exec(label.trim());
   return m ? { number: Number(m[2]), closedSeries: !!m[1] } : undefined;
 }
 
-const matchesLabel = (record: { number?: number; closedSeries?: boolean }, label: string) => {
+/** Whether `label`, as typed ("3", "#3", "03", "v1"), names this record. */
+export const matchesLabel = (record: { number?: number; id?: number; closedSeries?: boolean }, label: string) => {
   const wanted = parseRecordLabel(label);
-  return !!wanted && record.number === wanted.number && !!record.closedSeries === wanted.closedSeries;
+  return !!wanted && (record.number ?? record.id ?? 0) === wanted.number && !!record.closedSeries === wanted.closedSeries;
 };
 
 type Counter = 'closedDecision' | 'note' | 'announcement' | 'question';

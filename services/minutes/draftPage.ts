@@ -4,6 +4,7 @@
 // page (both parts) names its viewer at the top and ends with the meeting's correction log.
 import MarkdownIt from 'markdown-it';
 import type { Strings } from '../i18n';
+import { MEETING_TIME_ZONE } from '../meeting/dates';
 import type { RecordChange } from '../meeting/types';
 import { renderMarkdown } from './markdown';
 import type { MinutesModel } from './model';
@@ -51,7 +52,7 @@ export function dateTime(iso: string, lang: 'nl' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', {
     dateStyle: 'long',
     timeStyle: 'short',
-    timeZone: 'Europe/Amsterdam',
+    timeZone: MEETING_TIME_ZONE,
   }).format(date);
 }
 

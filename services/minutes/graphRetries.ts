@@ -8,8 +8,6 @@ import { Client, GraphError, GraphRequest, RetryHandlerOptions } from '@microsof
 import { isRecord } from './driveItems';
 import type { PublisherLog } from './publisher';
 
-export type { PublisherLog };
-
 export interface RetrySettings {
   /** Attempts per request, the first included. */
   maxAttempts: number;

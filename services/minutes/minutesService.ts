@@ -282,20 +282,25 @@ export class MinutesService {
         remote: err instanceof PartlyPublished ? err.remote : undefined,
       };
     }
-    const { result } = await this.meetings.update(tenantId, conversationId, (s, now) => {
-      const m = ops.findMeeting(s, meetingId);
-      const publication: Publication = {
-        ...m.minutes.publication,
-        ...outcome,
-        at: now,
-        status: m.minutes.status,
-        remote: outcome.remote ?? m.minutes.publication?.remote,
-      };
-      m.minutes.publication = publication;
-      if (publication.state === 'published') m.minutes.draftLinkVersion = (m.minutes.draftLinkVersion ?? 0) + 1;
-      return { meeting: m, publication, closedLocation };
-    });
-    await this.pending.remove(tenantId, conversationId, meetingId);
+    // The outcome is stored and the job taken off the list in one write: no restart publishes it again.
+    const { result } = await this.meetings.update(
+      tenantId,
+      conversationId,
+      (s, now) => {
+        const m = ops.findMeeting(s, meetingId);
+        const publication: Publication = {
+          ...m.minutes.publication,
+          ...outcome,
+          at: now,
+          status: m.minutes.status,
+          remote: outcome.remote ?? m.minutes.publication?.remote,
+        };
+        m.minutes.publication = publication;
+        if (publication.state === 'published') m.minutes.draftLinkVersion = (m.minutes.draftLinkVersion ?? 0) + 1;
+        return { meeting: m, publication, closedLocation };
+      },
+      PendingPublishes.removedWith(tenantId, conversationId, meetingId),
+    );
     return result;
   }
 }

@@ -381,7 +381,7 @@ export function minutesParts(meeting: Meeting): MinutesPart[] {
 }
 
 const FOOTER_TITLE_LENGTH = 60;
-export const CONFIDENTIAL_MARK = 'VERTROUWELIJK – besloten deel';
+const CONFIDENTIAL_MARK = 'VERTROUWELIJK – besloten deel';
 
 function footerLine(meeting: Meeting, partLabel: string): string {
   const title =

@@ -56,6 +56,20 @@ export class PendingPublishes {
     });
   }
 
+  /** Takes the meeting's job off the list in the same write as the meeting's change (its outcome stored); reads no result. */
+  static removedWith(tenantId: string, conversationId: string, meetingId: string): Alongside<never> {
+    return {
+      key: DOCUMENT,
+      change(doc) {
+        const jobs = jobsOf(doc);
+        const key = jobKey(tenantId, conversationId, meetingId);
+        if (!(key in jobs)) return undefined;
+        delete jobs[key];
+        return { jobs };
+      },
+    };
+  }
+
   remove(tenantId: string, conversationId: string, meetingId: string): Promise<void> {
     return this.change((jobs) => {
       delete jobs[jobKey(tenantId, conversationId, meetingId)];

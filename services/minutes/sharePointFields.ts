@@ -5,7 +5,7 @@ import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } 
 import { ACTION_FIELDS, DECISION_FIELDS, LIBRARY_FIELDS } from './sharePointColumns';
 
 /** SharePoint keeps a date-only value as an instant; noon UTC is the same calendar day in every site zone. */
-export function dateValue(date: string): string {
+function dateValue(date: string): string {
   return `${date}T12:00:00Z`;
 }
 

@@ -41,7 +41,6 @@ import {
   graphApi,
   pauseBeforeRetry,
   PublishError,
-  type PublisherLog,
   RETRYABLE_STATUS,
   type RetryBudget,
   type RetryHow,
@@ -54,6 +53,7 @@ import {
   type MinutesFile,
   type MinutesPackage,
   type MinutesPublisher,
+  type PublisherLog,
   type PublishResult,
   type PublishedAction,
   type PublishedDecision,
@@ -65,12 +65,12 @@ import { actionFields, decisionFields, libraryFields, withoutEmpty } from './sha
 /** The key in PublishResult.remote under which the meeting's folder id is kept. */
 export const FOLDER_REMOTE_KEY = 'folder';
 /** … and the meeting's closed folder id. */
-export const CLOSED_FOLDER_REMOTE_KEY = 'closedFolder';
+const CLOSED_FOLDER_REMOTE_KEY = 'closedFolder';
 /**
  * Set once a publish has put the closed part apart (and removed what an older version put among the public
  * lists and documents): until then each publish looks for such leftovers.
  */
-export const LAYOUT_REMOTE_KEY = 'layout';
+const LAYOUT_REMOTE_KEY = 'layout';
 const CLOSED_APART = 'closed-apart';
 
 export interface SharePointPublisherOptions {

@@ -10,10 +10,9 @@
 // left 'publishing', a new `publiceren` is accepted at once, no job stays listed and no temporary file
 // remains.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { strings } from '../../services/i18n';
 import { MeetingService } from '../../services/meeting/service';
 import type { Publication } from '../../services/meeting/types';
@@ -22,7 +21,8 @@ import { PendingPublishes, type PendingPublish } from '../../services/minutes/pe
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { TEST_USERS } from '../support/botHarness';
 import { ChildBot, freePort, killChildBots } from '../support/childBot';
-import { CARD_CONTENT_TYPE, cardText, Connector, ConnectorEntry } from '../support/connector';
+import { cardOf, cardText, Connector } from '../support/connector';
+import { allFiles } from '../support/files';
 import { TeamsClient } from '../support/teamsClient';
 
 const S = strings('nl-NL');
@@ -39,18 +39,6 @@ const MEETING = [
   'sluiten',
 ];
 const PUBLISHED = S.card.published(S.card.whereFolder);
-
-const cardOf = (e: ConnectorEntry | undefined) =>
-  e?.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
-
-/** Every file under `dir`, relative to it. */
-function allFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
 
 /** What the store holds for the chat's meeting, read while no bot has it open. */
 async function stored(dataDir: string, t: TeamsClient): Promise<{ publication?: Publication; jobs: PendingPublish[] }> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_USERS } from '../support/botHarness';
 import { ChildBot, freePort, killChildBots, runDriver, standInEnv } from '../support/childBot';
-import { CARD_CONTENT_TYPE, cardText, Connector, ConnectorEntry } from '../support/connector';
+import { cardOf, cardText, Connector } from '../support/connector';
 import { GraphStandIn } from '../support/graphStandIn';
 import { TeamsClient } from '../support/teamsClient';
 import { strings } from '../../services/i18n';
@@ -25,9 +25,6 @@ const MEETING = [
   'actie G.J. Kok: Convenant opstellen [voor 01-04-2027]',
   'sluiten',
 ];
-
-const cardOf = (e: ConnectorEntry | undefined) =>
-  e?.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
 
 describe('HTTP: a crash while publishing (SIGKILL), then a restart', function () {
   this.timeout(90_000);

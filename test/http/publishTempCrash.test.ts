@@ -3,7 +3,7 @@
 // NOTULIST_TEST_HOOK_PAUSE_AFTER_TEMP_FILE), restarted, and then no temporary file is left anywhere under
 // MINUTES_DIR or MINUTES_CLOSED_DIR, the publish is finished, and the secretary's card says so.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -11,7 +11,8 @@ import { strings } from '../../services/i18n';
 import { CLOSED_RECORDS_FILE, RECORDS_FILE } from '../../services/minutes/folderPublisher';
 import { TEST_USERS } from '../support/botHarness';
 import { ChildBot, freePort, killChildBots } from '../support/childBot';
-import { CARD_CONTENT_TYPE, cardText, Connector, ConnectorEntry } from '../support/connector';
+import { cardOf, cardText, Connector } from '../support/connector';
+import { allFiles } from '../support/files';
 import { TeamsClient } from '../support/teamsClient';
 
 const S = strings('nl-NL');
@@ -30,18 +31,6 @@ const MEETING = [
   'sluiten',
 ];
 const HOOK_LINE = /\[test hook\] paused after writing the temporary file (\S+)\n/;
-
-const cardOf = (e: ConnectorEntry | undefined) =>
-  e?.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
-
-/** Every file under `dir`, relative to it. */
-function allFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
 
 describe('HTTP: a kill (SIGKILL) while a temporary file of the minutes exists, then a restart', function () {
   this.timeout(90_000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { docxText, TEST_USERS } from '../support/botHarness';
 import { findActions } from '../support/cardActions';
 import { ChildBot, freePort, killChildBots, runDriver, standInEnv } from '../support/childBot';
-import { CARD_CONTENT_TYPE, cardText, Connector, ConnectorEntry } from '../support/connector';
+import { cardOf, cardText, Connector } from '../support/connector';
 import { GraphStandIn, RequestLogEntry, StoredListItem } from '../support/graphStandIn';
 import { TeamsClient } from '../support/teamsClient';
 import { strings } from '../../services/i18n';
@@ -103,11 +103,6 @@ const MEETING_B = [
   'besluit: Het evenementenbeleid wordt vastgesteld. [akkoord]',
   'sluiten',
 ];
-
-function cardOf(entry: ConnectorEntry | undefined): Record<string, unknown> | undefined {
-  const content = entry?.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content;
-  return content && typeof content === 'object' ? (content as Record<string, unknown>) : undefined;
-}
 
 function openUrls(card: Record<string, unknown>): string[] {
   return findActions(card)

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startNotulist, type Notulist } from '../../bot/index';
 import { loadConfig } from '../../services/config';
 import { TEST_USERS } from '../support/botHarness';
-import { CARD_CONTENT_TYPE, cardText, Connector, type ConnectorEntry } from '../support/connector';
+import { cardOf, cardText, Connector } from '../support/connector';
 import { TeamsClient } from '../support/teamsClient';
 
 const CONVERSATION = '19:meeting_same-in-both@thread.v2';
@@ -21,8 +21,6 @@ interface Tenant {
   client: TeamsClient;
   agendaCardId: string;
 }
-
-const cardOf = (e: ConnectorEntry) => e.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content;
 
 describe('HTTP: live card edits stay in their tenant (one conversation id in two tenants)', function () {
   this.timeout(30_000);

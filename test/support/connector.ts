@@ -214,6 +214,12 @@ export class Connector {
   }
 }
 
+/** The Adaptive Card an entry posted or edited in, if any. */
+export function cardOf(entry: ConnectorEntry | undefined): Record<string, unknown> | undefined {
+  const content = entry?.activity?.attachments?.find((a) => a.contentType === CARD_CONTENT_TYPE)?.content;
+  return content && typeof content === 'object' ? (content as Record<string, unknown>) : undefined;
+}
+
 /** Plain text of a card (texts, titles, values, labels), for assertions. */
 export function cardText(node: unknown, out: string[] = []): string {
   if (Array.isArray(node)) {
