@@ -427,7 +427,8 @@ export function setAgenda(series: Series, actor: Person, lines: AgendaLine[]): M
       code: line.code,
       title: line.title,
       kind: line.kind,
-      closed: line.closed || old?.proposal?.public === false,
+      // What was recorded in confidence stays confidential: an item with records cannot be made public.
+      closed: line.closed || old?.proposal?.public === false || (!!old?.closed && hasRecords(series, meeting, old)),
       portfolioHolder: line.portfolioHolder ?? old?.portfolioHolder,
       attachments: line.attachments.length ? line.attachments : (old?.attachments ?? []),
       proposal: old?.proposal,

@@ -3,7 +3,7 @@
 // public/closed split is decided in exactly one place.
 import { isHeading } from '../meeting/agenda';
 import { actualClock, clockRange, localClock } from '../meeting/dates';
-import { itemDuration, recordLabel } from '../meeting/operations';
+import { isClosedAction, itemDuration, recordLabel } from '../meeting/operations';
 import { outcomeWord } from '../meeting/outcomes';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
 
@@ -153,14 +153,6 @@ function headerRows(meeting: Meeting): HeaderRow[] {
   return rows.filter((row) => row.value !== '');
 }
 
-/** Whether the item an action belongs to is closed, looked up in the action's own meeting. */
-export function actionIsClosed(series: Series, action: ActionItem): boolean {
-  const meeting = series.meetings.find((m) => m.id === action.meetingId);
-  const item = meeting?.agenda.find((i) => i.id === action.itemId);
-  // An action whose item no longer exists has nothing marking it closed: it stays public.
-  return item?.closed ?? false;
-}
-
 /** When a meeting's record ends: its closing, or the end of its day when it was never closed. */
 function recordEnd(meeting: Meeting): number {
   return Date.parse(meeting.closedAt ?? `${meeting.date}T23:59:59Z`);
@@ -194,8 +186,8 @@ export function listedActions(series: Series, meetingId: string, part: MinutesPa
   const previous = series.meetings[index - 1];
   const since = previous ? recordEnd(previous) : undefined;
   const listed = series.actions.filter((action) => {
-    if (part === 'besloten') return action.meetingId === meetingId && actionIsClosed(series, action);
-    if (actionIsClosed(series, action)) return false;
+    if (part === 'besloten') return action.meetingId === meetingId && isClosedAction(series, action);
+    if (isClosedAction(series, action)) return false;
     return action.meetingId === meetingId || (earlier.has(action.meetingId) && !doneBy(action, since));
   });
   return [...listed].sort((a, b) => a.number - b.number);

@@ -1,10 +1,10 @@
 // Builds what a publisher writes for one meeting: the public document always, the closed (besloten)
 // document only when the meeting has closed items, and the records for the decision and action lists.
 import { createHash } from 'node:crypto';
-import { decisionKey, recordLabel } from '../meeting/operations';
+import { decisionKey, isClosedAction, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
-import { actionIsClosed, findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
+import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
 /** A title in a name is cut to this many characters (code points), for names people can still read… */
@@ -106,7 +106,7 @@ function publishedAction(series: Series, seriesId: string, action: ActionItem): 
     owner: action.owner,
     due: action.due,
     status: action.status,
-    closed: actionIsClosed(series, action),
+    closed: isClosedAction(series, action),
   };
 }
 

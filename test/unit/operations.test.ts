@@ -71,6 +71,22 @@ describe('meeting operations', () => {
     );
   });
 
+  it('keeps a closed item closed once something is recorded on it, when the agenda is typed again without [besloten]', () => {
+    const series = planned();
+    ops.start(series, sec, now);
+    ops.addNote(series, sec, 'Vertrouwelijk besproken', 'C', now);
+    ops.setAgenda(
+      series,
+      sec,
+      parseAgenda(['A Opening', 'B Mededelingen', 'C Geheim, titel verbeterd', 'D Sluiting', 'E Nieuw [besloten]']),
+    );
+    const agenda = ops.requireMeeting(series).agenda;
+    assert.equal(agenda.find((i) => i.code === 'C')!.closed, true, 'recorded in confidence');
+    // Without records an item may still change either way.
+    ops.setAgenda(series, sec, parseAgenda(['A Opening', 'B Mededelingen', 'C Geheim', 'D Sluiting', 'E Nieuw']));
+    assert.equal(ops.requireMeeting(series).agenda.find((i) => i.code === 'E')!.closed, false);
+  });
+
   it('offers the previous minutes on the next agenda and adopts them with [vastgesteld]', () => {
     const series = planned();
     ops.close(series, sec, now);
