@@ -267,17 +267,25 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await startNotulist(config, { log });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      log.info({ signal }, 'stopping: finishing turns in flight');
-      void app.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err: err instanceof Error ? err.message : String(err) }, 'stopping failed');
-          process.exit(1);
-        },
-      );
-    });
+  let stopping = false;
+  const stop = (why: Record<string, unknown>) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(why, 'stopping: finishing turns in flight');
+    void app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop({ signal }));
+  // Under `npm start`, npm killed outright (SIGKILL) leaves this process to nobody: it would hold the
+  // port against the next start. Node has no parent-death signal, so the parent is looked at instead.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop({ parentGone: parent }), 1000).unref();
   }
 }
 

@@ -120,27 +120,29 @@ describe('start-up errors of node dist/bot/index.js', function () {
 
 // A process manager (or a test harness) stops `npm start` by signalling npm. npm passes SIGTERM on to its
 // child; without `exec` in the script that child is the shell, and the bot lived on, holding the port, so
-// the next start failed on "PORT in use" while the old bot answered with another data directory.
+// the next start failed on "PORT in use" while the old bot answered with another data directory. A SIGKILL
+// reaches npm alone: the bot notices its parent is gone.
 describe('npm start', function () {
   this.timeout(60000);
 
-  it('stops the bot when npm itself gets SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'notulist-npmstart-'));
-    const port = await freePort();
-    const npm = spawn('npm', ['start', '--silent'], {
-      cwd: join(BOT_ENTRY, '../../..'),
-      env: { ...process.env, PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const)
+    it(`stops the bot when npm itself gets ${signal}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'notulist-npmstart-'));
+      const port = await freePort();
+      const npm = spawn('npm', ['start', '--silent'], {
+        cwd: join(BOT_ENTRY, '../../..'),
+        env: { ...process.env, PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      });
+      try {
+        await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true);
+        npm.kill(signal);
+        await until(() => portFree(port));
+      } finally {
+        npm.kill('SIGKILL');
+        await rm(dir, { recursive: true, force: true });
+      }
     });
-    try {
-      await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true);
-      npm.kill('SIGTERM');
-      await until(() => portFree(port));
-    } finally {
-      npm.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
