@@ -42,6 +42,8 @@ export class LiveCards implements CardSender {
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
   private readonly debounceMs: number;
+  /** Who waits for every scheduled edit to have been sent (idle()). */
+  private idlers: (() => void)[] = [];
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -103,6 +105,15 @@ export class LiveCards implements CardSender {
     }
   }
 
+  /**
+   * Resolves once every edit scheduled so far (and any scheduled meanwhile) has been sent or given up on,
+   * on the chats' own schedule: for whoever must see the cards as they end up (tests, replays).
+   */
+  idle(): Promise<void> {
+    if (!this.queues.size) return Promise.resolve();
+    return new Promise((resolve) => this.idlers.push(resolve));
+  }
+
   private arm(key: string, q: Queue): void {
     if (q.timer || q.running) return;
     const wait = Math.max(this.debounceMs, q.lastSentAt + this.intervalMs - Date.now());
@@ -118,6 +129,7 @@ export class LiveCards implements CardSender {
       q.running = undefined;
       if (q.pending.size) this.arm(key, q);
       else this.queues.delete(key);
+      if (!this.queues.size) for (const done of this.idlers.splice(0)) done();
     });
   }
 

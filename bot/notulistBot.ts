@@ -34,7 +34,7 @@ export const MAX_MESSAGE_CHARS = 100_000;
 /** Mentions past this many in one message are ignored (a command uses one). */
 const MAX_MENTIONS = 20;
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-/** How long a typed command's turn waits for the card edits it caused (they are coalesced, ~1 s apart). */
+/** The longest a typed command's answer waits for its card edits (coalesced: the first after 250 ms). */
 const EDIT_WAIT_MS = 3000;
 
 export interface BotDeps {
@@ -47,6 +47,7 @@ export interface BotDeps {
 
 export class NotulistBot extends TeamsActivityHandler {
   private readonly limits: TurnLimits;
+  private readonly turns = new TurnsInFlight();
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -187,6 +188,15 @@ export class NotulistBot extends TeamsActivityHandler {
 
   /** One turn: admit, handle, send the replies, then perform the effects (live cards, publishing). */
   private async runTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
+    this.turns.enter();
+    try {
+      return await this.handleTurn(ctx, turn);
+    } finally {
+      this.turns.leave();
+    }
+  }
+
+  private async handleTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
     const log = this.deps.log.child({ turn: randomUUID().slice(0, 8), command: turn.command.kind, invoke: turn.isInvoke });
     // A refresh is Teams fetching someone's own view, not a command: never held back.
     if (turn.command.kind !== 'refresh' && !this.limits.admit(turn.tenantId, turn.conversationId, turn.actor.id)) {
@@ -215,11 +225,12 @@ export class NotulistBot extends TeamsActivityHandler {
         if ('card' in reply && sent?.id) this.deps.liveCards.remember(where, sent.id, reply.card);
       }
     }
+    // Posts belong to the answer; the live cards' edits follow on the chat's own schedule. A typed
+    // command waits for them only while no other turn is being served, and stops waiting when one comes
+    // in: one person typing (or a script) sees each command's whole effect before the next, and under
+    // load nobody's answer waits for an edit. A click's own card is in its invoke answer.
     const edits = await this.deps.afterTurn.perform(where, result.effects);
-    // A typed command's turn ends once the cards it changed show it, so whoever waits for the answer (a
-    // script, a replay) sees the command's whole effect before the next; a click is answered at once,
-    // its own card being in the invoke response.
-    if (!turn.isInvoke && edits.length) await settledWithin(Promise.all(edits), EDIT_WAIT_MS);
+    if (!turn.isInvoke && edits.length && this.turns.count === 1) await this.turns.untilAnother(Promise.all(edits), EDIT_WAIT_MS);
     return result;
   }
 
@@ -254,13 +265,32 @@ export class NotulistBot extends TeamsActivityHandler {
   }
 }
 
-/** Waits for `work`, or `ms` at most. */
-async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  const timeout = new AbortController();
-  try {
-    await Promise.race([work, sleep(ms, undefined, { signal: timeout.signal }).catch(() => undefined)]);
-  } finally {
-    timeout.abort();
+/** The turns being handled now, and a word to whoever waits when another one comes in. */
+class TurnsInFlight {
+  count = 0;
+  private readonly waiting = new Set<() => void>();
+
+  enter(): void {
+    this.count++;
+    for (const wake of this.waiting) wake();
+  }
+
+  leave(): void {
+    this.count--;
+  }
+
+  /** Waits for `work`, until another turn comes in, or `ms` at most. */
+  async untilAnother(work: Promise<unknown>, ms: number): Promise<void> {
+    const timeout = new AbortController();
+    let wake!: () => void;
+    const another = new Promise<void>((resolve) => (wake = resolve));
+    this.waiting.add(wake);
+    try {
+      await Promise.race([work, another, sleep(ms, undefined, { signal: timeout.signal }).catch(() => undefined)]);
+    } finally {
+      this.waiting.delete(wake);
+      timeout.abort();
+    }
   }
 }
 

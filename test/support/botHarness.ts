@@ -17,7 +17,7 @@ export interface BotHarness {
   dataDir: string;
   minutesDir: string;
   users: Record<string, TeamsUser>;
-  client(opts?: { tenantId?: string; conversationId?: string; locale?: string }): TeamsClient;
+  client(opts?: { tenantId?: string; conversationId?: string; locale?: string; settle?: () => Promise<void> }): TeamsClient;
   stop(): Promise<void>;
 }
 
@@ -44,7 +44,8 @@ export async function startBotHarness(
     dataDir,
     minutesDir,
     users,
-    client: (o = {}) => new TeamsClient({ botUrl: app.url, connector, users, tenantId: 'tenant-1', ...o }),
+    client: (o = {}) =>
+      new TeamsClient({ botUrl: app.url, connector, users, tenantId: 'tenant-1', settle: () => app.liveCards.idle(), ...o }),
     async stop() {
       await app.stop();
       await connector.stop();

@@ -34,6 +34,11 @@ export interface TeamsClientOptions {
   conversationId?: string;
   locale?: string;
   botId?: string;
+  /**
+   * Run after each message is answered, before the next step: the in-process harness waits there until
+   * the live-card edits the message caused have reached the connector (the bot answers before them).
+   */
+  settle?: () => Promise<void>;
 }
 
 export class TeamsClient {
@@ -45,6 +50,7 @@ export class TeamsClient {
   readonly meetingId: string;
   readonly locale: string;
   readonly botId: string;
+  private readonly settle?: () => Promise<void>;
   /** Cards the bot answered invokes with: Teams shows them in place of the clicked card. */
   readonly invokeAnswers: { replyToId?: string; card: Json; seq: number; userId?: string; refresh?: boolean }[] = [];
 
@@ -57,6 +63,7 @@ export class TeamsClient {
     this.meetingId = `MCMx${randomUUID().slice(0, 8)}`;
     this.locale = o.locale ?? 'nl-NL';
     this.botId = o.botId ?? 'notulist-bot';
+    this.settle = o.settle;
   }
 
   user(key: string): TeamsUser {
@@ -135,6 +142,7 @@ export class TeamsClient {
 
   async send(activity: Json): Promise<BotAnswer> {
     const answer = await this.post(JSON.stringify(activity));
+    if (activity.type === 'message') await this.settle?.();
     const value = (answer.body as { value?: Json } | null)?.value;
     if (activity.type === 'invoke' && value && value.type === 'AdaptiveCard')
       this.invokeAnswers.push({
