@@ -4,7 +4,8 @@
 // - header label/value pairs on one tab-separated line: "ONDERWERP\t…\tAGENDAPUNT\tE01a";
 // - one label per line with the value on the following line(s), often upper-cased;
 // - "Label: value" lines, Markdown bullets/bold and Markdown tables.
-// The body is cut into sections at well-known Dutch headings (Advies, Samenvatting, Bijlagen, …).
+// The body is cut into sections at well-known headings (Advies, Samenvatting, Bijlagen, …); an English
+// proposal's labels and headings (Subject, Public, Advice, Attachments, …) are read the same way.
 // Every regular expression is applied to a single line and has no nested quantifiers, so parsing stays linear
 // in the size of the input. The parser never throws: what it cannot find is reported in `missing`.
 
@@ -16,14 +17,14 @@ type HeaderValues = Partial<Record<HeaderField, string>>;
 
 /** Label spellings per header field, as regular expression sources (matched case-insensitively). */
 const LABELS: ReadonlyArray<readonly [HeaderField, string]> = [
-  ['subject', 'onderwerp'],
-  ['itemCode', 'agenda ?punt(?: ?(?:nummer|nr\\.?))?'],
-  ['date', '(?:vergader)?datum'],
-  ['public', 'openbaar'],
-  ['handledBy', 'behandeld +door|behandelaar'],
-  ['registrationNumber', 'registratie ?(?:nummer|nr\\.?)'],
-  ['phone', 'telefoon(?:nummer)?|tel\\. ?nr\\.?'],
-  ['portfolioHolder', 'portefeuille ?houders?'],
+  ['subject', 'onderwerp|subject'],
+  ['itemCode', 'agenda ?punt(?: ?(?:nummer|nr\\.?))?|agenda ?item(?: ?(?:number|no\\.?))?'],
+  ['date', '(?:vergader)?datum|(?:meeting )?date'],
+  ['public', 'openbaar|public'],
+  ['handledBy', 'behandeld +door|behandelaar|handled +by|case officer'],
+  ['registrationNumber', 'registratie ?(?:nummer|nr\\.?)|registration ?(?:number|no\\.?)'],
+  ['phone', 'telefoon(?:nummer)?|tel\\. ?nr\\.?|tele?phone(?: number)?'],
+  ['portfolioHolder', 'portefeuille ?houders?|portfolio ?holders?'],
 ];
 
 /** One capture group per entry of LABELS, so the group that matched tells the field. */
@@ -51,7 +52,7 @@ interface Heading {
 
 /** The heading that starts the advice section: "Advies", "Besluit", "ADVIES AAN HET DVO", … */
 const ADVICE_HEADING =
-  /^(?:advies|besluit|voorgesteld besluit|ontwerp-? ?besluit|beslispunten?|besluitpunten)(?:\s+(?:aan|voor)(?:\s+(?:het|de))?(?:\s+[^\s:]+){1,3})?$/iu;
+  /^(?:advies|besluit|voorgesteld besluit|ontwerp-? ?besluit|beslispunten?|besluitpunten|advice|recommendations?|proposed decision|decision)(?:\s+(?:aan|voor|to|for)(?:\s+(?:het|de|the))?(?:\s+[^\s:]+){1,3})?$/iu;
 
 /**
  * Headings by their first word. "Weak" headings ("Voorstel positionering:") only end a section that already
@@ -62,6 +63,12 @@ const SECTION_WORDS: ReadonlyMap<string, HeadingKind> = new Map<string, HeadingK
   ['managementsamenvatting', 'summary'],
   ['bijlage', 'attachments'],
   ['bijlagen', 'attachments'],
+  ['summary', 'summary'],
+  ['attachment', 'attachments'],
+  ['attachments', 'attachments'],
+  ['appendix', 'attachments'],
+  ['appendices', 'attachments'],
+  ['enclosures', 'attachments'],
   ...[
     'toelichting',
     'vervolgprocedure',
@@ -104,6 +111,22 @@ const SECTION_WORDS: ReadonlyMap<string, HeadingKind> = new Map<string, HeadingK
     'conclusies',
     'alternatieven',
     'historie',
+    // English
+    'explanation',
+    'background',
+    'introduction',
+    'communication',
+    'considerations',
+    'finance',
+    'financial',
+    'costs',
+    'risks',
+    'legal',
+    'implementation',
+    'evaluation',
+    'conclusion',
+    'conclusions',
+    'alternatives',
   ].map((word): [string, HeadingKind] => [word, 'other']),
   ['voorstel', 'weak'],
 ]);
@@ -454,8 +477,8 @@ function toItemCode(value: string | undefined): string | undefined {
 
 function toPublic(value: string | undefined): boolean | undefined {
   if (!value) return undefined;
-  if (/^(?:ja|yes|openbaar)\b/i.test(value)) return true;
-  if (/^(?:nee|no|niet|besloten|vertrouwelijk)\b/i.test(value)) return false;
+  if (/^(?:ja|yes|openbaar|public)\b/i.test(value)) return true;
+  if (/^(?:nee|no|niet|not|besloten|vertrouwelijk|closed|confidential|private)\b/i.test(value)) return false;
   return undefined;
 }
 

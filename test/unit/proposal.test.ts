@@ -434,3 +434,49 @@ describe('parseProposal', () => {
     });
   });
 });
+
+describe('parseProposal: an English proposal', () => {
+  const text = [
+    'PROPOSAL',
+    'Subject: Joint approach to subversive crime in Twente',
+    'Agenda item: D3',
+    'Date: 12 December 2026',
+    'Public: no',
+    'Handled by: J. Jansen',
+    'Portfolio holder: G.J. Kok',
+    '',
+    'Summary',
+    'The districts agree on one approach to subversive crime.',
+    '',
+    'Advice',
+    'The board is advised to:',
+    '1. adopt the joint approach;',
+    '2. ask the platform to report in June.',
+    '',
+    'Attachments',
+    '- Memo joint approach',
+  ].join('\n');
+  const proposal = parseProposal(text);
+
+  it('reads the labels as the Dutch ones: subject, item, date, public, handled by, portfolio holder', () => {
+    assert.equal(proposal.subject, 'Joint approach to subversive crime in Twente');
+    assert.equal(proposal.itemCode, 'D3');
+    assert.equal(proposal.date, '12 December 2026');
+    assert.equal(proposal.public, false, '"Public: no" makes the item closed');
+    assert.equal(proposal.handledBy, 'J. Jansen');
+    assert.equal(proposal.portfolioHolder, 'G.J. Kok');
+  });
+
+  it('reads the summary, the advice points and the attachments', () => {
+    assert.equal(proposal.summary, 'The districts agree on one approach to subversive crime.');
+    assert.deepEqual(proposal.advice, ['adopt the joint approach;', 'ask the platform to report in June.']);
+    assert.deepEqual(proposal.attachments, ['Memo joint approach']);
+    assert.deepEqual(proposal.missing, []);
+  });
+
+  it('reads "Public: yes", "confidential" and "closed" too', () => {
+    assert.equal(parseProposal('Subject: x\nPublic: yes').public, true);
+    assert.equal(parseProposal('Subject: x\nPublic: confidential').public, false);
+    assert.equal(parseProposal('Subject: x\nPublic: closed').public, false);
+  });
+});
