@@ -9,6 +9,7 @@ import {
   ExternalHyperlink,
   Footer,
   Header,
+  HeadingLevel,
   LevelFormat,
   Packer,
   PageNumber,
@@ -36,6 +37,10 @@ const FONT = 'Arial';
 /** Half-points: 10 pt body text. */
 const BODY_SIZE = 20;
 const BULLET_REF = 'notulist-bullet';
+/** Dictated lists, numbered as the chair dictated them: "a)" or "1.". */
+const LIST_REFS = { letter: 'notulist-letters', number: 'notulist-numbers' } as const;
+const LIST_FORMATS = { letter: { format: LevelFormat.LOWER_LETTER, text: '%1)' }, number: { format: LevelFormat.DECIMAL, text: '%1.' } };
+const LIST_INDENT = { left: 340, hanging: 340 };
 const FOOTER_STYLE = 'NotulistFooter';
 const CONFIDENTIAL_STYLE = 'NotulistVertrouwelijk';
 /** Dark red: the closed document's marking. */
@@ -79,15 +84,28 @@ function para(runs: Run[], options: { spacingAfter?: number; keepNext?: boolean 
   });
 }
 
-function blockParagraph(block: Block): Paragraph {
-  if (block.kind === 'bullet') {
-    return new Paragraph({
-      children: runsOf(block.runs),
-      numbering: { reference: BULLET_REF, level: 0 },
-      spacing: { after: 60 },
-    });
-  }
-  return para(block.runs, { spacingAfter: block.role === 'portfolioHolder' ? 60 : 100 });
+/**
+ * The Agendapunten cell's paragraphs. Each dictated list is a numbering instance of its own, so it starts
+ * at a) or 1. again.
+ */
+function blockParagraphs(blocks: Block[], lists: { instance: number }): Paragraph[] {
+  return blocks.map((block) => {
+    if (block.kind === 'bullet')
+      return new Paragraph({
+        children: runsOf(block.runs),
+        numbering: { reference: BULLET_REF, level: 0 },
+        spacing: { after: 60 },
+      });
+    if (block.kind === 'listItem') {
+      if (block.first) lists.instance++;
+      return new Paragraph({
+        children: runsOf(block.runs),
+        numbering: { reference: LIST_REFS[block.list ?? 'letter'], level: 0, instance: lists.instance },
+        spacing: { after: 60 },
+      });
+    }
+    return para(block.runs, { spacingAfter: block.role === 'portfolioHolder' ? 60 : 100 });
+  });
 }
 
 function cell(children: Paragraph[], width: number, options: { header?: boolean } = {}): TableCell {
@@ -107,20 +125,13 @@ function headerCell(text: string, width: number): TableCell {
 function titleBlock(model: MinutesModel): Paragraph[] {
   return [
     new Paragraph({
-      children: [new TextRun({ text: xmlSafe(model.title), bold: true, size: 32 })],
-      spacing: { after: 120 },
+      heading: HeadingLevel.HEADING_1,
+      children: [new TextRun({ text: xmlSafe(model.title) })],
     }),
     // The closed document's part line is its marking, in the marking's colour.
     new Paragraph({
-      children: [
-        new TextRun({
-          text: model.confidentialMark ?? model.partLabel,
-          bold: true,
-          size: 24,
-          color: model.confidentialMark && CONFIDENTIAL_COLOR,
-        }),
-      ],
-      spacing: { after: 60 },
+      heading: HeadingLevel.HEADING_2,
+      children: [new TextRun({ text: model.confidentialMark ?? model.partLabel, color: model.confidentialMark && CONFIDENTIAL_COLOR })],
     }),
     new Paragraph({ children: [new TextRun({ text: xmlSafe(model.status), italics: true })], spacing: { after: 240 } }),
   ];
@@ -159,9 +170,23 @@ function attachmentParagraph(attachment: AttachmentRef): Paragraph {
   return new Paragraph({ children: [child], spacing: { after: 60 } });
 }
 
-function itemTableRow(item: ItemRow): TableRow {
-  const content = [para([{ text: item.title, bold: true }], { spacingAfter: 100 }), ...item.blocks.map(blockParagraph)];
+/**
+ * Whether a row will fit on one page, by a cautious count of its lines (10 pt Arial in the Agendapunten
+ * column: about 85 characters a line, 50 lines a page with room for the repeated header). Only such a
+ * row is kept whole: a taller one must break, or Word would cut it off at the page's foot.
+ */
+function fitsOnAPage(item: ItemRow): boolean {
+  const PER_LINE = 80;
+  const PAGE_LINES = 46;
+  const texts = [item.title, ...item.blocks.map((b) => b.runs.map((r) => r.text).join(''))];
+  const lines = texts.reduce((n, text) => n + 1 + text.split('\n').reduce((k, line) => k + Math.ceil(line.length / PER_LINE), 0), 0);
+  return lines <= PAGE_LINES && item.attachments.length <= PAGE_LINES / 2;
+}
+
+function itemTableRow(item: ItemRow, lists: { instance: number }): TableRow {
+  const content = [para([{ text: item.title, bold: true }], { spacingAfter: 100 }), ...blockParagraphs(item.blocks, lists)];
   return new TableRow({
+    cantSplit: fitsOnAPage(item),
     children: [
       cell([para([{ text: item.code, bold: true }], { spacingAfter: 0 })], ITEM_WIDTHS[0]),
       cell(content, ITEM_WIDTHS[1]),
@@ -171,6 +196,7 @@ function itemTableRow(item: ItemRow): TableRow {
 }
 
 function itemsTable(model: MinutesModel): Table {
+  const lists = { instance: 0 };
   const header = new TableRow({
     tableHeader: true,
     cantSplit: true,
@@ -181,11 +207,12 @@ function itemsTable(model: MinutesModel): Table {
     columnWidths: ITEM_WIDTHS,
     layout: TableLayoutType.FIXED,
     borders: GRID_BORDERS,
-    rows: [header, ...model.items.map(itemTableRow)],
+    rows: [header, ...model.items.map((item) => itemTableRow(item, lists))],
   });
 }
 
-const ACTION_WIDTHS = [600, 4300, 1900, 1800, TEXT_WIDTH - 600 - 4300 - 1900 - 1800];
+// Wie and Termijn wide enough for "O. van Veldhuizen" and "30 september 2016" on one line.
+const ACTION_WIDTHS = [650, 3450, 2250, 2050, TEXT_WIDTH - 650 - 3450 - 2250 - 2050];
 const ACTION_HEADERS = ['Nr', 'Actie', 'Wie', 'Termijn', 'Status'];
 
 function actionTableRow(action: ActionRow): TableRow {
@@ -212,7 +239,8 @@ function actionSection(model: MinutesModel): (Paragraph | Table)[] {
   });
   return [
     new Paragraph({
-      children: [new TextRun({ text: 'Actielijst', bold: true, size: 24 })],
+      heading: HeadingLevel.HEADING_2,
+      children: [new TextRun({ text: 'Actielijst' })],
       spacing: { before: 360, after: 120 },
       keepNext: true,
     }),
@@ -269,6 +297,15 @@ function documentFor(model: MinutesModel): Document {
     styles: {
       default: {
         document: { run: { font: FONT, size: BODY_SIZE, language: { value: 'nl-NL' } } },
+        // Word's own heading styles (navigation pane, accessibility checker), in the seed's look.
+        heading1: {
+          run: { font: FONT, size: 32, bold: true, color: '000000' },
+          paragraph: { spacing: { before: 0, after: 120 }, keepNext: true },
+        },
+        heading2: {
+          run: { font: FONT, size: 24, bold: true, color: '000000' },
+          paragraph: { spacing: { before: 0, after: 60 }, keepNext: true },
+        },
       },
       paragraphStyles: [
         { id: FOOTER_STYLE, name: 'Notulist voettekst', basedOn: 'Normal', run: { size: 16, color: '595959' } },
@@ -282,6 +319,10 @@ function documentFor(model: MinutesModel): Document {
     },
     numbering: {
       config: [
+        ...(['letter', 'number'] as const).map((style) => ({
+          reference: LIST_REFS[style],
+          levels: [{ level: 0, ...LIST_FORMATS[style], alignment: AlignmentType.LEFT, style: { paragraph: { indent: LIST_INDENT } } }],
+        })),
         {
           reference: BULLET_REF,
           levels: [

@@ -56,10 +56,17 @@ function renderRuns(runs: Run[]): string {
   return runs.map(renderRun).join('').trim();
 }
 
-function renderBlock(block: Block): string {
+/** `ordinal`: a list item's place in its list (0 for a), 1 for b), …). */
+function renderBlock(block: Block, ordinal: number): string {
   const text = renderRuns(block.runs);
-  // Continuation lines of a bullet are indented so they stay inside the bullet.
-  return block.kind === 'bullet' ? `- ${text.replace(/\n/g, '\n  ')}` : text;
+  // Continuation lines of a bullet or list item are indented so they stay inside it.
+  if (block.kind === 'bullet') return `- ${text.replace(/\n/g, '\n  ')}`;
+  if (block.kind === 'listItem') {
+    // Markdown numbers "1." lists itself; lettered points stay lines of their own ("a\)" is no list).
+    const marker = block.list === 'number' ? `${ordinal + 1}.` : `${String.fromCharCode(97 + ordinal)}\\)`;
+    return `${marker} ${text.replace(/\n/g, '\n   ')}`;
+  }
+  return text;
 }
 
 /** Only characters that would end or break the link destination are encoded. */
@@ -78,9 +85,13 @@ function renderItem(item: ItemRow): string {
   const parts = [`### ${heading}`];
   // Paragraphs are separated by a blank line; consecutive bullets form one list.
   let previous: Block['kind'] | undefined;
+  let ordinal = 0;
   for (const block of item.blocks) {
-    const separator = previous === 'bullet' && block.kind === 'bullet' ? '\n' : '\n\n';
-    parts.push(separator, renderBlock(block));
+    ordinal = block.kind === 'listItem' && !block.first ? ordinal + 1 : 0;
+    const together = previous === block.kind && (block.kind === 'bullet' || (block.kind === 'listItem' && !block.first));
+    // A lettered point ends with a hard break (two spaces), so the next one starts a line of its own.
+    const separator = together ? (block.list === 'letter' ? '  \n' : '\n') : '\n\n';
+    parts.push(separator, renderBlock(block, ordinal));
     previous = block.kind;
   }
   if (item.attachments.length > 0) {

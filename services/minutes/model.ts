@@ -18,12 +18,20 @@ export interface Run {
 
 export type BlockRole = 'portfolioHolder' | 'time' | 'note' | 'announcement' | 'question' | 'decision' | 'action';
 
-/** One paragraph or bullet inside the Agendapunten cell. Text may contain line breaks ("\n"). */
+/**
+ * One paragraph, bullet or list item inside the Agendapunten cell. Text may contain line breaks ("\n").
+ * A list item is one point of a list the chair dictated ("a) … b) …" or "1. … 2. …"): `list` says how
+ * it is numbered, and `first` starts a new list.
+ */
 export interface Block {
-  kind: 'paragraph' | 'bullet';
+  kind: 'paragraph' | 'bullet' | 'listItem';
   role: BlockRole;
   runs: Run[];
+  list?: ListStyle;
+  first?: boolean;
 }
+
+export type ListStyle = 'letter' | 'number';
 
 export interface AttachmentRef {
   title: string;
@@ -251,6 +259,15 @@ function decisionBlocks(meeting: Meeting, item: AgendaItem): Timed[] {
     });
 }
 
+/** How much of an action's text its item shows: the whole action is in the Actielijst. */
+const ACTION_GIST_WORDS = 8;
+
+function gist(text: string): string {
+  const words = text.trim().split(/\s+/);
+  return words.length <= ACTION_GIST_WORDS ? text.trim() : `${words.slice(0, ACTION_GIST_WORDS).join(' ')} …`;
+}
+
+/** An action in its item: who and the gist, pointing to the Actielijst, where it stands once in full. */
 function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed[] {
   return series.actions
     .filter((a) => a.meetingId === meeting.id && a.itemId === item.id)
@@ -261,15 +278,78 @@ function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed
         kind: 'paragraph',
         role: 'action',
         runs: [
-          { text: `Actie ${recordLabel(a)}: `, bold: true },
-          { text: a.text },
-          { text: ` — ${a.owner}${a.due ? `, voor ${dutchDate(a.due)}` : ''}` },
+          { text: `Actie ${recordLabel(a)} (${a.owner}): `, bold: true },
+          { text: gist(a.text) },
+          { text: ' – zie de actielijst', italic: true },
         ],
       },
     }));
 }
 
 const blocksOf = (timed: Timed[]): Block[] => timed.map((t) => t.block);
+
+/** A point of a dictated list at the start of a line or after a sentence: "a) ", "b. ", "1) ", "2. ". */
+const LIST_MARK = /(?:^|\n|(?<=[.:;!?])[ \t]+)([a-z]|\d{1,2})[).][ \t]+/g;
+
+/**
+ * A note or decision text that dictates a list ("N.a.v. verslag: a) … b) … c) …"): the text before it and
+ * its points, when there are at least two and they count up from a or 1; else undefined.
+ */
+export function dictatedList(text: string): { lead: string; style: ListStyle; points: string[] } | undefined {
+  const marks = [...text.matchAll(LIST_MARK)];
+  if (marks.length < 2) return undefined;
+  const first = marks[0]![1]!;
+  const style: ListStyle = /\d/.test(first) ? 'number' : 'letter';
+  const expected = (i: number) => (style === 'number' ? String(i + 1) : String.fromCharCode(97 + i));
+  if (!marks.every((m, i) => m[1] === expected(i))) return undefined;
+  const points = marks.map((m, i) => text.slice(m.index + m[0].length, marks[i + 1]?.index ?? text.length).trim());
+  if (points.some((p) => !p)) return undefined;
+  return { lead: text.slice(0, marks[0]!.index).trim(), style, points };
+}
+
+/** The points of a list taken one record at a time ("a) …", then "b) …"): list items, when two or more. */
+function pointsInTurn(blocks: Block[]): Block[] {
+  const out: Block[] = [];
+  const markOf = (b: Block | undefined) =>
+    b?.kind === 'paragraph' && b.runs[0] ? /^([a-z]|\d{1,2})[).][ \t]+/.exec(b.runs[0].text) : null;
+  for (let i = 0; i < blocks.length;) {
+    const start = markOf(blocks[i])?.[1];
+    const style: ListStyle | undefined = start === 'a' ? 'letter' : start === '1' ? 'number' : undefined;
+    let n = 0;
+    if (style) while (markOf(blocks[i + n])?.[1] === (style === 'number' ? String(n + 1) : String.fromCharCode(97 + n))) n++;
+    if (n < 2) {
+      out.push(blocks[i]!);
+      i++;
+      continue;
+    }
+    for (let k = 0; k < n; k++) {
+      const b = blocks[i + k]!;
+      const [head, ...rest] = b.runs;
+      const text = head!.text.slice(markOf(b)![0].length);
+      out.push({ ...b, kind: 'listItem', list: style, first: k === 0, runs: [{ ...head!, text }, ...rest] });
+    }
+    i += n;
+  }
+  return out;
+}
+
+/** A paragraph whose text dictates a list becomes its lead and one list item per point. */
+function withLists(timed: Timed): Timed[] {
+  const { block } = timed;
+  const [body, ...tail] = block.runs;
+  const list = block.kind === 'paragraph' && body ? dictatedList(body.text) : undefined;
+  if (!list || !body) return [timed];
+  const lead: Block[] = list.lead ? [{ ...block, runs: [{ ...body, text: list.lead }] }] : [];
+  const points = list.points.map((point, i): Block => ({
+    kind: 'listItem',
+    role: block.role,
+    list: list.style,
+    first: i === 0,
+    // What followed the text (a decision's number and outcome) stays at the end, after the last point.
+    runs: [{ ...body, text: point }, ...(i === list.points.length - 1 ? tail : [])],
+  }));
+  return [...lead, ...points].map((b) => ({ at: timed.at, block: b }));
+}
 
 const LINKABLE = /^(https?:\/\/|mailto:)/i;
 
@@ -316,7 +396,7 @@ function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Cont
   // In the order they were taken, as the secretary wrote them ("Het verslag wordt vastgesteld. N.a.v.
   // verslag: a) b) c)"); records of one moment keep account, contributions, decisions, actions (a stable sort).
   records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  blocks.push(...blocksOf(records));
+  blocks.push(...pointsInTurn(blocksOf(records.flatMap(withLists))));
   return { code: item.code, title: item.title, blocks, attachments: attachmentRefs(item) };
 }
 

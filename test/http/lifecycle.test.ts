@@ -285,8 +285,9 @@ describe('HTTP: the meeting as a secretary lives it (issue 9)', function () {
         'Besluit twee afgewezen. (besluit 2, akkoord met wijzigingen)',
         'Besluit drie. (besluit 3)',
         'Besluit vier. (besluit 4, akkoord)',
-        'Actie 1: Actie een, andere eigenaar. — G.J. Kok, voor 15 december 2016',
-        'Actie 3: Actie drie.',
+        'Actie 1 (G.J. Kok): Actie een, andere eigenaar. – zie de actielijst',
+        'Actie 3 (G.J. Kok): Actie drie. – zie de actielijst',
+        '15 december 2016', // its due date, in the Actielijst
         'Eerste mededeling, verbeterd.',
         'Mededeling van Raven.',
         'Nog een van Slot.',

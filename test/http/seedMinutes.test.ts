@@ -87,10 +87,16 @@ function itemFacts(events: ReplayEvent[]): Fact[] {
   assert.equal(new Set(announcers).size, announcers.length, 'one mededeling per announcer (the minutes give each announcer one bullet)');
   // The minutes keep an item's records in the order they were taken, which is the seed's order.
   return events.map((e): Fact => {
-    if (e.verslag) return { line: e.verslag };
+    // A point of a dictated list ("a) …") is a list item: Word numbers it, the text is the rest.
+    if (e.verslag) return { line: e.verslag.replace(/^([a-z]|\d{1,2})[).]\s+/, '') };
     if (e.mededeling) return { line: `${e.namens}: ${e.mededeling}` };
     if (e.besluit) return { head: `${e.besluit} (besluit ` };
-    if (e.actie) return { tail: `${e.actie.wat} — ${e.actie.wie}` };
+    // In its item an action is named with its owner and pointed to the Actielijst, which holds it in full.
+    if (e.actie) {
+      const words = e.actie.wat.split(/\s+/);
+      const gist = words.length > 8 ? `${words.slice(0, 8).join(' ')} …` : e.actie.wat;
+      return { tail: ` (${e.actie.wie}): ${gist} – zie de actielijst` };
+    }
     throw new Error(`an event with nothing to record: ${JSON.stringify(e)}`);
   });
 }

@@ -2,7 +2,7 @@
 // LibreOffice round trip proving the documents open in a real word processor.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import JSZip from 'jszip';
 import type { Series } from '../../services/meeting/types';
 import { renderDocx } from '../../services/minutes/docx';
 import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown';
-import { dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
+import { dictatedList, dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
 import {
   buildMinutesPackage,
   cutToBytes,
@@ -210,7 +210,7 @@ describe('minutes: .docx', () => {
       'Dhr. Kok geeft een toelichting',
       'Het DVO stemt in',
       '(besluit 2, akkoord)',
-      'Actie 3: Individuele gesprekken met deelnemers over geleverde capaciteit — O. van Veldhuizen, voor 1 december 2016\n',
+      'Actie 3 (O. van Veldhuizen): Individuele gesprekken met deelnemers over geleverde capaciteit – zie de actielijst\n',
       'Notitie doorontwikkeling Platform IVZ\n',
       'Animatie Platform IVZ\n',
       'D2\n\tCultuuronderzoek Nationale Politie\n',
@@ -343,7 +343,7 @@ describe('minutes: closed items', () => {
       `G\n\t${SECRET_TITLE}\n`,
       SECRET_PHRASE,
       `${SECRET_DECISION} (besluit 4, akkoord)\n`,
-      `Actie 4: ${SECRET_ACTION} — O. van Veldhuizen\n`,
+      `Actie 4 (O. van Veldhuizen): ${SECRET_ACTION} – zie de actielijst\n`,
       'Vertrouwelijke notitie\n',
       'Actielijst\n',
       `4\n\t${SECRET_ACTION}\nAgendapunt G, 10 oktober 2016\n`,
@@ -452,7 +452,7 @@ describe('minutes: Markdown', () => {
       '*Portefeuillehouder: G.J. Kok*',
       'Het DVO stemt in',
       '(besluit 2, akkoord)',
-      '**Actie 3:** Individuele gesprekken',
+      '**Actie 3 (O. van Veldhuizen):** Individuele gesprekken',
       '### F — Sluiting',
       '## Actielijst',
       '| 1 | D1, 4 juli 2016 | Faciliterende rol',
@@ -486,10 +486,16 @@ function onPath(command: string): boolean {
   });
 }
 
+/** Where the rendered pages of the seed's minutes are kept for a person to look at (CI keeps artifacts/). */
+const PAGES_DIR = join(process.cwd(), 'artifacts', 'minutes');
+
+/** A page's text with all white space gone, so a line wrapped by the layout still matches. */
+const squeeze = (text: string) => text.replace(/\s+/g, '');
+
 describe('minutes: LibreOffice', function () {
   this.timeout(150_000);
 
-  it('converts the openbaar and besloten documents to PDF', async function () {
+  it('converts the openbaar and besloten documents to PDF; no agenda row that fits on a page is split, and no ISO date shows', async function () {
     if (!onPath('soffice')) {
       // Say why in the report: CI installs LibreOffice, a developer machine may not have it.
       if (this.test) this.test.title += ' (skipped: soffice, LibreOffice, is not on PATH; CI runs this check)';
@@ -498,7 +504,8 @@ describe('minutes: LibreOffice', function () {
     const dir = mkdtempSync(join(tmpdir(), 'notulist-minutes-'));
     const profile = join(tmpdir(), `lo-profile-${process.pid}`);
     try {
-      const pkg = await buildMinutesPackage(seriesWithClosedItem(), OCTOBER_MEETING_ID);
+      const series = seriesWithClosedItem();
+      const pkg = await buildMinutesPackage(series, OCTOBER_MEETING_ID);
       const inputs = pkg.files.map((file) => {
         const path = join(dir, file.name);
         writeFileSync(path, file.content);
@@ -510,14 +517,111 @@ describe('minutes: LibreOffice', function () {
         [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...inputs],
         { timeout: 120_000 },
       );
+      mkdirSync(PAGES_DIR, { recursive: true });
       for (const input of inputs) {
         const pdf = join(dir, basename(input).replace(/\.docx$/, '.pdf'));
         assert.ok(existsSync(pdf), `${basename(pdf)} was not made`);
         assert.ok(statSync(pdf).size > 1000, `${basename(pdf)} is empty`);
+        copyFileSync(pdf, join(PAGES_DIR, basename(pdf)));
       }
+      if (!onPath('pdftotext')) return; // poppler-utils: CI installs it, for the page checks below
+      const publicPdf = join(dir, basename(inputs[0]!).replace(/\.docx$/, '.pdf'));
+      const pages = (await promisify(execFile)('pdftotext', ['-layout', publicPdf, '-'])).stdout.split('\f').map(squeeze);
+      const pageOf = (text: string) => pages.findIndex((p) => p.includes(squeeze(text)));
+      const model = minutesModel(series, OCTOBER_MEETING_ID, 'openbaar');
+      for (const item of model.items) {
+        const last =
+          item.blocks
+            .at(-1)
+            ?.runs.map((r) => r.text)
+            .join('') ?? item.title;
+        const [first, end] = [pageOf(item.title), pageOf(last.slice(-40))];
+        assert.ok(first >= 0 && end >= 0, `item ${item.code} is in the PDF`);
+        assert.equal(end, first, `item ${item.code} (it fits on a page) starts on page ${first + 1} and ends on page ${end + 1}`);
+      }
+      assert.doesNotMatch(pages.join(''), /\d{4}-\d{2}-\d{2}/, 'no ISO date anywhere in the public minutes');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(profile, { recursive: true, force: true });
     }
+  });
+});
+
+describe('minutes: structure, lists and actions', () => {
+  const xmlOf = async (series: Series, part: 'openbaar' | 'besloten' = 'openbaar') => {
+    const zip = await JSZip.loadAsync(await renderDocx(minutesModel(series, OCTOBER_MEETING_ID, part)));
+    return { document: await zip.file('word/document.xml')!.async('string'), styles: await zip.file('word/styles.xml')!.async('string') };
+  };
+
+  it('uses Word’s heading styles for the title, the part and the Actielijst, marks the header rows, and sets the language', async () => {
+    const { document, styles } = await xmlOf(seedSeries());
+    const headings = [...document.matchAll(/<w:pStyle w:val="(Heading\d)"\/>.*?<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(headings, [
+      ['Heading1', 'BESLUITENLIJST Districtelijk Veiligheidsoverleg'],
+      ['Heading2', 'Openbaar deel'],
+      ['Heading2', 'Actielijst'],
+    ]);
+    assert.equal(document.match(/<w:tblHeader\/>/g)?.length, 2, 'the agenda grid and the Actielijst repeat their header row');
+    assert.match(styles, /<w:lang w:val="nl-NL"\/>/);
+  });
+
+  it('keeps an agenda row that fits on a page whole, and lets a longer one break', async () => {
+    const series = seedSeries();
+    const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+    const long = meeting.agenda.find((i) => i.code === 'D2')!;
+    long.notes.push(
+      ...Array.from({ length: 30 }, (_, i) => ({ ...long.notes[0]!, number: 100 + i, text: 'Een lange alinea. '.repeat(20) })),
+    );
+    const rows = (await xmlOf(series)).document.split('<w:tr>').slice(1);
+    const row = (code: string) =>
+      rows.find((r) => r.includes(`<w:t xml:space="preserve">${code}</w:t>`) || r.includes(`<w:t>${code}</w:t>`))!;
+    assert.match(row('D1'), /<w:cantSplit\/>/);
+    assert.doesNotMatch(row('D2'), /<w:cantSplit\/>/);
+  });
+
+  it('reads a dictated list: "a) … b) …" and "1. … 2. …", never a lone or out-of-order mark', () => {
+    assert.deepEqual(dictatedList('N.a.v. verslag: a) De 2 daagse. b) Terugkoppeling; c) Vragen.'), {
+      lead: 'N.a.v. verslag:',
+      style: 'letter',
+      points: ['De 2 daagse.', 'Terugkoppeling;', 'Vragen.'],
+    });
+    assert.deepEqual(dictatedList('Besloten wordt:\n1. Eerste punt\n2. Tweede punt'), {
+      lead: 'Besloten wordt:',
+      style: 'number',
+      points: ['Eerste punt', 'Tweede punt'],
+    });
+    for (const text of ['Zie punt a) en b) hieronder.', 'a) Alleen dit.', 'Eerst. a) Een. c) Drie.', 'N.a.v. het verslag. Verder niets.'])
+      assert.equal(dictatedList(text), undefined, text);
+  });
+
+  it('makes each dictated list a numbered list of its own, in the .docx and the Markdown alike', async () => {
+    const series = seedSeries();
+    const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+    const d2 = meeting.agenda.find((i) => i.code === 'D2')!;
+    const note = d2.notes[0]!;
+    d2.notes.push({ ...note, number: 201, text: 'Afspraken: a) Eerste afspraak. b) Tweede afspraak.' });
+    d2.notes.push({ ...note, number: 202, text: 'Vervolg:\n1. Een\n2. Twee' });
+    const { document } = await xmlOf(series);
+    assert.ok(document.includes('Eerste afspraak.') && !document.includes('a) Eerste afspraak'), 'the marks become numbering');
+    // Item C's a) b) c), taken one note at a time, and the two lists here: four lists, each restarting.
+    const instances = new Set([...document.matchAll(/<w:numId w:val="(\d+)"\/>/g)].map((m) => m[1]));
+    assert.ok(instances.size >= 4, `each list numbers on its own (${[...instances].join(', ')})`);
+    const md = renderMarkdown(minutesModel(series, OCTOBER_MEETING_ID, 'openbaar'));
+    assert.ok(
+      md.includes('Afspraken:\n\na\\) Eerste afspraak.  \nb\\) Tweede afspraak.'),
+      md.slice(md.indexOf('Afspraken'), md.indexOf('Afspraken') + 90),
+    );
+    assert.ok(md.includes('Vervolg:\n\n1. Een\n2. Twee'));
+  });
+
+  it('holds each action once in full, in the Actielijst; its item names the owner and the gist', () => {
+    const model = minutesModel(seedSeries(), OCTOBER_MEETING_ID, 'openbaar');
+    const inItems = model.items.flatMap((i) => i.blocks).filter((b) => b.role === 'action');
+    for (const block of inItems) {
+      const text = block.runs.map((r) => r.text).join('');
+      assert.match(text, /^Actie \d+ \([^)]+\): .+ – zie de actielijst$/);
+      assert.doesNotMatch(text, /december|voor /, 'the due date is in the Actielijst only');
+    }
+    assert.ok(model.actions.some((a) => a.due === '1 december 2016'));
   });
 });
