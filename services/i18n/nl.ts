@@ -327,6 +327,43 @@ export const nl = {
     presentBtn: 'Aanwezig',
     absentBtn: 'Afwezig',
   },
+  /** The words of the minutes documents (.docx, Markdown, draft page): the language of the meeting. */
+  minutes: {
+    /** The document's language tag (Word's proofing language and the document's). */
+    language: 'nl-NL',
+    documentKind: 'Besluitenlijst',
+    title: (body: string) => `BESLUITENLIJST ${body}`,
+    parts: { openbaar: 'Openbaar deel', besloten: 'Besloten deel' },
+    /** The word in file names: "2016-10-10 DVO openbaar.docx". */
+    fileParts: { openbaar: 'openbaar', besloten: 'besloten' },
+    confidential: 'VERTROUWELIJK',
+    confidentialMark: 'VERTROUWELIJK – besloten deel',
+    statusWords: { concept: 'concept', adopted: 'vastgesteld' },
+    status: (word: string, on?: string) => `Status: ${word}${on ? ` op ${on}` : ''}`,
+    facts: {
+      date: 'Datum',
+      time: 'Tijdstip',
+      chair: 'Voorzitter',
+      location: 'Locatie',
+      secretary: 'Secretaris',
+      present: 'Aanwezig',
+      absent: 'Afwezig',
+    },
+    /** The last join of a list of names: "a, b en c". */
+    and: 'en',
+    withNotice: (name: string) => `${name} (afgemeld)`,
+    announcements: 'Mededelingen',
+    questions: 'Rondvraag',
+    portfolioHolder: (name: string) => `Portefeuillehouder: ${name}`,
+    decisionTail: (label: string, outcome?: string) => `besluit ${label}${outcome ? `, ${outcome}` : ''}`,
+    actionRef: (label: string, owner: string) => `Actie ${label} (${owner}): `,
+    seeActionList: ' – zie de actielijst',
+    actionStatus: { open: 'open', done: 'gereed' },
+    grid: { nr: 'NR', items: 'Agendapunten', attachments: 'Bijlagen' },
+    actionList: 'Actielijst',
+    actionColumns: { number: 'Nr', text: 'Actie', owner: 'Wie', due: 'Termijn', status: 'Status', origin: 'Agendapunt' },
+    page: { page: 'pagina', of: 'van' },
+  },
   draftPage: {
     title: (meeting: string) => `Concept-besluitenlijst ${meeting}`,
     notice: (adopted: boolean): string =>

@@ -25,7 +25,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
-import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesModel, Run } from './model';
+import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesLabels, MinutesModel, Run } from './model';
 
 // A4 in twentieths of a point, with 2 cm margins: 9638 twips of text width.
 const PAGE_WIDTH = 11906;
@@ -197,10 +197,11 @@ function itemTableRow(item: ItemRow, lists: { instance: number }): TableRow {
 
 function itemsTable(model: MinutesModel): Table {
   const lists = { instance: 0 };
+  const { grid } = model.labels;
   const header = new TableRow({
     tableHeader: true,
     cantSplit: true,
-    children: [headerCell('NR', ITEM_WIDTHS[0]), headerCell('Agendapunten', ITEM_WIDTHS[1]), headerCell('Bijlagen', ITEM_WIDTHS[2])],
+    children: [grid.nr, grid.items, grid.attachments].map((text, i) => headerCell(text, ITEM_WIDTHS[i]!)),
   });
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
@@ -213,14 +214,13 @@ function itemsTable(model: MinutesModel): Table {
 
 // Wie and Termijn wide enough for "O. van Veldhuizen" and "30 september 2016" on one line.
 const ACTION_WIDTHS = [650, 3450, 2250, 2050, TEXT_WIDTH - 650 - 3450 - 2250 - 2050];
-const ACTION_HEADERS = ['Nr', 'Actie', 'Wie', 'Termijn', 'Status'];
 
-function actionTableRow(action: ActionRow): TableRow {
+function actionTableRow(action: ActionRow, labels: MinutesLabels): TableRow {
   const plain = (text: string) => [para([{ text }], { spacingAfter: 0 })];
   // Where the action was agreed goes under its text: a column of its own left the text too narrow.
   const what = [
     para([{ text: action.text }], { spacingAfter: 20 }),
-    para([{ text: `Agendapunt ${action.origin}`, italic: true }], { spacingAfter: 0 }),
+    para([{ text: `${labels.actionColumns.origin} ${action.origin}`, italic: true }], { spacingAfter: 0 }),
   ];
   const cells = [plain(action.number), what, plain(action.owner), plain(action.due), plain(action.status)];
   return new TableRow({
@@ -232,15 +232,16 @@ function actionTableRow(action: ActionRow): TableRow {
 
 function actionSection(model: MinutesModel): (Paragraph | Table)[] {
   if (model.actions.length === 0) return [];
+  const c = model.labels.actionColumns;
   const header = new TableRow({
     tableHeader: true,
     cantSplit: true,
-    children: ACTION_HEADERS.map((text, i) => headerCell(text, ACTION_WIDTHS[i])),
+    children: [c.number, c.text, c.owner, c.due, c.status].map((text, i) => headerCell(text, ACTION_WIDTHS[i]!)),
   });
   return [
     new Paragraph({
       heading: HeadingLevel.HEADING_2,
-      children: [new TextRun({ text: 'Actielijst' })],
+      children: [new TextRun({ text: model.labels.actionList })],
       spacing: { before: 360, after: 120 },
       keepNext: true,
     }),
@@ -249,7 +250,7 @@ function actionSection(model: MinutesModel): (Paragraph | Table)[] {
       columnWidths: ACTION_WIDTHS,
       layout: TableLayoutType.FIXED,
       borders: GRID_BORDERS,
-      rows: [header, ...model.actions.map(actionTableRow)],
+      rows: [header, ...model.actions.map((action) => actionTableRow(action, model.labels))],
     }),
   ];
 }
@@ -263,7 +264,12 @@ function pageFooter(model: MinutesModel): Footer {
         alignment: AlignmentType.RIGHT,
         children: [
           new TextRun({
-            children: [`${xmlSafe(model.footer)} – pagina `, PageNumber.CURRENT, ' van ', PageNumber.TOTAL_PAGES],
+            children: [
+              `${xmlSafe(model.footer)} – ${model.labels.page.page} `,
+              PageNumber.CURRENT,
+              ` ${model.labels.page.of} `,
+              PageNumber.TOTAL_PAGES,
+            ],
           }),
         ],
       }),
@@ -289,14 +295,14 @@ function pageHeader(mark: string): Header {
 function documentFor(model: MinutesModel): Document {
   return new Document({
     title: xmlSafe(model.confidentialMark ? `${model.title} – ${model.confidentialMark}` : `${model.title} – ${model.partLabel}`),
-    ...(model.confidentialMark ? { keywords: 'VERTROUWELIJK' } : {}),
-    subject: 'Besluitenlijst',
+    ...(model.confidentialMark ? { keywords: model.labels.confidential } : {}),
+    subject: model.labels.documentKind,
     description: xmlSafe(`${model.body}, ${model.meetingDate}, ${model.partLabel.toLowerCase()}`),
     creator: 'Notulist',
     lastModifiedBy: 'Notulist',
     styles: {
       default: {
-        document: { run: { font: FONT, size: BODY_SIZE, language: { value: 'nl-NL' } } },
+        document: { run: { font: FONT, size: BODY_SIZE, language: { value: model.labels.language } } },
         // Word's own heading styles (navigation pane, accessibility checker), in the seed's look.
         heading1: {
           run: { font: FONT, size: 32, bold: true, color: '000000' },

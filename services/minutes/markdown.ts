@@ -1,7 +1,7 @@
 // Renders a MinutesModel as Markdown: the draft card's text and the full text attached to it. Every
 // piece of text is escaped, so what a member typed shows verbatim and can never add a heading, link,
 // table cell, HTML or a template binding (`${…}`) to the card.
-import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesModel, Run } from './model';
+import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesLabels, MinutesModel, Run } from './model';
 
 // Characters with inline meaning anywhere in a line: emphasis, code, links, HTML, tables, strikethrough,
 // and braces (so Adaptive Card templating never sees "${").
@@ -79,7 +79,7 @@ function renderAttachment(attachment: AttachmentRef): string {
   return attachment.url ? `- [${title}](${linkTarget(attachment.url)})` : `- ${title}`;
 }
 
-function renderItem(item: ItemRow): string {
+function renderItem(item: ItemRow, labels: MinutesLabels): string {
   const title = escapeOneLine(item.title);
   const heading = item.code ? `${escapeOneLine(item.code)} — ${title}` : title;
   const parts = [`### ${heading}`];
@@ -95,19 +95,20 @@ function renderItem(item: ItemRow): string {
     previous = block.kind;
   }
   if (item.attachments.length > 0) {
-    parts.push('\n\n', '**Bijlagen**', '\n\n', item.attachments.map(renderAttachment).join('\n'));
+    parts.push('\n\n', `**${labels.grid.attachments}**`, '\n\n', item.attachments.map(renderAttachment).join('\n'));
   }
   return parts.join('');
 }
 
-function renderActions(actions: ActionRow[]): string {
+function renderActions(actions: ActionRow[], labels: MinutesLabels): string {
+  const c = labels.actionColumns;
   const rows = actions.map(
     (a) => `| ${[a.number, a.origin, a.text, a.owner, a.due, a.status].map((v) => escapeOneLine(v) || ' ').join(' | ')} |`,
   );
   return [
-    '## Actielijst',
+    `## ${labels.actionList}`,
     '',
-    '| Nr | Agendapunt | Actie | Wie | Termijn | Status |',
+    `| ${[c.number, c.origin, c.text, c.owner, c.due, c.status].join(' | ')} |`,
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
@@ -119,9 +120,9 @@ export function renderMarkdown(model: MinutesModel): string {
     ...(model.confidentialMark ? [`**${escapeOneLine(model.confidentialMark)}**`] : []),
     `**${model.partLabel}**  \n${escapeMarkdown(model.status)}`,
     model.header.map((row) => `**${row.label}:** ${escapeOneLine(row.value)}`).join('  \n'),
-    '## Agendapunten',
-    ...model.items.map(renderItem),
+    `## ${model.labels.grid.items}`,
+    ...model.items.map((item) => renderItem(item, model.labels)),
   ];
-  if (model.actions.length > 0) sections.push(renderActions(model.actions));
+  if (model.actions.length > 0) sections.push(renderActions(model.actions, model.labels));
   return `${sections.join('\n\n')}\n`;
 }

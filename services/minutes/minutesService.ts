@@ -173,7 +173,7 @@ export class MinutesService {
         s,
         meetingTitle: meeting.title,
         models: parts.map((part) => minutesModel(series, meetingId, part)),
-        downloads: parts.map((part) => ({ part, href: `${encodeURIComponent(token)}/${part}.docx` })),
+        downloads: parts.map((part) => ({ part: s.minutes.parts[part], href: `${encodeURIComponent(token)}/${part}.docx` })),
         adopted: meeting.minutes.status === 'adopted',
         // A public link stops at midnight (UTC) starting its last day: the reader is told that day. A full
         // link is told its hour.
@@ -193,7 +193,7 @@ export class MinutesService {
       fileName:
         meeting.minutes.status === 'adopted'
           ? minutesFileName(meeting, part)
-          : minutesFileName(meeting, part).replace(/\.docx$/, ' concept.docx'),
+          : minutesFileName(meeting, part).replace(/\.docx$/, ` ${strings(meeting.locale).minutes.statusWords.concept}.docx`),
     };
   }
 

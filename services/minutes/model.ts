@@ -2,7 +2,8 @@
 // renderers only lay this out; every rule about what goes into which document lives here, so the
 // public/closed split is decided in exactly one place.
 import { isHeading } from '../meeting/agenda';
-import { actualClock, clockRange, localClock } from '../meeting/dates';
+import { strings, type Lang, type Strings } from '../i18n';
+import { actualClock, clockRange, localClock, longDate } from '../meeting/dates';
 import { isClosedAction, itemDuration, recordLabel } from '../meeting/operations';
 import { outcomeWord } from '../meeting/outcomes';
 import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
@@ -58,10 +59,17 @@ export interface ActionRow {
   origin: string;
   text: string;
   owner: string;
-  /** Dutch long date or "". */
+  /** Long date in the meeting's language, or "". */
   due: string;
-  status: 'open' | 'gereed';
+  /** "open" / "gereed" in the meeting's language. */
+  status: string;
 }
+
+/** The fixed words a renderer lays out (column heads, the action list's title, page numbers, language). */
+export type MinutesLabels = Pick<
+  Strings['minutes'],
+  'language' | 'documentKind' | 'confidential' | 'grid' | 'actionList' | 'actionColumns' | 'page'
+>;
 
 export interface MinutesModel {
   /** "BESLUITENLIJST Districtelijk Veiligheidsoverleg" */
@@ -86,53 +94,59 @@ export interface MinutesModel {
   items: ItemRow[];
   /** Empty when there is nothing to list: renderers then omit the Actielijst. */
   actions: ActionRow[];
+  labels: MinutesLabels;
 }
 
-const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+/** The minutes' words, and the language their dates and times are written in: the meeting's. */
+interface Words {
+  w: Strings['minutes'];
+  lang: Lang;
+}
+
+function wordsOf(meeting: Meeting): Words {
+  const s = strings(meeting.locale);
+  return { w: s.minutes, lang: s.lang };
+}
 
 /** A decision's outcome in the minutes: the one word of services/meeting/outcomes.ts. */
-export function outcomeLabel(outcome: Outcome): string {
-  return outcomeWord(outcome);
+export function outcomeLabel(outcome: Outcome, lang: Lang = 'nl'): string {
+  return outcomeWord(outcome, lang);
 }
 
-/** "2016-10-10" → "10 oktober 2016". Anything that is not an ISO date is returned unchanged. */
+/** "2016-10-10" → "10 oktober 2016": the one rule for dates lives in services/meeting/dates.ts. */
 export function dutchDate(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!match) return iso;
-  const month = MONTHS[Number(match[2]) - 1];
-  if (!month) return iso;
-  return `${Number(match[3])} ${month} ${match[1]}`;
+  return longDate(iso, 'nl');
 }
 
 /** "10.30 – 12.00 uur": the one rule for times lives in services/meeting/dates.ts. */
-export function timeRange(start?: string, end?: string): string {
-  return clockRange(start, end, 'nl');
+export function timeRange(start?: string, end?: string, lang: Lang = 'nl'): string {
+  return clockRange(start, end, lang);
 }
 
 /**
  * The Tijdstip of the header: when the meeting actually began and ended (Teams' meeting events, else
  * the first `start` and the `sluiten`), the planned time where nothing actual is known.
  */
-function meetingTime(meeting: Meeting): string {
+function meetingTime(meeting: Meeting, lang: Lang): string {
   const actual = actualClock(meeting);
-  if (!actual.start && !actual.end) return timeRange(meeting.startTime, meeting.endTime);
-  return timeRange(actual.start ?? meeting.startTime, actual.end ?? (actual.start ? undefined : meeting.endTime));
+  if (!actual.start && !actual.end) return timeRange(meeting.startTime, meeting.endTime, lang);
+  return timeRange(actual.start ?? meeting.startTime, actual.end ?? (actual.start ? undefined : meeting.endTime), lang);
 }
 
 /** "10.42 – 10.55 uur (13 min)": when an item was current, for minutes that show the time per item. */
-function itemTime(item: AgendaItem): string {
+function itemTime(item: AgendaItem, lang: Lang): string {
   const spans = item.spans ?? [];
   const first = spans[0];
   const last = spans[spans.length - 1];
   if (!first || !last?.to) return '';
   const minutes = Math.round(itemDuration(item, Date.parse(last.to)) / 60000);
-  return `${timeRange(localClock(first.from), localClock(last.to))} (${minutes} min)`;
+  return `${timeRange(localClock(first.from), localClock(last.to), lang)} (${minutes} min)`;
 }
 
-/** "a, b en c", as a Dutch list of names is written. */
-export function joinNames(names: string[]): string {
+/** "a, b en c", as a list of names is written ("a, b and c" in English). */
+export function joinNames(names: string[], and = 'en'): string {
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} en ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
 }
 
 export function findMeeting(series: Series, meetingId: string): Meeting {
@@ -142,20 +156,21 @@ export function findMeeting(series: Series, meetingId: string): Meeting {
 }
 
 export function statusLine(meeting: Meeting): string {
-  if (meeting.minutes.status !== 'adopted') return 'Status: concept';
-  return meeting.minutes.adoptedOn ? `Status: vastgesteld op ${dutchDate(meeting.minutes.adoptedOn)}` : 'Status: vastgesteld';
+  const { w, lang } = wordsOf(meeting);
+  if (meeting.minutes.status !== 'adopted') return w.status(w.statusWords.concept);
+  return w.status(w.statusWords.adopted, meeting.minutes.adoptedOn && longDate(meeting.minutes.adoptedOn, lang));
 }
 
-function headerRows(meeting: Meeting): HeaderRow[] {
-  const absent = meeting.absent.map((a) => (a.withNotice ? `${a.name} (afgemeld)` : a.name));
+function headerRows(meeting: Meeting, { w, lang }: Words): HeaderRow[] {
+  const absent = meeting.absent.map((a) => (a.withNotice ? w.withNotice(a.name) : a.name));
   const rows: HeaderRow[] = [
-    { label: 'Datum', value: dutchDate(meeting.date) },
-    { label: 'Tijdstip', value: meetingTime(meeting) },
-    { label: 'Voorzitter', value: meeting.chairName ?? '' },
-    { label: 'Locatie', value: meeting.location ?? '' },
-    { label: 'Secretaris', value: meeting.secretaryName ?? '' },
-    { label: 'Aanwezig', value: joinNames(meeting.present) },
-    { label: 'Afwezig', value: joinNames(absent) },
+    { label: w.facts.date, value: longDate(meeting.date, lang) },
+    { label: w.facts.time, value: meetingTime(meeting, lang) },
+    { label: w.facts.chair, value: meeting.chairName ?? '' },
+    { label: w.facts.location, value: meeting.location ?? '' },
+    { label: w.facts.secretary, value: meeting.secretaryName ?? '' },
+    { label: w.facts.present, value: joinNames(meeting.present, w.and) },
+    { label: w.facts.absent, value: joinNames(absent, w.and) },
   ];
   // A fact that was never recorded is left out rather than shown as an empty line.
   return rows.filter((row) => row.value !== '');
@@ -201,15 +216,15 @@ export function listedActions(series: Series, meetingId: string, part: MinutesPa
   return [...listed].sort((a, b) => a.number - b.number);
 }
 
-function actionRow(series: Series, action: ActionItem, moment: number | undefined): ActionRow {
+function actionRow(series: Series, action: ActionItem, moment: number | undefined, { w, lang }: Words): ActionRow {
   const from = series.meetings.find((m) => m.id === action.meetingId);
   return {
     number: recordLabel(action),
-    origin: from ? `${action.itemCode}, ${dutchDate(from.date)}` : action.itemCode,
+    origin: from ? `${action.itemCode}, ${longDate(from.date, lang)}` : action.itemCode,
     text: action.text,
     owner: action.owner,
-    due: action.due ? dutchDate(action.due) : '',
-    status: doneBy(action, moment) ? 'gereed' : 'open',
+    due: action.due ? longDate(action.due, lang) : '',
+    status: doneBy(action, moment) ? w.actionStatus.done : w.actionStatus.open,
   };
 }
 
@@ -241,13 +256,13 @@ function questionBlocks(questions: Contribution[]): Timed[] {
   return questions.map((q) => ({ at: q.at, block: { kind: 'bullet', role: 'question', runs: contributionRuns(q.author, q.text) } }));
 }
 
-function decisionBlocks(meeting: Meeting, item: AgendaItem): Timed[] {
+function decisionBlocks(meeting: Meeting, item: AgendaItem, { w, lang }: Words): Timed[] {
   return meeting.decisions
     .filter((d) => d.itemId === item.id)
     .sort((a, b) => a.number - b.number)
     .map((d) => {
       // As the seed writes it: the decision as prose; its number and outcome after it, unobtrusive.
-      const tail = `besluit ${recordLabel(d)}${d.outcome ? `, ${outcomeLabel(d.outcome)}` : ''}`;
+      const tail = w.decisionTail(recordLabel(d), d.outcome && outcomeLabel(d.outcome, lang));
       return {
         at: d.at,
         block: {
@@ -268,7 +283,7 @@ function gist(text: string): string {
 }
 
 /** An action in its item: who and the gist, pointing to the Actielijst, where it stands once in full. */
-function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed[] {
+function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem, { w }: Words): Timed[] {
   return series.actions
     .filter((a) => a.meetingId === meeting.id && a.itemId === item.id)
     .sort((a, b) => a.number - b.number)
@@ -277,11 +292,7 @@ function actionBlocks(series: Series, meeting: Meeting, item: AgendaItem): Timed
       block: {
         kind: 'paragraph',
         role: 'action',
-        runs: [
-          { text: `Actie ${recordLabel(a)} (${a.owner}): `, bold: true },
-          { text: gist(a.text) },
-          { text: ' – zie de actielijst', italic: true },
-        ],
+        runs: [{ text: w.actionRef(recordLabel(a), a.owner), bold: true }, { text: gist(a.text) }, { text: w.seeActionList, italic: true }],
       },
     }));
 }
@@ -374,24 +385,24 @@ function contributionItems(meeting: Meeting): Contributions {
   };
 }
 
-function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Contributions): ItemRow {
+function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Contributions, words: Words): ItemRow {
   const blocks: Block[] = [];
   if (item.portfolioHolder) {
     blocks.push({
       kind: 'paragraph',
       role: 'portfolioHolder',
-      runs: [{ text: `Portefeuillehouder: ${item.portfolioHolder}`, italic: true }],
+      runs: [{ text: words.w.portfolioHolder(item.portfolioHolder), italic: true }],
     });
   }
   // The secretary's choice (wijzig vergadering: tijden per punt: ja): when each item was discussed.
-  const time = meeting.itemTimesInMinutes ? itemTime(item) : '';
+  const time = meeting.itemTimesInMinutes ? itemTime(item, words.lang) : '';
   if (time) blocks.push({ kind: 'paragraph', role: 'time', runs: [{ text: time, italic: true }] });
   const records: Timed[] = [
     ...item.notes.map((note): Timed => ({ at: note.at, block: { kind: 'paragraph', role: 'note', runs: [{ text: note.text }] } })),
     ...(item.id === where.announcementsItemId ? announcementBlocks(meeting.announcements) : []),
     ...(item.id === where.questionsItemId ? questionBlocks(meeting.questions) : []),
-    ...decisionBlocks(meeting, item),
-    ...actionBlocks(series, meeting, item),
+    ...decisionBlocks(meeting, item, words),
+    ...actionBlocks(series, meeting, item, words),
   ];
   // In the order they were taken, as the secretary wrote them ("Het verslag wordt vastgesteld. N.a.v.
   // verslag: a) b) c)"); records of one moment keep account, contributions, decisions, actions (a stable sort).
@@ -401,12 +412,12 @@ function itemRow(series: Series, meeting: Meeting, item: AgendaItem, where: Cont
 }
 
 /** Rows for announcements / questions recorded while the agenda has no item of that kind. */
-function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Meeting, where: Contributions): void {
+function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Meeting, where: Contributions, { w }: Words): void {
   if (!where.announcementsItemId && meeting.announcements.length > 0) {
     const opening = kinds.indexOf('opening');
     rows.splice(opening + 1, 0, {
       code: '',
-      title: 'Mededelingen',
+      title: w.announcements,
       blocks: blocksOf(announcementBlocks(meeting.announcements)),
       attachments: [],
     });
@@ -415,18 +426,18 @@ function insertLooseContributions(rows: ItemRow[], kinds: string[], meeting: Mee
   if (!where.questionsItemId && meeting.questions.length > 0) {
     const closing = kinds.indexOf('closing');
     const at = closing < 0 ? rows.length : closing;
-    rows.splice(at, 0, { code: '', title: 'Rondvraag', blocks: blocksOf(questionBlocks(meeting.questions)), attachments: [] });
+    rows.splice(at, 0, { code: '', title: w.questions, blocks: blocksOf(questionBlocks(meeting.questions)), attachments: [] });
     kinds.splice(at, 0, 'questionRound');
   }
 }
 
-function itemRows(series: Series, meeting: Meeting, part: MinutesPart): ItemRow[] {
+function itemRows(series: Series, meeting: Meeting, part: MinutesPart, words: Words): ItemRow[] {
   const where = contributionItems(meeting);
   // The closed flag decides everything: a public document never sees a closed item, not even its code.
   const inPart = meeting.agenda.filter((item) => item.closed === (part === 'besloten'));
   // A heading whose items are all in the other part heads nothing here: without records of its own it goes.
   const kept = inPart
-    .map((item, i) => ({ item, row: itemRow(series, meeting, item, where), i }))
+    .map((item, i) => ({ item, row: itemRow(series, meeting, item, where, words), i }))
     .filter(
       ({ item, row, i }) =>
         !isHeading(meeting.agenda, meeting.agenda.indexOf(item)) ||
@@ -442,6 +453,7 @@ function itemRows(series: Series, meeting: Meeting, part: MinutesPart): ItemRow[
       items.map((i) => i.kind),
       meeting,
       where,
+      words,
     );
   }
   return rows;
@@ -453,31 +465,40 @@ export function minutesParts(meeting: Meeting): MinutesPart[] {
 }
 
 const FOOTER_TITLE_LENGTH = 60;
-const CONFIDENTIAL_MARK = 'VERTROUWELIJK – besloten deel';
 
-function footerLine(meeting: Meeting, partLabel: string): string {
+function footerLine(meeting: Meeting, part: MinutesPart, { w, lang }: Words): string {
   const title =
     meeting.title.length > FOOTER_TITLE_LENGTH ? `${meeting.title.slice(0, FOOTER_TITLE_LENGTH - 1).trimEnd()}…` : meeting.title;
-  const status = meeting.minutes.status === 'adopted' ? 'vastgesteld' : 'concept';
-  const line = `Besluitenlijst ${title.replace(/\s+/g, ' ')} ${dutchDate(meeting.date)} – ${partLabel.toLowerCase()} – ${status}`;
-  return partLabel === 'Besloten deel' ? `VERTROUWELIJK – ${line}` : line;
+  const status = meeting.minutes.status === 'adopted' ? w.statusWords.adopted : w.statusWords.concept;
+  const line = `${w.documentKind} ${title.replace(/\s+/g, ' ')} ${longDate(meeting.date, lang)} – ${w.parts[part].toLowerCase()} – ${status}`;
+  return part === 'besloten' ? `${w.confidential} – ${line}` : line;
 }
 
 export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
   const meeting = findMeeting(series, meetingId);
-  const partLabel = part === 'openbaar' ? 'Openbaar deel' : 'Besloten deel';
+  const words = wordsOf(meeting);
+  const { w } = words;
   const moment = actionsMoment(meeting);
   return {
-    title: `BESLUITENLIJST ${meeting.title}`,
+    title: w.title(meeting.title),
     body: meeting.title,
     part,
-    partLabel,
-    confidentialMark: part === 'besloten' ? CONFIDENTIAL_MARK : undefined,
+    partLabel: w.parts[part],
+    confidentialMark: part === 'besloten' ? w.confidentialMark : undefined,
     status: statusLine(meeting),
-    footer: footerLine(meeting, partLabel),
+    footer: footerLine(meeting, part, words),
     meetingDate: meeting.date,
-    header: headerRows(meeting),
-    items: itemRows(series, meeting, part),
-    actions: listedActions(series, meetingId, part).map((action) => actionRow(series, action, moment)),
+    header: headerRows(meeting, words),
+    items: itemRows(series, meeting, part, words),
+    actions: listedActions(series, meetingId, part).map((action) => actionRow(series, action, moment, words)),
+    labels: {
+      language: w.language,
+      documentKind: w.documentKind,
+      confidential: w.confidential,
+      grid: w.grid,
+      actionList: w.actionList,
+      actionColumns: w.actionColumns,
+      page: w.page,
+    },
   };
 }

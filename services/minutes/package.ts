@@ -1,6 +1,7 @@
 // Builds what a publisher writes for one meeting: the public document always, the closed (besloten)
 // document only when the meeting has closed items, and the records for the decision and action lists.
 import { createHash } from 'node:crypto';
+import { strings } from '../i18n';
 import { decisionKey, isClosedAction, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
@@ -57,8 +58,9 @@ export function meetingFolderName(meeting: Pick<Meeting, 'date' | 'title'>): str
   return `${meeting.date} ${safeFileTitle(meeting.title)}`;
 }
 
-export function minutesFileName(meeting: Pick<Meeting, 'date' | 'title'>, part: MinutesPart): string {
-  return `${meetingFolderName(meeting)} ${part}.docx`;
+/** "<yyyy-mm-dd> <title> openbaar.docx" ("… public.docx" for a meeting held in English). */
+export function minutesFileName(meeting: Pick<Meeting, 'date' | 'title'> & { locale?: string }, part: MinutesPart): string {
+  return `${meetingFolderName(meeting)} ${strings(meeting.locale).minutes.fileParts[part]}.docx`;
 }
 
 async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart): Promise<MinutesFile> {

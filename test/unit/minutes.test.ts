@@ -625,3 +625,84 @@ describe('minutes: structure, lists and actions', () => {
     assert.ok(model.actions.some((a) => a.due === '1 december 2016'));
   });
 });
+
+describe('minutes: a meeting held in English', () => {
+  const english = () => {
+    const series = seriesWithClosedItem();
+    const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+    meeting.locale = 'en-GB';
+    meeting.absent = [{ name: 'I. Bakker', withNotice: true }];
+    return series;
+  };
+  // Words of the Dutch documents that no member typed in the seed meeting (its user text stays Dutch).
+  const DUTCH_LABELS = [
+    'BESLUITENLIJST',
+    'Besluitenlijst Districtelijk', // the footer's Dutch form ("Besluitenlijst DVO 4 juli 2016" is an item title)
+    'Openbaar deel',
+    'Besloten deel',
+    'VERTROUWELIJK',
+    'Status: concept',
+    'Datum',
+    'Tijdstip',
+    'Voorzitter',
+    'Locatie',
+    'Secretaris',
+    'Aanwezig',
+    'Afwezig',
+    'afgemeld',
+    'Agendapunten',
+    'Agendapunt ',
+    'Bijlagen',
+    'Actielijst',
+    'Termijn',
+    'Wie',
+    'gereed',
+    'zie de actielijst',
+    'Portefeuillehouder:',
+    '(besluit ',
+    ', akkoord)',
+    ', ter kennisgeving)',
+    'oktober',
+    ' uur',
+    'pagina',
+  ];
+
+  it('has English minutes: .docx (text, footer, language) and Markdown hold none of the Dutch labels', async () => {
+    const series = english();
+    for (const part of ['openbaar', 'besloten'] as const) {
+      const model = minutesModel(series, OCTOBER_MEETING_ID, part);
+      const zip = await JSZip.loadAsync(await renderDocx(model));
+      const xml = await Promise.all(
+        ['word/document.xml', 'word/footer1.xml', 'docProps/core.xml'].map((f) => zip.file(f)?.async('string') ?? ''),
+      );
+      const text = xml.join('\n').replace(/<[^>]+>/g, '');
+      const md = renderMarkdown(model);
+      for (const label of DUTCH_LABELS) {
+        assert.ok(!text.includes(label), `${part} .docx holds the Dutch "${label}"`);
+        assert.ok(!md.includes(label), `${part} Markdown holds the Dutch "${label}"`);
+      }
+      assert.match(await zip.file('word/styles.xml')!.async('string'), /<w:lang w:val="en-GB"\/>/);
+    }
+    const text = await docxText((await buildMinutesPackage(series, OCTOBER_MEETING_ID)).files[0]!.content);
+    for (const words of [
+      'DECISION LIST',
+      'Public part',
+      'Date',
+      '10 October 2016',
+      'Present',
+      'Agenda items',
+      'Action list',
+      '(decision 2, agreed)',
+      'see the action list',
+    ])
+      assert.ok(text.includes(words), `the English minutes say "${words}"`);
+  });
+
+  it('names its files in English', async () => {
+    const pkg = await buildMinutesPackage(english(), OCTOBER_MEETING_ID);
+    assert.deepEqual(
+      pkg.files.map((f) => f.name),
+      ['2016-10-10 Districtelijk Veiligheidsoverleg public.docx', '2016-10-10 Districtelijk Veiligheidsoverleg closed.docx'],
+    );
+  });
+});
