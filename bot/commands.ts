@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'editMeeting'; fields: Record<string, string>; date?: string }
   | { kind: 'cancel'; date?: string; confirmed: boolean }
   | { kind: 'setChair'; chair?: Person }
+  | { kind: 'memberName'; person: Person; name: string }
   | { kind: 'showAgenda'; page?: number }
   | { kind: 'setAgenda'; lines: string[] }
   | { kind: 'proposal'; code: string; text: string }
@@ -39,6 +40,7 @@ export type Command =
       kind: 'invalid';
       reason:
         | 'chairNeedsMention'
+        | 'memberNeedsMention'
         | 'proposalNeedsCode'
         | 'actionNeedsOwner'
         | 'doneNeedsNumber'
@@ -69,6 +71,8 @@ const KEYWORDS: Record<string, string> = {
   cancel: 'cancel',
   voorzitter: 'setChair',
   chair: 'setChair',
+  lid: 'memberName',
+  member: 'memberName',
   agenda: 'agenda',
   voorstel: 'proposal',
   proposal: 'proposal',
@@ -245,6 +249,12 @@ export function parseText(raw: string, mentions: Mention[] = []): Command {
     case 'setChair': {
       const mention = mentions[0];
       return mention ? { kind: 'setChair', chair: mention.person } : { kind: 'invalid', reason: 'chairNeedsMention' };
+    }
+    case 'memberName': {
+      // "lid @Hans: H. Meuleman": which name of the member list that Teams user has.
+      const mention = mentions[0];
+      const name = /:\s*([\s\S]*)$/.exec(stripMentionTags(body))?.[1]?.trim();
+      return mention && name ? { kind: 'memberName', person: mention.person, name } : { kind: 'invalid', reason: 'memberNeedsMention' };
     }
     case 'agenda': {
       const lines = more.map((l) => l.trim()).filter(Boolean);

@@ -10,8 +10,10 @@ import { MeetingService } from '../services/meeting/service';
 import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
 import { DraftLinks } from '../services/minutes/draftLinks';
 import { createGraphClient } from '../services/minutes/graph';
+import { readLogo, type Logo } from '../services/minutes/houseStyle';
 import { MinutesService } from '../services/minutes/minutesService';
 import { PendingPublishes } from '../services/minutes/pendingPublishes';
+import { onPath, SOFFICE, withPdfCopies } from '../services/minutes/pdf';
 import type { MinutesPublisher } from '../services/minutes/publisher';
 import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublisher';
 import type { DocumentStore } from '../services/store/documentStore';
@@ -145,7 +147,24 @@ function botAuthentication(config: Config, connectorOptions: ConstructorParamete
   return { auth, gate };
 }
 
+/** MINUTES_LOGO, read and checked before anything starts: a bad file is a one-line start-up error. */
+function houseLogo(config: Config): Logo | undefined {
+  if (!config.house.logoFile) return undefined;
+  try {
+    return readLogo(config.house.logoFile);
+  } catch (err) {
+    throw new ConfigError(`Configuration: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function createPublisher(config: Config, log: Logger): MinutesPublisher {
+  const publisher = createPlacePublisher(config, log);
+  // MINUTES_PDF=1: a PDF/A copy beside each document, in the document's own place.
+  return config.minutesPdf ? withPdfCopies(publisher, { log }) : publisher;
+}
+
+/** The publisher of the configured place: a local folder or SharePoint. */
+function createPlacePublisher(config: Config, log: Logger): MinutesPublisher {
   if (!config.sharePoint)
     return new FolderMinutesPublisher(config.minutesDir, {
       closedRoot: config.minutesClosedDir,
@@ -183,6 +202,11 @@ export interface StartOptions {
 
 export async function startNotulist(config: Config, opts: StartOptions = {}): Promise<Notulist> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const logo = houseLogo(config);
+  if (config.minutesPdf && !onPath(SOFFICE))
+    throw new ConfigError(
+      `Configuration: MINUTES_PDF must be 0 where LibreOffice is not installed (got "1", and ${SOFFICE} is not on PATH)`,
+    );
   const store = await openStore(config);
   const meetings = new MeetingService(store);
   // Links to full drafts need an address users' browsers reach: PUBLIC_URL, or our own when local.
@@ -195,6 +219,7 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   await publisher.cleanUp?.();
   const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks, {
     pausePublishAt: config.testHooks.pausePublishAt,
+    house: { body: config.house.body, line: config.house.line, logo },
   });
 
   const httpClient = connectorHttpClient({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });
@@ -234,7 +259,12 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   if (config.localMode)
     log.warn({ host: config.host, port }, 'local mode: no MicrosoftAppId, so tokens are not checked; listening on this host only');
   log.info(
-    { port, store: config.databaseUrl ? 'postgres' : 'sqlite', minutes: config.sharePoint ? 'sharepoint' : 'folder' },
+    {
+      port,
+      store: config.databaseUrl ? 'postgres' : 'sqlite',
+      minutes: config.sharePoint ? 'sharepoint' : 'folder',
+      ...(config.minutesPdf ? { pdf: 'PDF/A copies' } : {}),
+    },
     'Notulist is up',
   );
 

@@ -50,6 +50,13 @@ const schema = z
     DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'a postgres:// connection URL'),
     MINUTES_DIR: optionalText,
     MINUTES_CLOSED_DIR: optionalText,
+    MINUTES_PDF: optionalText
+      .refine((v) => v === undefined || v === '0' || v === '1', '0 or 1 (1: a PDF/A copy beside each published .docx, by LibreOffice)')
+      .transform((v) => v === '1'),
+    // The body's house style on every page of the minutes; a chat's secretary can set its own texts.
+    MINUTES_BODY: optionalText.refine((v) => v === undefined || v.length <= 200, 'at most 200 characters (the body’s name)'),
+    MINUTES_HEADER_LINE: optionalText.refine((v) => v === undefined || v.length <= 200, 'at most 200 characters (the header line)'),
+    MINUTES_LOGO: optionalText,
     SHAREPOINT_SITE_ID: optionalText,
     SHAREPOINT_DRIVE_ID: optionalText,
     SHAREPOINT_FOLDER: z.string().trim().min(1).default('Besluitenlijsten'),
@@ -135,6 +142,10 @@ export interface Config {
   minutesDir: string;
   /** Where the folder publisher writes the closed part (MINUTES_CLOSED_DIR; default `<minutesDir>/besloten`). */
   minutesClosedDir: string;
+  /** MINUTES_PDF=1: a PDF/A copy beside each published .docx, made with LibreOffice (`soffice` on PATH, checked at start). */
+  minutesPdf: boolean;
+  /** The deployment's house style: MINUTES_BODY, MINUTES_HEADER_LINE, and the logo file MINUTES_LOGO (read at start). */
+  house: { body?: string; line?: string; logoFile?: string };
   sharePoint?: {
     siteId: string;
     driveId?: string;
@@ -187,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     minutesDir,
     minutesClosedDir: c.MINUTES_CLOSED_DIR ?? `${minutesDir.replace(/\/+$/, '')}/besloten`,
+    minutesPdf: c.MINUTES_PDF,
+    house: { body: c.MINUTES_BODY, line: c.MINUTES_HEADER_LINE, logoFile: c.MINUTES_LOGO },
     sharePoint: c.SHAREPOINT_SITE_ID
       ? {
           siteId: c.SHAREPOINT_SITE_ID,

@@ -60,6 +60,8 @@ async function route(turn: Turn, cmd: Command, svc: Services): Promise<Answer> {
     case 'setChair':
       if (!cmd.chair) throw new InputError(turn.s.input.chairNeedsMention());
       return meeting.setChair(turn, cmd.chair, svc);
+    case 'memberName':
+      return meeting.setMemberName(turn, cmd, svc);
     case 'showAgenda':
       return records.showAgenda(turn, cmd.page, svc);
     case 'setAgenda':

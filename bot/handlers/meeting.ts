@@ -6,7 +6,7 @@ import { parseAgenda } from '../../services/meeting/agenda';
 import { longDate, parseDate, parseTimeRange } from '../../services/meeting/dates';
 import { DomainError } from '../../services/meeting/errors';
 import * as ops from '../../services/meeting/operations';
-import type { Person } from '../../services/meeting/types';
+import type { HouseStyleText, Person } from '../../services/meeting/types';
 import { parseProposal } from '../../services/proposal/parseProposal';
 import type { Command } from '../commands';
 import { Answer, withMeeting } from './shared';
@@ -32,7 +32,19 @@ const FIELD_ALIASES: Record<string, string> = {
   members: 'members',
   'tijden per punt': 'itemTimes',
   'item times': 'itemTimes',
+  // The chat's house style for its minutes, kept for the meetings after this one too.
+  orgaan: 'houseBody',
+  body: 'houseBody',
+  kopregel: 'houseLine',
+  'header line': 'houseLine',
 };
+
+/** The house-style facts among a meeting's fields (`orgaan:`, `kopregel:`), if any. */
+function houseStyleOf(fields: Record<string, string>): HouseStyleText | undefined {
+  const f = fieldsOf(fields);
+  if (f.houseBody === undefined && f.houseLine === undefined) return undefined;
+  return { body: f.houseBody, line: f.houseLine };
+}
 
 function fieldsOf(raw: Record<string, string>): Record<string, string> {
   const f: Record<string, string> = {};
@@ -80,15 +92,18 @@ function meetingPatch(fields: Record<string, string>): ops.MeetingPatch {
   if (f.secretary !== undefined) patch.secretaryName = f.secretary;
   if (f.members !== undefined) patch.members = splitMembers(f.members);
   if (f.itemTimes !== undefined) patch.itemTimesInMinutes = /^(ja|aan|yes|on|true)$/i.test(f.itemTimes.trim());
-  if (!Object.keys(patch).length) throw new DomainError('missingField', { field: 'title, date' });
+  if (!Object.keys(patch).length && !houseStyleOf(fields)) throw new DomainError('missingField', { field: 'title, date' });
   return patch;
 }
 
 export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, svc: Services): Promise<Answer> {
   const input = meetingInput(cmd.fields, turn.s.lang);
-  const { result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) =>
-    ops.planMeeting(series, turn.actor, input, now),
-  );
+  const house = houseStyleOf(cmd.fields);
+  const { result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) => {
+    const planned = ops.planMeeting(series, turn.actor, input, now);
+    if (house) ops.setHouseStyle(series, turn.actor, planned, house, now);
+    return planned;
+  });
   const text = turn.s.done.planned(meeting.title, longDate(meeting.date, turn.s.lang));
   // Everyone sees the new meeting's card; its secretary gets the controls in their own view.
   return {
@@ -102,6 +117,7 @@ export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, 
 
 export async function editMeeting(turn: Turn, cmd: Extract<Command, { kind: 'editMeeting' }>, svc: Services): Promise<Answer> {
   const patch = meetingPatch(cmd.fields);
+  const house = houseStyleOf(cmd.fields);
   const date = cmd.date ? parseDate(cmd.date) : undefined;
   return withMeeting(
     turn,
@@ -112,6 +128,7 @@ export async function editMeeting(turn: Turn, cmd: Extract<Command, { kind: 'edi
         : date
           ? ops.meetingOn(series, date)
           : ops.editableMeeting(series);
+      if (house) ops.setHouseStyle(series, turn.actor, target, house, now);
       return ops.editMeeting(series, turn.actor, target, patch, now);
     },
     (_series, meeting) => {
@@ -165,6 +182,20 @@ export async function setChair(turn: Turn, chair: Person, svc: Services): Promis
     svc,
     (series) => ops.setChair(series, turn.actor, chair),
     () => ({ text: turn.s.done.chairSet(chair.name), answerWith: 'meeting' }),
+  );
+}
+
+/** `lid @naam: M. Stegers`: the minutes name that Teams user as the member list does. */
+export async function setMemberName(turn: Turn, cmd: Extract<Command, { kind: 'memberName' }>, svc: Services): Promise<Answer> {
+  let listed = '';
+  return withMeeting(
+    turn,
+    svc,
+    (series) => {
+      listed = ops.setMemberName(series, turn.actor, cmd.person, cmd.name);
+      return ops.requireMeeting(series);
+    },
+    () => ({ text: turn.s.done.memberNameSet(cmd.person.name, listed) }),
   );
 }
 

@@ -47,7 +47,7 @@ export async function apologies(turn: Turn, svc: Services): Promise<Answer> {
     svc,
     (series) => ops.sendApologies(series, turn.actor),
     // The name recorded (a look-alike of the secretary or a chair is named apart), as the minutes will say.
-    (_series, meeting) => ({ text: turn.s.done.apologies(ops.ownName(meeting, turn.actor)) }),
+    (series, meeting) => ({ text: turn.s.done.apologies(ops.ownName(series, meeting, turn.actor)) }),
   );
 }
 
@@ -56,7 +56,7 @@ export async function selfPresent(turn: Turn, svc: Services): Promise<Answer> {
     turn,
     svc,
     (series) => ops.markSelfPresent(series, turn.actor),
-    (_series, meeting) => ({ text: turn.s.done.selfPresent(ops.ownName(meeting, turn.actor)) }),
+    (series, meeting) => ({ text: turn.s.done.selfPresent(ops.ownName(series, meeting, turn.actor)) }),
   );
 }
 

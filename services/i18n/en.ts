@@ -13,6 +13,8 @@ const FIELDS: Record<string, string> = {
   note: 'minutes note',
   chairName: 'chair',
   secretaryName: 'secretary',
+  houseBody: 'body',
+  houseLine: 'header line',
 };
 const fields = (p: P) =>
   String(p.field ?? '')
@@ -86,6 +88,7 @@ export const en: Strings = {
     unknownCommand: (word: string) => `Sorry, I didn't understand that${word ? ` ("${word}")` : ''}. Type \`help\` to see what you can do.`,
     badCardData: () => 'This card action is invalid or out of date. Get a fresh card with `agenda` or `help`.',
     chairNeedsMention: () => 'Mention the chair with an @mention: `chair @name`.',
+    memberNeedsMention: () => 'Mention the member with an @mention and give their name in the member list: `member @name: M. Stegers`.',
     meetingNeedsFields: (fields: string) =>
       `Please also fill in: ${fields}. For example:\nmeeting\ntitle: DVO\ndate: 10-10-2016\ntime: 10:30-12:00`,
     proposalNeedsCode: () => 'Name the agenda item: `proposal <code>` with the text of the proposal below it.',
@@ -102,6 +105,7 @@ export const en: Strings = {
     meetingChanged: (title: string) => `The details of "${title}" have been changed.`,
     cancelled: (title: string, date: string) => `The meeting "${title}" of ${date} has been cancelled.`,
     chairSet: (name: string) => `${name} chairs this meeting.`,
+    memberNameSet: (display: string, listed: string) => `From now on the minutes name ${display} ${listed}.`,
     agendaSet: (n: number) => `Agenda set with ${n} ${n === 1 ? 'item' : 'items'}.`,
     proposalAttached: (code: string) => `Proposal attached to item ${code}.`,
     proposalMissing: (fields: string) => `Not found in the proposal: ${fields}. The text has been kept.`,
@@ -414,6 +418,7 @@ export const en: Strings = {
       ],
       ['proposal D1 + text', 'attach a proposal to an item'],
       ['chair @name', 'appoint the chair'],
+      ['member @name: M. Stegers', "a member's name as the member list writes it"],
       ['start', 'open the meeting'],
       ['next, previous, item D1', 'go to another agenda item'],
       ['present: names, absent: names', 'record attendance'],

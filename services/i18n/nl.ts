@@ -28,6 +28,8 @@ const FIELDS: Record<string, string> = {
   action: 'actie',
   proposal: 'voorstel',
   location: 'locatie',
+  houseBody: 'orgaan',
+  houseLine: 'kopregel',
   chairName: 'voorzitter',
   secretaryName: 'secretaris',
 };
@@ -107,6 +109,7 @@ export const nl = {
     unknownCommand: (word: string) => `Dat begrijp ik niet${word ? ` ("${word}")` : ''}. Typ \`help\` voor wat u kunt doen.`,
     badCardData: () => 'Deze kaartactie is ongeldig of verouderd. Vraag de kaart opnieuw op met `agenda` of `help`.',
     chairNeedsMention: () => 'Noem de voorzitter met een @vermelding: `voorzitter @naam`.',
+    memberNeedsMention: () => 'Noem het lid met een @vermelding en de naam uit de ledenlijst: `lid @naam: M. Stegers`.',
     meetingNeedsFields: (fields: string) =>
       `Vul ook in: ${fields}. Bijvoorbeeld:\nvergadering\ntitel: DVO\ndatum: 10-10-2016\ntijd: 10:30-12:00`,
     proposalNeedsCode: () => 'Noem het agendapunt: `voorstel <code>` en daaronder de tekst van het voorstel.',
@@ -123,6 +126,7 @@ export const nl = {
     meetingChanged: (title: string) => `De gegevens van "${title}" zijn gewijzigd.`,
     cancelled: (title: string, date: string) => `De vergadering "${title}" van ${date} is geannuleerd.`,
     chairSet: (name: string) => `${name} is voorzitter van deze vergadering.`,
+    memberNameSet: (display: string, listed: string) => `${display} heet in de besluitenlijst voortaan ${listed}.`,
     agendaSet: (n: number) => `Agenda gezet met ${n} ${n === 1 ? 'punt' : 'punten'}.`,
     proposalAttached: (code: string) => `Voorstel gekoppeld aan agendapunt ${code}.`,
     proposalMissing: (fields: string) => `Niet gevonden in het voorstel: ${fields}. De tekst is wel bewaard.`,
@@ -442,6 +446,7 @@ export const nl = {
       ],
       ['voorstel D1 + tekst', 'een voorstel aan een punt koppelen'],
       ['voorzitter @naam', 'de voorzitter aanwijzen'],
+      ['lid @naam: M. Stegers', 'de naam van een lid zoals de ledenlijst die schrijft'],
       ['start', 'de vergadering openen'],
       ['volgende, vorige, punt D1', 'naar een ander agendapunt'],
       ['aanwezig: namen, afwezig: namen', 'aanwezigheid vastleggen'],

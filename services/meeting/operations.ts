@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { AgendaLine, stepIndex } from './agenda';
 import { DomainError } from './errors';
-import type { ActionItem, AgendaItem, Contribution, Decision, Meeting, Outcome, Person, Proposal, Series } from './types';
+import type { ActionItem, AgendaItem, Contribution, Decision, HouseStyleText, Meeting, Outcome, Person, Proposal, Series } from './types';
 
 export const MAX_TEXT = 4000;
 export const MAX_NAMES = 200;
@@ -371,6 +371,33 @@ export function editMeeting(series: Series, actor: Person, meeting: Meeting, pat
   return meeting;
 }
 
+/**
+ * The chat's house style for its minutes (body name, header line), set by the secretary of one of its
+ * meetings; "" takes the chat's own back, so the deployment's shows again. Logged on that meeting.
+ */
+export function setHouseStyle(series: Series, actor: Person, meeting: Meeting, patch: HouseStyleText, now: string): void {
+  requireSecretary(meeting, actor);
+  const style = (series.houseStyle ??= {});
+  for (const key of ['body', 'line'] as const) {
+    const value = patch[key];
+    if (value === undefined) continue;
+    const next = value.trim() ? cleanName(value, key === 'body' ? 'houseBody' : 'houseLine') : undefined;
+    if (next === style[key]) continue;
+    (meeting.changes ??= []).push({
+      at: now,
+      by: { ...actor },
+      kind: 'meeting',
+      label: key === 'body' ? 'houseBody' : 'houseLine',
+      change: 'edited',
+      before: style[key] ?? '',
+      after: next ?? '',
+    });
+    if (next === undefined) delete style[key];
+    else style[key] = next;
+  }
+  if (!style.body && !style.line) delete series.houseStyle;
+}
+
 /** A meeting planned by mistake: its secretary cancels it before it is held, and it leaves no trace. */
 export function cancelMeeting(series: Series, actor: Person, meeting: Meeting): Meeting {
   requireSecretary(meeting, actor);
@@ -616,12 +643,66 @@ function readsAs(name: string): string {
     .toLowerCase();
 }
 
+/** "M. Stegers" → { initial: "m", surname: "stegers" }; "Olaf van Veldhuizen" → { "o", "veldhuizen" }. */
+function nameParts(name: string): { initial: string; surname: string } | undefined {
+  const words = readsAs(name).split(' ').filter(Boolean);
+  if (words.length < 2) return undefined;
+  return { initial: words[0]!.charAt(0), surname: words[words.length - 1]!.replace(/[.,]$/, '') };
+}
+
 /**
- * The name one's own attendance is recorded under. It is bound to the Teams id: someone whose display
- * name is the secretary's or a chair's (another account) can never mark them present or absent.
+ * The name a Teams user has in the meeting's member list: the one the secretary set for them, else the
+ * list's only name that reads the same ("h. meuleman") or has the same first initial and surname
+ * ("Hans Meuleman" is "H. Meuleman"), else their display name. So the minutes name people as the list
+ * does, and never one person by two names.
  */
-export function ownName(meeting: Meeting, actor: Person): string {
-  const name = cleanName(actor.name, 'name');
+export function listName(series: Series, meeting: Meeting, person: Person): string {
+  const set = series.memberNames && Object.hasOwn(series.memberNames, person.id) ? series.memberNames[person.id] : undefined;
+  if (set) return set;
+  // A list name that belongs to someone else's account (the secretary's, a chair's, one the secretary
+  // set) is never matched by name: a look-alike display name must not take it.
+  const taken = new Set(
+    [
+      ...(sameUser(meeting.secretary, person) ? [] : [meeting.secretaryName]),
+      ...(meeting.chairs.some((c) => sameUser(c, person)) ? [] : [meeting.chairName]),
+      ...Object.entries(series.memberNames ?? {}).map(([id, name]) => (id === person.id ? undefined : name)),
+    ]
+      .filter((n): n is string => !!n)
+      .map(readsAs),
+  );
+  const candidates = meeting.members.filter((m) => !taken.has(readsAs(m)));
+  const display = readsAs(person.name);
+  const same = candidates.filter((m) => readsAs(m) === display);
+  if (same.length === 1) return same[0]!;
+  const parts = nameParts(person.name);
+  const alike = parts
+    ? candidates.filter((m) => {
+        const p = nameParts(m);
+        return p !== undefined && p.initial === parts.initial && p.surname === parts.surname;
+      })
+    : [];
+  return alike.length === 1 ? alike[0]! : person.name;
+}
+
+/** `lid @naam: M. Stegers`: the secretary says which name of the member list a Teams user has. */
+export function setMemberName(series: Series, actor: Person, person: Person, name: string): string {
+  const meeting = requireMeeting(series);
+  requireSecretary(meeting, actor);
+  const clean = cleanName(name, 'name');
+  if (!clean) throw new DomainError('emptyText', { field: 'name' });
+  const names = (series.memberNames ??= {});
+  if (!Object.hasOwn(names, person.id) && Object.keys(names).length >= MAX_NAMES) throw new DomainError('tooMany', { max: MAX_NAMES });
+  names[person.id] = clean;
+  return clean;
+}
+
+/**
+ * The name one's own attendance is recorded under: one's name in the member list (listName). It is bound
+ * to the Teams id: someone whose name is the secretary's or a chair's (another account) can never mark
+ * them present or absent.
+ */
+export function ownName(series: Series, meeting: Meeting, actor: Person): string {
+  const name = cleanName(listName(series, meeting, actor), 'name');
   const bound = [
     { person: meeting.secretary, names: [meeting.secretary.name, meeting.secretaryName] },
     ...meeting.chairs.map((person) => ({ person, names: [person.name, meeting.chairName] })),
@@ -634,14 +715,14 @@ export function ownName(meeting: Meeting, actor: Person): string {
 /** afmelden: anyone sends their own apologies. */
 export function sendApologies(series: Series, actor: Person): Meeting {
   const meeting = requireMeeting(series);
-  markAttendance(meeting, ownName(meeting, actor), 'absent', true);
+  markAttendance(meeting, ownName(series, meeting, actor), 'absent', true);
   return meeting;
 }
 
 /** "Ik ben aanwezig": anyone records themselves present. */
 export function markSelfPresent(series: Series, actor: Person): Meeting {
   const meeting = requireMeeting(series);
-  markAttendance(meeting, ownName(meeting, actor), 'present', false);
+  markAttendance(meeting, ownName(series, meeting, actor), 'present', false);
   return meeting;
 }
 
@@ -656,7 +737,7 @@ export function addContribution(
   now: string,
 ): Contribution {
   const meeting = requireMeeting(series);
-  const author = onBehalfOf !== undefined ? cleanName(onBehalfOf, 'onBehalfOf') : actor.name;
+  const author = onBehalfOf !== undefined ? cleanName(onBehalfOf, 'onBehalfOf') : listName(series, meeting, actor);
   const value = cleanText(text, kind);
   requireRoom(series, meeting, value);
   const contribution: Contribution = {
@@ -736,7 +817,9 @@ export interface ActionInput {
 export function addAction(series: Series, actor: Person, input: ActionInput, now: string): ActionItem {
   const meeting = requireRecordingMeeting(series);
   requireChairOrSecretary(meeting, actor);
-  const owner = cleanName(input.owner, 'owner');
+  // An owner named by @mention is named as the member list names them.
+  const mentioned = input.ownerUser && readsAs(input.owner) === readsAs(input.ownerUser.name);
+  const owner = cleanName(mentioned ? listName(series, meeting, input.ownerUser!) : input.owner, 'owner');
   const text = cleanText(input.text, 'action');
   const item = recordItem(meeting, input.code);
   requireRoom(series, meeting, text);

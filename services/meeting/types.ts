@@ -226,4 +226,17 @@ export interface Series {
   nextClosedActionNumber?: number;
   /** Where to post proactively (serialized conversation reference, opaque to the domain). */
   conversationRef?: Record<string, unknown>;
+  /**
+   * Who is who in the member list (`leden:`): the list's name of a Teams user, by Teams id, as the secretary
+   * set it (`lid @naam: M. Stegers`). Where none is set, a display name is matched to the list by name.
+   */
+  memberNames?: Record<string, string>;
+  /** The chat's own house style for its minutes, over the deployment's (MINUTES_BODY, MINUTES_HEADER_LINE). */
+  houseStyle?: HouseStyleText;
+}
+
+/** The body's name and header line on every page of the minutes; "" clears the chat's own back to the default. */
+export interface HouseStyleText {
+  body?: string;
+  line?: string;
 }

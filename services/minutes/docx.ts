@@ -1,5 +1,5 @@
 // Renders a MinutesModel as a Word document laid out like the besluitenlijsten the secretariat has always
-// made: title, part, status, a borderless table of meeting facts, then NR / Agendapunten / Bijlagen.
+// made: title, part, status, the meeting's facts in two columns, then NR / Agendapunten / Bijlagen.
 // User text only ever becomes the text of a run; the docx library escapes it, and characters XML cannot
 // hold at all are replaced so Word still opens the file.
 import {
@@ -10,21 +10,24 @@ import {
   Footer,
   Header,
   HeadingLevel,
+  ImageRun,
   LevelFormat,
   Packer,
   PageNumber,
   PageOrientation,
   Paragraph,
   ShadingType,
+  Tab,
   Table,
-  TableBorders,
   TableCell,
   TableLayoutType,
   TableRow,
+  TabStopType,
   TextRun,
   WidthType,
   type ParagraphChild,
 } from 'docx';
+import type { Logo } from './houseStyle';
 import type { ActionRow, AttachmentRef, Block, ItemRow, MinutesLabels, MinutesModel, Run } from './model';
 
 // A4 in twentieths of a point, with 2 cm margins: 9638 twips of text width.
@@ -43,6 +46,8 @@ const LIST_FORMATS = { letter: { format: LevelFormat.LOWER_LETTER, text: '%1)' }
 const LIST_INDENT = { left: 340, hanging: 340 };
 const FOOTER_STYLE = 'NotulistFooter';
 const CONFIDENTIAL_STYLE = 'NotulistVertrouwelijk';
+const HOUSE_STYLE = 'NotulistHuisstijl';
+const HOUSE_LINE_STYLE = 'NotulistKopregel';
 /** Dark red: the closed document's marking. */
 const CONFIDENTIAL_COLOR = 'C00000';
 const HEADER_FILL = 'D9E2F3';
@@ -139,22 +144,21 @@ function titleBlock(model: MinutesModel): Paragraph[] {
 
 const FACT_LABEL_WIDTH = 1700;
 
-function factsTable(model: MinutesModel): Table {
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [FACT_LABEL_WIDTH, TEXT_WIDTH - FACT_LABEL_WIDTH],
-    layout: TableLayoutType.FIXED,
-    borders: TableBorders.NONE,
-    rows: model.header.map(
-      (row) =>
-        new TableRow({
-          children: [
-            cell([para([{ text: row.label, bold: true }], { spacingAfter: 0 })], FACT_LABEL_WIDTH),
-            cell([para([{ text: row.value }], { spacingAfter: 0 })], TEXT_WIDTH - FACT_LABEL_WIDTH),
-          ],
-        }),
-    ),
-  });
+/**
+ * The meeting's facts, label and value in two columns: paragraphs on a tab stop with a hanging indent (a
+ * long list of names wraps under its value), not a table, which Word's accessibility checker would want a
+ * header row for.
+ */
+function factParagraphs(model: MinutesModel): Paragraph[] {
+  return model.header.map(
+    (row) =>
+      new Paragraph({
+        tabStops: [{ type: TabStopType.LEFT, position: FACT_LABEL_WIDTH }],
+        indent: { left: FACT_LABEL_WIDTH, hanging: FACT_LABEL_WIDTH },
+        spacing: { after: 60 },
+        children: [new TextRun({ text: row.label, bold: true }), new TextRun({ children: [new Tab()] }), ...runsOf([{ text: row.value }])],
+      }),
+  );
 }
 
 const ITEM_WIDTHS = [800, TEXT_WIDTH - 800 - 2300, 2300];
@@ -277,22 +281,63 @@ function pageFooter(model: MinutesModel): Footer {
   });
 }
 
-/** The closed document's marking, boxed, at the top of every page (the document has one section). */
-function pageHeader(mark: string): Header {
-  const border = { style: BorderStyle.SINGLE, size: 8, color: CONFIDENTIAL_COLOR, space: 2 };
-  return new Header({
-    children: [
+/** How tall the logo stands in the page header (pixels at 96 dpi: 1.4 cm); its width follows. */
+const LOGO_HEIGHT = 53;
+const LOGO_MAX_WIDTH = 300;
+
+function logoSize(logo: Logo): { width: number; height: number } {
+  const scale = Math.min(LOGO_HEIGHT / logo.height, LOGO_MAX_WIDTH / logo.width);
+  return { width: Math.max(1, Math.round(logo.width * scale)), height: Math.max(1, Math.round(logo.height * scale)) };
+}
+
+/** The house style, the body's logo, name and header line, on every page. */
+function houseParagraphs(model: MinutesModel, logo: Logo | undefined): Paragraph[] {
+  const { body, line } = model.house;
+  const out: Paragraph[] = [];
+  if (logo || body) {
+    out.push(
       new Paragraph({
-        style: CONFIDENTIAL_STYLE,
-        alignment: AlignmentType.CENTER,
-        border: { top: border, bottom: border, left: border, right: border },
-        children: [new TextRun({ text: mark })],
+        style: HOUSE_STYLE,
+        children: [
+          ...(logo
+            ? [
+                new ImageRun({
+                  type: logo.type,
+                  // Scaled to the header's height, and narrower than a third of the page.
+                  data: logo.data,
+                  transformation: logoSize(logo),
+                  altText: { name: 'Logo', title: body ?? model.body, description: body ?? model.body },
+                }),
+                ...(body ? [new TextRun({ text: '  ' })] : []),
+              ]
+            : []),
+          ...(body ? [new TextRun({ text: xmlSafe(body), bold: true })] : []),
+        ],
       }),
-    ],
+    );
+  }
+  if (line) out.push(new Paragraph({ style: HOUSE_LINE_STYLE, children: [new TextRun({ text: xmlSafe(line) })] }));
+  return out;
+}
+
+/** The closed document's marking, boxed, at the top of every page (the document has one section). */
+function confidentialParagraph(mark: string): Paragraph {
+  const border = { style: BorderStyle.SINGLE, size: 8, color: CONFIDENTIAL_COLOR, space: 2 };
+  return new Paragraph({
+    style: CONFIDENTIAL_STYLE,
+    alignment: AlignmentType.CENTER,
+    border: { top: border, bottom: border, left: border, right: border },
+    children: [new TextRun({ text: mark })],
   });
 }
 
-function documentFor(model: MinutesModel): Document {
+function pageHeader(model: MinutesModel, logo: Logo | undefined): Header | undefined {
+  const children = [...houseParagraphs(model, logo), ...(model.confidentialMark ? [confidentialParagraph(model.confidentialMark)] : [])];
+  return children.length ? new Header({ children }) : undefined;
+}
+
+function documentFor(model: MinutesModel, logo: Logo | undefined): Document {
+  const header = pageHeader(model, logo);
   return new Document({
     title: xmlSafe(model.confidentialMark ? `${model.title} – ${model.confidentialMark}` : `${model.title} – ${model.partLabel}`),
     ...(model.confidentialMark ? { keywords: model.labels.confidential } : {}),
@@ -315,6 +360,14 @@ function documentFor(model: MinutesModel): Document {
       },
       paragraphStyles: [
         { id: FOOTER_STYLE, name: 'Notulist voettekst', basedOn: 'Normal', run: { size: 16, color: '595959' } },
+        { id: HOUSE_STYLE, name: 'Notulist huisstijl', basedOn: 'Normal', run: { size: 22 }, paragraph: { spacing: { after: 40 } } },
+        {
+          id: HOUSE_LINE_STYLE,
+          name: 'Notulist kopregel',
+          basedOn: 'Normal',
+          run: { size: 16, color: '404040', allCaps: true },
+          paragraph: { spacing: { after: 120 } },
+        },
         {
           id: CONFIDENTIAL_STYLE,
           name: 'Notulist vertrouwelijk',
@@ -352,11 +405,11 @@ function documentFor(model: MinutesModel): Document {
             margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, header: 454 },
           },
         },
-        ...(model.confidentialMark ? { headers: { default: pageHeader(model.confidentialMark) } } : {}),
+        ...(header ? { headers: { default: header } } : {}),
         footers: { default: pageFooter(model) },
         children: [
           ...titleBlock(model),
-          factsTable(model),
+          ...factParagraphs(model),
           new Paragraph({ children: [], spacing: { after: 240 } }),
           itemsTable(model),
           ...actionSection(model),
@@ -366,6 +419,7 @@ function documentFor(model: MinutesModel): Document {
   });
 }
 
-export async function renderDocx(model: MinutesModel): Promise<Buffer> {
-  return Packer.toBuffer(documentFor(model));
+/** `logo`: the deployment's (MINUTES_LOGO), on every page beside the body's name. */
+export async function renderDocx(model: MinutesModel, logo?: Logo): Promise<Buffer> {
+  return Packer.toBuffer(documentFor(model, logo));
 }

@@ -8,6 +8,10 @@
 //   <MINUTES_CLOSED_DIR>/<date> <title>/<date> <title> besloten.docx
 //   <MINUTES_CLOSED_DIR>/<date> <title>/besloten-besluiten-en-acties.json  the closed ones
 //
+// With MINUTES_PDF=1 the package holds a PDF/A copy after each .docx (pdf.ts), written beside it like any
+// document; a copy the package no longer has (the conversion failed this time, or MINUTES_PDF was turned
+// off) is removed, so no PDF of an earlier version stays beside a newer document.
+//
 // Each file is written under a temporary name in its tree's own `.tmp` folder, where nothing is published
 // (and on the same file system as the minutes, so the rename is atomic), flushed and renamed into place:
 // a reader never sees half a document, a republish replaces the earlier file in one step, and a crash
@@ -24,7 +28,8 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { MinutesPart } from './model';
-import { meetingFolderName } from './package';
+import { meetingFolderName, partOfFileName } from './package';
+import { pdfName } from './pdf';
 import type {
   MinutesFile,
   MinutesPackage,
@@ -124,8 +129,9 @@ export class FolderMinutesPublisher implements MinutesPublisher {
     await removeClosedDocuments(publicFolder.path);
     await this.write(this.publicTree, join(publicFolder.path, RECORDS_FILE), registerJson(pkg, 'openbaar'));
     const files: PublishResult['files'] = [];
-    for (const file of pkg.files.filter((f) => f.part === 'openbaar'))
-      files.push(await this.writeDocument(this.publicTree, publicFolder.path, file));
+    const publicFiles = pkg.files.filter((f) => f.part === 'openbaar');
+    for (const file of publicFiles) files.push(await this.writeDocument(this.publicTree, publicFolder.path, file));
+    await removeMissingCopies(publicFolder.path, publicFiles);
 
     if (!hasClosed) {
       // A closed part an earlier publish wrote and this one does not have (its items are no longer closed).
@@ -135,6 +141,7 @@ export class FolderMinutesPublisher implements MinutesPublisher {
     const closed = await this.claimFolder(this.closedTree, base, pkg.meetingId, publicFolder.n);
     await this.write(this.closedTree, join(closed.path, CLOSED_RECORDS_FILE), registerJson(pkg, 'besloten'));
     for (const file of closedFiles) files.push(await this.writeDocument(this.closedTree, closed.path, file));
+    await removeMissingCopies(closed.path, closedFiles);
     return { files, closedLocation: { kind: 'folder', description: closed.path, records: 'register' } };
   }
 
@@ -242,7 +249,7 @@ export class FolderMinutesPublisher implements MinutesPublisher {
     for (const name of await listNames(this.publicTree.root)) {
       if (!MEETING_FOLDER.test(name)) continue;
       const folder = join(this.publicTree.root, name);
-      const documents = (await listNames(folder)).filter((f) => CLOSED_DOCUMENT.test(f));
+      const documents = (await listNames(folder)).filter(isClosedDocument);
       const register = await readRegister(join(folder, RECORDS_FILE));
       const closedRecords = {
         decisions: (register?.decisions ?? []).filter(isClosedRecord),
@@ -304,11 +311,20 @@ export class FolderMinutesPublisher implements MinutesPublisher {
   }
 }
 
-/** "… besloten.docx": a closed document, whatever the title. */
-const CLOSED_DOCUMENT = / besloten\.docx$/;
+/** "… besloten.docx" ("… closed.docx" in English, and their PDF/A copies): a closed document, whatever the title. */
+const isClosedDocument = (name: string) => partOfFileName(name) === 'besloten';
 
 async function removeClosedDocuments(folder: string): Promise<void> {
-  for (const name of await listNames(folder)) if (CLOSED_DOCUMENT.test(name)) await rm(join(folder, name), { force: true });
+  for (const name of await listNames(folder)) if (isClosedDocument(name)) await rm(join(folder, name), { force: true });
+}
+
+/** Removes the PDF copy of each document in `files` that `files` has no copy of (see the top of this file). */
+async function removeMissingCopies(folder: string, files: MinutesFile[]): Promise<void> {
+  const names = new Set(files.map((f) => f.name));
+  for (const file of files) {
+    if (!/\.docx$/i.test(file.name) || names.has(pdfName(file.name))) continue;
+    await rm(join(folder, pdfName(file.name)), { force: true });
+  }
 }
 
 function registerJson(pkg: MinutesPackage, part: MinutesPart): Buffer {

@@ -12,8 +12,9 @@ import type { DraftLinks, DraftRef, DraftViewer } from './draftLinks';
 import { PendingPublishes, type PendingPublish } from './pendingPublishes';
 import { dateTime, renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
+import type { HouseStyle } from './houseStyle';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
-import { buildMinutesPackage, minutesFileName } from './package';
+import { buildMinutesPackage, minutesFileName, partOfFileName } from './package';
 import { PartlyPublished, type ClosedLocation, type MinutesPublisher } from './publisher';
 
 /** A publish still "publishing" after this long was interrupted (a restart): it may be started again. */
@@ -31,8 +32,9 @@ function mayViewClosed(meeting: Meeting, viewer: DraftViewer): boolean {
   return viewer.id !== '' && ops.roleOf(meeting, { id: viewer.id, name: viewer.name }) !== 'member';
 }
 
+/** The part a published document holds (its PDF/A copy is not linked). */
 function partOf(fileName: string): MinutesPart | undefined {
-  return /(openbaar|besloten)\.docx$/.exec(fileName)?.[1] as MinutesPart | undefined;
+  return fileName.endsWith('.docx') ? partOfFileName(fileName) : undefined;
 }
 
 /**
@@ -42,6 +44,11 @@ function partOf(fileName: string): MinutesPart | undefined {
  */
 export interface MinutesTestHooks {
   pausePublishAt?: 'begun' | 'uploaded';
+}
+
+export interface MinutesOptions extends MinutesTestHooks {
+  /** The deployment's house style (MINUTES_BODY, MINUTES_HEADER_LINE, MINUTES_LOGO); a chat's own texts win. */
+  house?: HouseStyle;
 }
 
 /** What GET /minutes/draft/… answers: a page, a document, or a short page saying why not. */
@@ -60,11 +67,11 @@ export class MinutesService {
     private readonly pending: PendingPublishes,
     /** Absent when the bot has no public address to link to: long drafts then show a summary only. */
     private readonly draftLinks?: DraftLinks,
-    private readonly hooks: MinutesTestHooks = {},
+    private readonly opts: MinutesOptions = {},
   ) {}
 
   private async testPause(at: 'begun' | 'uploaded', meetingId: string): Promise<void> {
-    if (this.hooks.pausePublishAt !== at) return;
+    if (this.opts.pausePublishAt !== at) return;
     process.stderr.write(`[test hook] publish paused at ${at} (meeting ${meetingId})\n`);
     await sleep(60_000);
   }
@@ -189,7 +196,7 @@ export class MinutesService {
     return {
       status: 200,
       contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      body: await renderDocx(minutesModel(series, meetingId, part)),
+      body: await renderDocx(minutesModel(series, meetingId, part, this.opts.house), this.opts.house?.logo),
       fileName:
         meeting.minutes.status === 'adopted'
           ? minutesFileName(meeting, part)
@@ -266,7 +273,7 @@ export class MinutesService {
     let closedLocation: ClosedLocation | undefined;
     const { [CLOSED_LOCATION_KEY]: _where, ...previous } = meeting.minutes.publication?.remote ?? {};
     try {
-      const pkg = await buildMinutesPackage(series, meetingId);
+      const pkg = await buildMinutesPackage(series, meetingId, this.opts.house);
       const result = await this.publisher.publish(pkg, meeting.minutes.publication?.remote ? previous : undefined);
       closedLocation = result.closedLocation;
       const remote: Record<string, string> = { ...previous, ...result.remote };

@@ -6,7 +6,8 @@ import { strings, type Lang, type Strings } from '../i18n';
 import { actualClock, clockRange, localClock, longDate } from '../meeting/dates';
 import { isClosedAction, itemDuration, recordLabel } from '../meeting/operations';
 import { outcomeWord } from '../meeting/outcomes';
-import type { ActionItem, AgendaItem, Contribution, Meeting, Outcome, Series } from '../meeting/types';
+import type { ActionItem, AgendaItem, Contribution, HouseStyleText, Meeting, Outcome, Series } from '../meeting/types';
+import { houseText } from './houseStyle';
 
 export type MinutesPart = 'openbaar' | 'besloten';
 
@@ -95,6 +96,8 @@ export interface MinutesModel {
   /** Empty when there is nothing to list: renderers then omit the Actielijst. */
   actions: ActionRow[];
   labels: MinutesLabels;
+  /** The body's name and header line at the top of every page: the chat's own, else the deployment's. */
+  house: HouseStyleText;
 }
 
 /** The minutes' words, and the language their dates and times are written in: the meeting's. */
@@ -474,7 +477,8 @@ function footerLine(meeting: Meeting, part: MinutesPart, { w, lang }: Words): st
   return part === 'besloten' ? `${w.confidential} – ${line}` : line;
 }
 
-export function minutesModel(series: Series, meetingId: string, part: MinutesPart): MinutesModel {
+/** `house`: the deployment's house style (MINUTES_BODY, MINUTES_HEADER_LINE), under the chat's own. */
+export function minutesModel(series: Series, meetingId: string, part: MinutesPart, house?: HouseStyleText): MinutesModel {
   const meeting = findMeeting(series, meetingId);
   const words = wordsOf(meeting);
   const { w } = words;
@@ -500,5 +504,6 @@ export function minutesModel(series: Series, meetingId: string, part: MinutesPar
       actionColumns: w.actionColumns,
       page: w.page,
     },
+    house: houseText(house, series.houseStyle),
   };
 }

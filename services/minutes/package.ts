@@ -5,6 +5,7 @@ import { strings } from '../i18n';
 import { decisionKey, isClosedAction, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
+import type { HouseStyle } from './houseStyle';
 import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
@@ -63,8 +64,21 @@ export function minutesFileName(meeting: Pick<Meeting, 'date' | 'title'> & { loc
   return `${meetingFolderName(meeting)} ${strings(meeting.locale).minutes.fileParts[part]}.docx`;
 }
 
-async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart): Promise<MinutesFile> {
-  const content = await renderDocx(minutesModel(series, meeting.id, part));
+/** The word of each part in file names, in every language: "openbaar" and "public" name the public part. */
+const FILE_PART_WORDS = new Map<string, MinutesPart>(
+  (['nl', 'en'] as const).flatMap((lang) =>
+    (Object.entries(strings(lang).minutes.fileParts) as [MinutesPart, string][]).map(([part, word]) => [word, part]),
+  ),
+);
+
+/** The part a published file holds, from its name ("… besloten.docx", "… public.pdf"), whatever the title. */
+export function partOfFileName(name: string): MinutesPart | undefined {
+  const word = / (\p{L}+)\.(?:docx|pdf)$/u.exec(name)?.[1];
+  return word === undefined ? undefined : FILE_PART_WORDS.get(word);
+}
+
+async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart, house?: HouseStyle): Promise<MinutesFile> {
+  const content = await renderDocx(minutesModel(series, meeting.id, part, house), house?.logo);
   return { name: minutesFileName(meeting, part), part, content };
 }
 
@@ -112,10 +126,11 @@ function publishedAction(series: Series, seriesId: string, action: ActionItem): 
   };
 }
 
-export async function buildMinutesPackage(series: Series, meetingId: string): Promise<MinutesPackage> {
+/** `house`: the deployment's house style, under the chat's own texts. */
+export async function buildMinutesPackage(series: Series, meetingId: string, house?: HouseStyle): Promise<MinutesPackage> {
   const meeting = findMeeting(series, meetingId);
   const parts = minutesParts(meeting);
-  const files = await Promise.all(parts.map((part) => minutesFile(series, meeting, part)));
+  const files = await Promise.all(parts.map((part) => minutesFile(series, meeting, part, house)));
   const actions = parts.flatMap((part) => listedActions(series, meetingId, part)).sort((a, b) => a.number - b.number);
   const seriesId = seriesIdOf(series.tenantId, series.conversationId);
   return {

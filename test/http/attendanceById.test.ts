@@ -78,8 +78,8 @@ describe('HTTP: one’s own attendance is bound to one’s Teams id, not to a di
     const [doc] = (await findDocx(h.minutesDir)).filter((f) => f.endsWith('openbaar.docx'));
     assert.ok(doc, 'the public minutes are published');
     const lines = (await docxText(doc)).split('\n');
-    // The header is a table: a label's cell, then its value's.
-    const row = (label: string) => lines[lines.indexOf(label) + 1] ?? '';
+    // A fact is a line: its label, a tab, its value.
+    const row = (label: string) => lines.find((l) => l.startsWith(`${label}\t`))?.slice(label.length + 1) ?? '';
     const present = row('Aanwezig');
     const absent = row('Afwezig');
     assert.ok(present.includes(SECRETARY) && present.includes(chairTwin), present);

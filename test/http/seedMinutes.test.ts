@@ -108,7 +108,8 @@ function expectedFacts(): Fact[] {
   return [
     { line: title.trim() },
     { line: 'Openbaar deel' },
-    ...seedHeader().flatMap(([label, value]): Fact[] => [{ line: label }, { line: value }]),
+    // A fact's label and value on one line, a tab apart, as the seed has them.
+    ...seedHeader().map(([label, value]): Fact => ({ line: `${label}\t${value}` })),
     { line: 'NR' },
     { line: 'Agendapunten' },
     { line: 'Bijlagen' },

@@ -2,7 +2,7 @@
 // on stderr naming the variable and what it expects, no stack trace, and a non-zero exit code.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +105,16 @@ describe('start-up errors of node dist/bot/index.js', function () {
     });
     oneLine(exit, /^Configuration: DATABASE_URL must name a PostgreSQL server .*ECONNREFUSED/, 'refused');
     assert.ok(!exit.lines[0]!.includes('s3cr3t-pw'), exit.lines[0]);
+  });
+
+  it('MINUTES_PDF=1 where LibreOffice is not installed (no soffice on PATH) names MINUTES_PDF', async () => {
+    const noSoffice = join(dir, 'no-soffice');
+    await mkdir(noSoffice, { recursive: true });
+    oneLine(
+      await start(dir, { PORT: String(await freePort()), MINUTES_PDF: '1', PATH: noSoffice }),
+      /^Configuration: MINUTES_PDF must be 0 where LibreOffice is not installed \(got "1", and soffice is not on PATH\)$/,
+      'MINUTES_PDF',
+    );
   });
 
   it('a data directory that cannot be made names DATA_DIR', async () => {

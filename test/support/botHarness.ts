@@ -29,14 +29,20 @@ export const TEST_USERS: Record<string, TeamsUser> = {
 };
 
 export async function startBotHarness(
-  opts: { liveCards?: LiveCardsOptions; extraUsers?: Record<string, TeamsUser>; limits?: TurnLimits } = {},
+  opts: {
+    liveCards?: LiveCardsOptions;
+    extraUsers?: Record<string, TeamsUser>;
+    limits?: TurnLimits;
+    /** More configuration variables (e.g. MINUTES_PDF). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BotHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'notulist-http-'));
   const minutesDir = join(dataDir, 'minutes');
   const users = { ...TEST_USERS, ...(opts.extraUsers ?? {}) };
   const connector = await Connector.start(Object.values(users));
   // loadConfig refuses PORT '0' (see the report): ask for any port, then take a free one.
-  const config = { ...loadConfig({ PORT: '3978', DATA_DIR: dataDir, MINUTES_DIR: minutesDir, LOG_LEVEL: 'silent' }), port: 0 };
+  const config = { ...loadConfig({ PORT: '3978', DATA_DIR: dataDir, MINUTES_DIR: minutesDir, LOG_LEVEL: 'silent', ...opts.env }), port: 0 };
   const app = await startNotulist(config, { liveCards: opts.liveCards, limits: opts.limits });
   return {
     app,

@@ -86,6 +86,14 @@ describe('configuration', () => {
     );
   });
 
+  it('MINUTES_PDF is 0 or 1, off unless set (whether LibreOffice is there is checked at start)', () => {
+    assert.equal(loadConfig({}).minutesPdf, false);
+    assert.equal(loadConfig({ MINUTES_PDF: '0' }).minutesPdf, false);
+    assert.equal(loadConfig({ MINUTES_PDF: ' ' }).minutesPdf, false);
+    assert.equal(loadConfig({ MINUTES_PDF: '1' }).minutesPdf, true);
+    refused({ MINUTES_PDF: 'ja' }, /^Configuration: MINUTES_PDF must be 0 or 1 \(1: a PDF\/A copy .*\(got "ja"\)$/);
+  });
+
   it('names the variable and what it expects', () => {
     refused({ PORT: 'abc' }, /^Configuration: PORT must be/);
     refused({ PORT: '70000' }, /PORT must be a port number/);

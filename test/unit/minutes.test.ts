@@ -13,6 +13,7 @@ import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown'
 import { dictatedList, dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
 import {
   buildMinutesPackage,
+  partOfFileName,
   cutToBytes,
   meetingFolderName,
   minutesFileName,
@@ -52,6 +53,7 @@ async function docxText(docx: Buffer): Promise<string> {
   const text = xml
     .replace(/<\/w:p>/g, '\n')
     .replace(/<\/w:tc>/g, '\t')
+    .replace(/<w:tab\/>/g, '\t')
     .replace(/<[^>]+>/g, '');
   return decodeEntities(text);
 }
@@ -181,13 +183,13 @@ describe('minutes: .docx', () => {
       'BESLUITENLIJST Districtelijk Veiligheidsoverleg\n',
       'Openbaar deel\n',
       'Status: concept\n',
-      'Datum\n\t10 oktober 2016\n',
-      'Tijdstip\n\t10.30 – 12.00 uur\n',
-      'Voorzitter\n\tO. van Veldhuizen\n',
-      'Locatie\n\tMeldkamer Hengelo, Demmersweg 55\n',
-      'Secretaris\n\tH. Meuleman\n',
-      `Aanwezig\n\t${PRESENT.slice(0, -1).join(', ')} en J. Slot\n`,
-      'Afwezig\n\tA. Gerritsen, I. Bakker, C. Visser, S. Dinsbach en M. Koenders\n',
+      'Datum\t10 oktober 2016\n',
+      'Tijdstip\t10.30 – 12.00 uur\n',
+      'Voorzitter\tO. van Veldhuizen\n',
+      'Locatie\tMeldkamer Hengelo, Demmersweg 55\n',
+      'Secretaris\tH. Meuleman\n',
+      `Aanwezig\t${PRESENT.slice(0, -1).join(', ')} en J. Slot\n`,
+      'Afwezig\tA. Gerritsen, I. Bakker, C. Visser, S. Dinsbach en M. Koenders\n',
       'NR\n\tAgendapunten\n\tBijlagen\n',
     ]);
   });
@@ -562,6 +564,8 @@ describe('minutes: structure, lists and actions', () => {
       ['Heading2', 'Actielijst'],
     ]);
     assert.equal(document.match(/<w:tblHeader\/>/g)?.length, 2, 'the agenda grid and the Actielijst repeat their header row');
+    // Word's accessibility checker wants a header row in every table: the facts are paragraphs, not a table.
+    assert.equal(document.match(/<w:tbl>/g)?.length, 2, 'two tables, each with its header row');
     assert.match(styles, /<w:lang w:val="nl-NL"\/>/);
   });
 
@@ -696,6 +700,15 @@ describe('minutes: a meeting held in English', () => {
       'see the action list',
     ])
       assert.ok(text.includes(words), `the English minutes say "${words}"`);
+  });
+
+  it('tells a file’s part from its name in either language, whatever the title', () => {
+    assert.equal(partOfFileName('2016-10-10 DVO closed.docx'), 'besloten');
+    assert.equal(partOfFileName('2016-10-10 DVO besloten.pdf'), 'besloten');
+    assert.equal(partOfFileName('2016-10-10 Closed meeting public.docx'), 'openbaar');
+    assert.equal(partOfFileName('2016-10-10 DVO openbaar.docx'), 'openbaar');
+    assert.equal(partOfFileName('besluiten-en-acties.json'), undefined);
+    assert.equal(partOfFileName('2016-10-10 DVO.docx'), undefined);
   });
 
   it('names its files in English', async () => {

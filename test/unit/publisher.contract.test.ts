@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import JSZip from 'jszip';
 import { FolderMinutesPublisher } from '../../services/minutes/folderPublisher';
 import { buildMinutesPackage } from '../../services/minutes/package';
+import { addPdfCopies } from '../../services/minutes/pdf';
 import type { MinutesPackage, PublishResult } from '../../services/minutes/publisher';
 import {
   ACTIONS_LIST_NAME,
@@ -38,6 +39,8 @@ export interface PublisherHarness {
   /** Whether the closed decisions and actions have a place of their own (the folder's register, SharePoint's closed lists). */
   closedRecordsConfigured: boolean;
   kind: 'folder' | 'sharepoint';
+  /** MINUTES_PDF=1: each document is published with a PDF copy (a stand-in conversion). */
+  pdfCopies?: boolean;
   /** Empties every place (the setup stays). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -55,6 +58,14 @@ async function fileText(path: string, bytes: Buffer): Promise<string> {
   return path.endsWith('.docx') ? `${path}\n${await documentText(bytes)}` : `${path}\n${bytes.toString('utf8')}`;
 }
 
+/**
+ * MINUTES_PDF=1 with a stand-in conversion: the "PDF" holds its document's words, so a copy in the wrong
+ * place shows as its document would.
+ */
+async function withCopies(pkg: MinutesPackage): Promise<MinutesPackage> {
+  return addPdfCopies(pkg, { convert: async (docx) => Buffer.from(`%PDF-1.7 pdfaid:part\n${await documentText(docx)}`) });
+}
+
 export function publisherContract(name: string, makeHarness: () => Promise<PublisherHarness>): void {
   describe(`MinutesPublisher contract: ${name}`, function () {
     this.timeout(60_000);
@@ -70,7 +81,7 @@ export function publisherContract(name: string, makeHarness: () => Promise<Publi
       const open = await h.readPublic();
       assert.ok(open.files.length > 0, 'there is something public to read');
       for (const text of [...open.files.map((f) => f.text), ...open.records]) {
-        for (const secret of [...CLOSED_TEXTS, 'VERTROUWELIJK', 'besloten.docx', '"besloten"']) {
+        for (const secret of [...CLOSED_TEXTS, 'VERTROUWELIJK', 'besloten.docx', 'besloten.pdf', '"besloten"']) {
           assert.ok(!text.includes(secret), `a public file or record holds "${secret}": ${text.slice(0, 200)}`);
         }
       }
@@ -98,6 +109,16 @@ export function publisherContract(name: string, makeHarness: () => Promise<Publi
         closed.files.filter((f) => f.path.endsWith('.docx')).map((f) => f.path.split('/').pop()),
         ['2016-10-10 Districtelijk Veiligheidsoverleg besloten.docx'],
       );
+      if (h.pdfCopies) {
+        assert.deepEqual(
+          open.files.filter((f) => f.path.endsWith('.pdf')).map((f) => f.path.split('/').pop()),
+          ['2016-10-10 Districtelijk Veiligheidsoverleg openbaar.pdf'],
+        );
+        assert.deepEqual(
+          closed.files.filter((f) => f.path.endsWith('.pdf')).map((f) => f.path.split('/').pop()),
+          ['2016-10-10 Districtelijk Veiligheidsoverleg besloten.pdf'],
+        );
+      }
       const closedDocument = closed.files.find((f) => f.path.endsWith('.docx'))!;
       assert.ok(closedDocument.text.includes(SECRET_DECISION) && closedDocument.text.includes('VERTROUWELIJK – besloten deel'));
       assert.equal(result.closedLocation?.kind, h.kind);
@@ -108,7 +129,9 @@ export function publisherContract(name: string, makeHarness: () => Promise<Publi
       assert.match(result.closedLocation?.description ?? '', /2016-10-10 Districtelijk Veiligheidsoverleg$/);
       assert.deepEqual(
         result.files.map((f) => f.name),
-        ['2016-10-10 Districtelijk Veiligheidsoverleg openbaar.docx', '2016-10-10 Districtelijk Veiligheidsoverleg besloten.docx'],
+        ['openbaar', 'besloten'].flatMap((part) =>
+          ['docx', ...(h.pdfCopies ? ['pdf'] : [])].map((ext) => `2016-10-10 Districtelijk Veiligheidsoverleg ${part}.${ext}`),
+        ),
       );
     });
 
@@ -155,9 +178,9 @@ export function publisherContract(name: string, makeHarness: () => Promise<Publi
       const result = await h.publish(await allPublic(), first.remote);
       const closed = await h.readClosed();
       assert.deepEqual(
-        closed.files.filter((f) => f.path.endsWith('.docx')),
+        closed.files.filter((f) => /\.(docx|pdf)$/.test(f.path)),
         [],
-        'no besloten document left',
+        'no besloten document (or copy) left',
       );
       assert.ok(!closed.records.join('\n').includes(SECRET_DECISION), 'the formerly closed decision is no longer in the closed records');
       assert.equal(result.closedLocation, undefined);
@@ -197,7 +220,7 @@ function walk(dir: string, skip?: string): string[] {
   });
 }
 
-publisherContract('FolderMinutesPublisher', async () => {
+const folderHarness = (pdfCopies: boolean) => async (): Promise<PublisherHarness> => {
   const root = mkdtempSync(join(tmpdir(), 'notulist-contract-'));
   let publisher = new FolderMinutesPublisher(root);
   const read = async (dir: string, skip?: string): Promise<Place> => {
@@ -216,7 +239,8 @@ publisherContract('FolderMinutesPublisher', async () => {
   return {
     kind: 'folder',
     closedRecordsConfigured: true,
-    publish: (pkg) => publisher.publish(pkg),
+    pdfCopies,
+    publish: async (pkg) => publisher.publish(pdfCopies ? await withCopies(pkg) : pkg),
     // Everything under MINUTES_DIR but the closed tree (which an administrator restricts): .tmp and all.
     readPublic: () => read(root, publisher.closedRoot),
     readClosed: () => read(publisher.closedRoot),
@@ -228,11 +252,14 @@ publisherContract('FolderMinutesPublisher', async () => {
       rmSync(root, { recursive: true, force: true });
     },
   };
-});
+};
+
+publisherContract('FolderMinutesPublisher', folderHarness(false));
+publisherContract('FolderMinutesPublisher with PDF copies (MINUTES_PDF=1)', folderHarness(true));
 
 // -- the SharePoint publisher on the Graph stand-in -----------------------------------------------
 
-function sharePointHarness(withClosedLists: boolean): () => Promise<PublisherHarness> {
+function sharePointHarness(withClosedLists: boolean, pdfCopies = false): () => Promise<PublisherHarness> {
   return async () => {
     const standIn = await GraphStandIn.start();
     const graph: DriverGraphSettings = {
@@ -258,7 +285,9 @@ function sharePointHarness(withClosedLists: boolean): () => Promise<PublisherHar
     return {
       kind: 'sharepoint',
       closedRecordsConfigured: withClosedLists,
-      async publish(pkg, previous) {
+      pdfCopies,
+      async publish(given, previous) {
+        const pkg = pdfCopies ? await withCopies(given) : given;
         const published = await runDriver(standIn, {
           kind: 'publish',
           graph,
@@ -289,3 +318,4 @@ function sharePointHarness(withClosedLists: boolean): () => Promise<PublisherHar
 
 publisherContract('SharePointMinutesPublisher with closed lists (Graph stand-in)', sharePointHarness(true));
 publisherContract('SharePointMinutesPublisher without closed lists (Graph stand-in)', sharePointHarness(false));
+publisherContract('SharePointMinutesPublisher with PDF copies (MINUTES_PDF=1, Graph stand-in)', sharePointHarness(true, true));
