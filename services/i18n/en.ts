@@ -370,6 +370,19 @@ export const en: Strings = {
       meeting: 'Meeting',
     },
     changeTypes: { edited: 'edited', removed: 'removed' },
+    meetingFacts: {
+      title: 'title',
+      date: 'date',
+      startTime: 'start time',
+      endTime: 'end time',
+      location: 'location',
+      chairName: 'chair',
+      secretaryName: 'secretary',
+      members: 'members',
+      itemTimesInMinutes: 'times per item',
+      houseBody: 'body',
+      houseLine: 'header line',
+    },
   },
   help: {
     now: (role, status) => {

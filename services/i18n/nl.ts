@@ -395,6 +395,20 @@ export const nl = {
       meeting: 'Vergadering',
     },
     changeTypes: { edited: 'gewijzigd', removed: 'verwijderd' },
+    /** The meeting's facts a change names (`wijzig vergadering`). */
+    meetingFacts: {
+      title: 'titel',
+      date: 'datum',
+      startTime: 'begintijd',
+      endTime: 'eindtijd',
+      location: 'locatie',
+      chairName: 'voorzitter',
+      secretaryName: 'secretaris',
+      members: 'leden',
+      itemTimesInMinutes: 'tijden per punt',
+      houseBody: 'orgaan',
+      houseLine: 'kopregel',
+    } as Record<string, string>,
   },
   help: {
     /** What this person can do now, in a few lines. */

@@ -4,7 +4,7 @@
 // page (both parts) names its viewer at the top and ends with the meeting's correction log.
 import MarkdownIt from 'markdown-it';
 import type { Strings } from '../i18n';
-import { MEETING_TIME_ZONE } from '../meeting/dates';
+import { longDate, MEETING_TIME_ZONE } from '../meeting/dates';
 import type { RecordChange } from '../meeting/types';
 import { renderMarkdown } from './markdown';
 import type { MinutesModel } from './model';
@@ -63,9 +63,13 @@ function changesSection(s: Strings, changes: RecordChange[]): string {
   const p = s.draftPage;
   const c = p.changesColumns;
   const rows = changes.map((change) => {
-    const what = `${p.changeKinds[change.kind]} ${change.label} ${p.changeTypes[change.change]}`;
+    // A meeting's fact by its name in the reader's language, a date as a date ("10 oktober 2016").
+    const meetingFact = change.kind === 'meeting';
+    const label = meetingFact && Object.hasOwn(p.meetingFacts, change.label) ? p.meetingFacts[change.label] : change.label;
+    const value = (v: string | undefined) => (meetingFact && change.label === 'date' && v ? longDate(v, s.lang) : v);
+    const what = `${p.changeKinds[change.kind]} ${label} ${p.changeTypes[change.change]}`;
     const after = change.change === 'removed' ? undefined : change.after;
-    return `<tr><td>${escapeHtml(dateTime(change.at, s.lang))}</td><td>${cellText(change.by.name)}</td><td>${escapeHtml(what)}</td><td>${cellText(change.before)}</td><td>${cellText(after)}</td></tr>`;
+    return `<tr><td>${escapeHtml(dateTime(change.at, s.lang))}</td><td>${cellText(change.by.name)}</td><td>${escapeHtml(what)}</td><td>${cellText(value(change.before))}</td><td>${cellText(value(after))}</td></tr>`;
   });
   return `<section class="changes"><h2>${escapeHtml(p.changesTitle)}</h2>
 <table><thead><tr><th>${escapeHtml(c.at)}</th><th>${escapeHtml(c.by)}</th><th>${escapeHtml(c.what)}</th><th>${escapeHtml(c.before)}</th><th>${escapeHtml(c.after)}</th></tr></thead>

@@ -8,7 +8,9 @@ import { basename, delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import type { Series } from '../../services/meeting/types';
+import { strings } from '../../services/i18n';
 import { renderDocx } from '../../services/minutes/docx';
+import { renderDraftPage } from '../../services/minutes/draftPage';
 import { escapeMarkdown, renderMarkdown } from '../../services/minutes/markdown';
 import { dictatedList, dutchDate, joinNames, minutesModel, timeRange } from '../../services/minutes/model';
 import {
@@ -717,5 +719,37 @@ describe('minutes: a meeting held in English', () => {
       pkg.files.map((f) => f.name),
       ['2016-10-10 Districtelijk Veiligheidsoverleg public.docx', '2016-10-10 Districtelijk Veiligheidsoverleg closed.docx'],
     );
+  });
+});
+
+describe('minutes: the full draft page’s change log', () => {
+  it('names a changed fact of the meeting in the reader’s language and shows a date as a date', () => {
+    const series = seedSeries();
+    const model = minutesModel(series, OCTOBER_MEETING_ID, 'openbaar');
+    const change = { at: '2016-10-10T12:00:00Z', by: SECRETARY, kind: 'meeting' as const, change: 'edited' as const };
+    const page = (lang: 'nl-NL' | 'en-GB') =>
+      renderDraftPage({
+        s: strings(lang),
+        meetingTitle: 'DVO',
+        models: [model],
+        downloads: [],
+        adopted: false,
+        full: {
+          viewerName: SECRETARY.name,
+          changes: [
+            { ...change, label: 'date', before: '2016-10-03', after: '2016-10-10' },
+            { ...change, label: 'houseLine', before: '', after: 'Samen sterk' },
+          ],
+        },
+      });
+    const nl = page('nl-NL');
+    assert.ok(
+      nl.includes('Vergadering datum gewijzigd') && nl.includes('3 oktober 2016') && nl.includes('10 oktober 2016'),
+      nl.slice(-800),
+    );
+    assert.ok(nl.includes('Vergadering kopregel gewijzigd'));
+    assert.doesNotMatch(nl.slice(nl.indexOf('class="changes"')), /\d{4}-\d{2}-\d{2}/);
+    const en = page('en-GB');
+    assert.ok(en.includes('date edited') && en.includes('3 October 2016') && en.includes('header line edited'), en.slice(-800));
   });
 });
