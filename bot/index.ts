@@ -10,7 +10,7 @@ import { MeetingService } from '../services/meeting/service';
 import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
 import { DraftLinks } from '../services/minutes/draftLinks';
 import { createGraphClient } from '../services/minutes/graph';
-import { readLogo, type Logo } from '../services/minutes/houseStyle';
+import { readLogo, readLogos, type Logo } from '../services/minutes/houseStyle';
 import { MinutesService } from '../services/minutes/minutesService';
 import { PendingPublishes } from '../services/minutes/pendingPublishes';
 import { onPath, SOFFICE, withPdfCopies } from '../services/minutes/pdf';
@@ -147,11 +147,13 @@ function botAuthentication(config: Config, connectorOptions: ConstructorParamete
   return { auth, gate };
 }
 
-/** MINUTES_LOGO, read and checked before anything starts: a bad file is a one-line start-up error. */
-function houseLogo(config: Config): Logo | undefined {
-  if (!config.house.logoFile) return undefined;
+/** MINUTES_LOGO and MINUTES_LOGOS, read and checked before anything starts: a bad file is a one-line start-up error. */
+function houseLogos(config: Config): { logo?: Logo; logos?: Record<string, Logo> } {
   try {
-    return readLogo(config.house.logoFile);
+    return {
+      logo: config.house.logoFile ? readLogo(config.house.logoFile) : undefined,
+      logos: config.house.logosDir ? readLogos(config.house.logosDir) : undefined,
+    };
   } catch (err) {
     throw new ConfigError(`Configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -202,7 +204,7 @@ export interface StartOptions {
 
 export async function startNotulist(config: Config, opts: StartOptions = {}): Promise<Notulist> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const logo = houseLogo(config);
+  const logos = houseLogos(config);
   if (config.minutesPdf && !onPath(SOFFICE))
     throw new ConfigError(
       `Configuration: MINUTES_PDF must be 0 where LibreOffice is not installed (got "1", and ${SOFFICE} is not on PATH)`,
@@ -219,7 +221,7 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   await publisher.cleanUp?.();
   const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks, {
     pausePublishAt: config.testHooks.pausePublishAt,
-    house: { body: config.house.body, line: config.house.line, logo },
+    house: { body: config.house.body, line: config.house.line, ...logos },
   });
 
   const httpClient = connectorHttpClient({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });

@@ -57,6 +57,7 @@ const schema = z
     MINUTES_BODY: optionalText.refine((v) => v === undefined || v.length <= 200, 'at most 200 characters (the body’s name)'),
     MINUTES_HEADER_LINE: optionalText.refine((v) => v === undefined || v.length <= 200, 'at most 200 characters (the header line)'),
     MINUTES_LOGO: optionalText,
+    MINUTES_LOGOS: optionalText,
     SHAREPOINT_SITE_ID: optionalText,
     SHAREPOINT_DRIVE_ID: optionalText,
     SHAREPOINT_FOLDER: z.string().trim().min(1).default('Besluitenlijsten'),
@@ -145,7 +146,7 @@ export interface Config {
   /** MINUTES_PDF=1: a PDF/A copy beside each published .docx, made with LibreOffice (`soffice` on PATH, checked at start). */
   minutesPdf: boolean;
   /** The deployment's house style: MINUTES_BODY, MINUTES_HEADER_LINE, and the logo file MINUTES_LOGO (read at start). */
-  house: { body?: string; line?: string; logoFile?: string };
+  house: { body?: string; line?: string; logoFile?: string; logosDir?: string };
   sharePoint?: {
     siteId: string;
     driveId?: string;
@@ -199,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minutesDir,
     minutesClosedDir: c.MINUTES_CLOSED_DIR ?? `${minutesDir.replace(/\/+$/, '')}/besloten`,
     minutesPdf: c.MINUTES_PDF,
-    house: { body: c.MINUTES_BODY, line: c.MINUTES_HEADER_LINE, logoFile: c.MINUTES_LOGO },
+    house: { body: c.MINUTES_BODY, line: c.MINUTES_HEADER_LINE, logoFile: c.MINUTES_LOGO, logosDir: c.MINUTES_LOGOS },
     sharePoint: c.SHAREPOINT_SITE_ID
       ? {
           siteId: c.SHAREPOINT_SITE_ID,

@@ -37,13 +37,21 @@ const FIELD_ALIASES: Record<string, string> = {
   body: 'houseBody',
   kopregel: 'houseLine',
   'header line': 'houseLine',
+  logo: 'houseLogo',
 };
 
+const houseFields = (fields: Record<string, string>) =>
+  ['houseBody', 'houseLine', 'houseLogo'].some((k) => fieldsOf(fields)[k] !== undefined);
+
 /** The house-style facts among a meeting's fields (`orgaan:`, `kopregel:`), if any. */
-function houseStyleOf(fields: Record<string, string>): HouseStyleText | undefined {
+function houseStyleOf(fields: Record<string, string>, svc: Services): HouseStyleText | undefined {
   const f = fieldsOf(fields);
-  if (f.houseBody === undefined && f.houseLine === undefined) return undefined;
-  return { body: f.houseBody, line: f.houseLine };
+  if (f.houseBody === undefined && f.houseLine === undefined && f.houseLogo === undefined) return undefined;
+  const logo = f.houseLogo?.trim().toLowerCase();
+  // One of the deployment's logos, by name ("" takes the chat's choice back).
+  const names = svc.minutes.logoNames();
+  if (logo && !names.includes(logo)) throw new DomainError('unknownLogo', { value: logo.slice(0, 40), names: names.join(', ') });
+  return { body: f.houseBody, line: f.houseLine, logo };
 }
 
 function fieldsOf(raw: Record<string, string>): Record<string, string> {
@@ -92,13 +100,13 @@ function meetingPatch(fields: Record<string, string>): ops.MeetingPatch {
   if (f.secretary !== undefined) patch.secretaryName = f.secretary;
   if (f.members !== undefined) patch.members = splitMembers(f.members);
   if (f.itemTimes !== undefined) patch.itemTimesInMinutes = /^(ja|aan|yes|on|true)$/i.test(f.itemTimes.trim());
-  if (!Object.keys(patch).length && !houseStyleOf(fields)) throw new DomainError('missingField', { field: 'title, date' });
+  if (!Object.keys(patch).length && !houseFields(fields)) throw new DomainError('missingField', { field: 'title, date' });
   return patch;
 }
 
 export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, svc: Services): Promise<Answer> {
   const input = meetingInput(cmd.fields, turn.s.lang);
-  const house = houseStyleOf(cmd.fields);
+  const house = houseStyleOf(cmd.fields, svc);
   const { result: meeting } = await svc.meetings.update(turn.tenantId, turn.conversationId, (series, now) => {
     const planned = ops.planMeeting(series, turn.actor, input, now);
     if (house) ops.setHouseStyle(series, turn.actor, planned, house, now);
@@ -117,7 +125,7 @@ export async function plan(turn: Turn, cmd: Extract<Command, { kind: 'plan' }>, 
 
 export async function editMeeting(turn: Turn, cmd: Extract<Command, { kind: 'editMeeting' }>, svc: Services): Promise<Answer> {
   const patch = meetingPatch(cmd.fields);
-  const house = houseStyleOf(cmd.fields);
+  const house = houseStyleOf(cmd.fields, svc);
   const date = cmd.date ? parseDate(cmd.date) : undefined;
   return withMeeting(
     turn,

@@ -15,6 +15,7 @@ const FIELDS: Record<string, string> = {
   secretaryName: 'secretary',
   houseBody: 'body',
   houseLine: 'header line',
+  houseLogo: 'logo',
 };
 const fields = (p: P) =>
   String(p.field ?? '')
@@ -59,6 +60,10 @@ export const en: Strings = {
     tooLong: (p: P) => `That text is too long${p.field ? ` (${fields(p)})` : ''}: ${p.max} characters at most.`,
     tooMany: (p: P) => `That's too many: ${p.max} at most.`,
     invalidDate: (p: P) => `"${p.value}" is not a valid date. Write the date as dd-mm-yyyy, for example 10-10-2016.`,
+    unknownLogo: (p: P) =>
+      p.names
+        ? `There is no logo "${p.value}". Choose from: ${p.names}.`
+        : `There is no logo "${p.value}": this installation has no logos to choose from.`,
     invalidTime: (p: P) => `"${p.value}" is not a valid time. Write the time as hh:mm-hh:mm, for example 10:30-12:00.`,
     invalidUrl: (p: P) => `"${p.value}" is not a valid link (only http or https).`,
     missingField: (p: P) => `Something is missing: ${fields(p)}${p.value ? ` (at "${p.value}")` : ''}.`,
@@ -382,6 +387,7 @@ export const en: Strings = {
       itemTimesInMinutes: 'times per item',
       houseBody: 'body',
       houseLine: 'header line',
+      houseLogo: 'logo',
     },
   },
   help: {

@@ -30,6 +30,7 @@ const FIELDS: Record<string, string> = {
   location: 'locatie',
   houseBody: 'orgaan',
   houseLine: 'kopregel',
+  houseLogo: 'logo',
   chairName: 'voorzitter',
   secretaryName: 'secretaris',
 };
@@ -77,6 +78,10 @@ export const nl = {
     tooLong: (p: P) => `Die tekst is te lang${p.field ? ` (${fields(p)})` : ''}: hoogstens ${p.max} tekens.`,
     tooMany: (p: P) => `Dat zijn er te veel: hoogstens ${p.max}.`,
     invalidDate: (p: P) => `"${p.value}" is geen bestaande datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 10-10-2016.`,
+    unknownLogo: (p: P) =>
+      p.names
+        ? `Er is geen logo "${p.value}". Kies uit: ${p.names}.`
+        : `Er is geen logo "${p.value}": deze installatie heeft geen logo's om uit te kiezen.`,
     invalidTime: (p: P) => `"${p.value}" is geen geldige tijd. Schrijf de tijd als uu:mm-uu:mm, bijvoorbeeld 10:30-12:00.`,
     invalidUrl: (p: P) => `"${p.value}" is geen geldige link (alleen http of https).`,
     missingField: (p: P) => `Er ontbreekt iets: ${fields(p)}${p.value ? ` (bij "${p.value}")` : ''}.`,
@@ -408,6 +413,7 @@ export const nl = {
       itemTimesInMinutes: 'tijden per punt',
       houseBody: 'orgaan',
       houseLine: 'kopregel',
+      houseLogo: 'logo',
     } as Record<string, string>,
   },
   help: {

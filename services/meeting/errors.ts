@@ -34,7 +34,8 @@ export type DomainErrorCode =
   | 'meetingFull'
   | 'unknownRecord'
   | 'onlyChairSecretaryOrAuthor'
-  | 'closeFirst';
+  | 'closeFirst'
+  | 'unknownLogo';
 
 export class DomainError extends Error {
   constructor(

@@ -371,6 +371,8 @@ export function editMeeting(series: Series, actor: Person, meeting: Meeting, pat
   return meeting;
 }
 
+const HOUSE_FIELDS = { body: 'houseBody', line: 'houseLine', logo: 'houseLogo' } as const;
+
 /**
  * The chat's house style for its minutes (body name, header line), set by the secretary of one of its
  * meetings; "" takes the chat's own back, so the deployment's shows again. Logged on that meeting.
@@ -378,16 +380,17 @@ export function editMeeting(series: Series, actor: Person, meeting: Meeting, pat
 export function setHouseStyle(series: Series, actor: Person, meeting: Meeting, patch: HouseStyleText, now: string): void {
   requireSecretary(meeting, actor);
   const style = (series.houseStyle ??= {});
-  for (const key of ['body', 'line'] as const) {
+  for (const key of ['body', 'line', 'logo'] as const) {
     const value = patch[key];
     if (value === undefined) continue;
-    const next = value.trim() ? cleanName(value, key === 'body' ? 'houseBody' : 'houseLine') : undefined;
+    const field = HOUSE_FIELDS[key];
+    const next = value.trim() ? cleanName(value, field) : undefined;
     if (next === style[key]) continue;
     (meeting.changes ??= []).push({
       at: now,
       by: { ...actor },
       kind: 'meeting',
-      label: key === 'body' ? 'houseBody' : 'houseLine',
+      label: field,
       change: 'edited',
       before: style[key] ?? '',
       after: next ?? '',
@@ -395,7 +398,7 @@ export function setHouseStyle(series: Series, actor: Person, meeting: Meeting, p
     if (next === undefined) delete style[key];
     else style[key] = next;
   }
-  if (!style.body && !style.line) delete series.houseStyle;
+  if (!style.body && !style.line && !style.logo) delete series.houseStyle;
 }
 
 /** A meeting planned by mistake: its secretary cancels it before it is held, and it leaves no trace. */

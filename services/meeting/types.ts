@@ -239,4 +239,6 @@ export interface Series {
 export interface HouseStyleText {
   body?: string;
   line?: string;
+  /** The name of one of the deployment's logos (MINUTES_LOGOS), in place of its own (MINUTES_LOGO). */
+  logo?: string;
 }

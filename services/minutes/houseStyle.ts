@@ -1,7 +1,9 @@
-// The body's house style on its minutes: a logo (per deployment, MINUTES_LOGO), the body's name and a
-// header line (per deployment, MINUTES_BODY and MINUTES_HEADER_LINE, and per chat over those). The logo
-// is read and checked once, at start, so a bad file is a start-up error and not a failed publish.
-import { readFileSync, statSync } from 'node:fs';
+// The body's house style on its minutes: a logo, the body's name and a header line. Per deployment:
+// MINUTES_LOGO, MINUTES_BODY and MINUTES_HEADER_LINE; per chat, over those: its own texts and one of the
+// deployment's logos by name (MINUTES_LOGOS, a folder of them). Logos are read and checked once, at start,
+// so a bad file is a start-up error and not a failed publish.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { HouseStyleText } from '../meeting/types';
 
 export interface Logo {
@@ -13,31 +15,59 @@ export interface Logo {
 }
 
 /** What the deployment sets: the texts every chat starts from, and the logo. */
-export interface HouseStyle extends HouseStyleText {
+export interface HouseStyle extends Omit<HouseStyleText, 'logo'> {
   logo?: Logo;
+  /** The logos a chat may choose (`logo: <name>`), by lower-case file name without extension. */
+  logos?: Record<string, Logo>;
+}
+
+/** A folder of logos larger than this many is refused: a chat chooses among a few. */
+export const MAX_LOGOS = 50;
+
+/** The logo a chat's minutes carry: the one it chose among the deployment's, else the deployment's own. */
+export function logoFor(house: HouseStyle | undefined, chat: HouseStyleText | undefined): Logo | undefined {
+  const chosen = chat?.logo && house?.logos && Object.hasOwn(house.logos, chat.logo) ? house.logos[chat.logo] : undefined;
+  return chosen ?? house?.logo;
+}
+
+/** Reads MINUTES_LOGOS: every .png, .jpg and .jpeg in the folder, by lower-case name; throws a sentence. */
+export function readLogos(dir: string): Record<string, Logo> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^\.(png|jpe?g)$/i.test(extname(n)));
+  } catch {
+    throw new Error(`MINUTES_LOGOS: ${dir} is not a folder that can be read`);
+  }
+  if (names.length > MAX_LOGOS) throw new Error(`MINUTES_LOGOS: ${dir} holds more than ${MAX_LOGOS} logos`);
+  const logos: Record<string, Logo> = {};
+  for (const name of names) logos[name.slice(0, -extname(name).length).toLowerCase()] = readLogo(join(dir, name), 'MINUTES_LOGOS');
+  return logos;
 }
 
 /** A logo larger than this is refused: it goes into every document. */
 export const MAX_LOGO_BYTES = 1024 * 1024;
 
 /** The chat's own texts over the deployment's; "" or absent falls back. */
-export function houseText(deployment: HouseStyleText | undefined, chat: HouseStyleText | undefined): HouseStyleText {
+export function houseText(
+  deployment: Omit<HouseStyleText, 'logo'> | undefined,
+  chat: HouseStyleText | undefined,
+): Omit<HouseStyleText, 'logo'> {
   const body = chat?.body || deployment?.body || undefined;
   const line = chat?.line || deployment?.line || undefined;
   return { ...(body ? { body } : {}), ...(line ? { line } : {}) };
 }
 
 /** Reads MINUTES_LOGO: a PNG or JPEG file of at most 1 MB; throws a sentence saying what is wrong. */
-export function readLogo(file: string): Logo {
+export function readLogo(file: string, variable = 'MINUTES_LOGO'): Logo {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
-    throw new Error(`MINUTES_LOGO: ${file} cannot be read`);
+    throw new Error(`${variable}: ${file} cannot be read`);
   }
-  if (size > MAX_LOGO_BYTES) throw new Error(`MINUTES_LOGO: ${file} is larger than 1 MB`);
+  if (size > MAX_LOGO_BYTES) throw new Error(`${variable}: ${file} is larger than 1 MB`);
   const logo = logoOf(readFileSync(file));
-  if (!logo) throw new Error(`MINUTES_LOGO: ${file} is not a PNG or JPEG image`);
+  if (!logo) throw new Error(`${variable}: ${file} is not a PNG or JPEG image`);
   return logo;
 }
 

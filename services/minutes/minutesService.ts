@@ -12,7 +12,7 @@ import type { DraftLinks, DraftRef, DraftViewer } from './draftLinks';
 import { PendingPublishes, type PendingPublish } from './pendingPublishes';
 import { dateTime, renderDraftGone, renderDraftPage } from './draftPage';
 import { renderDocx } from './docx';
-import type { HouseStyle } from './houseStyle';
+import { logoFor, type HouseStyle } from './houseStyle';
 import { minutesModel, minutesParts, type MinutesPart } from './model';
 import { buildMinutesPackage, minutesFileName, partOfFileName } from './package';
 import { PartlyPublished, type ClosedLocation, type MinutesPublisher } from './publisher';
@@ -196,12 +196,17 @@ export class MinutesService {
     return {
       status: 200,
       contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      body: await renderDocx(minutesModel(series, meetingId, part, this.opts.house), this.opts.house?.logo),
+      body: await renderDocx(minutesModel(series, meetingId, part, this.opts.house), logoFor(this.opts.house, series.houseStyle)),
       fileName:
         meeting.minutes.status === 'adopted'
           ? minutesFileName(meeting, part)
           : minutesFileName(meeting, part).replace(/\.docx$/, ` ${strings(meeting.locale).minutes.statusWords.concept}.docx`),
     };
+  }
+
+  /** The names of the logos a chat may choose (`logo: <name>`), from MINUTES_LOGOS. */
+  logoNames(): string[] {
+    return Object.keys(this.opts.house?.logos ?? {}).sort();
   }
 
   get publisherKind(): string {

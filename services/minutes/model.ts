@@ -97,7 +97,7 @@ export interface MinutesModel {
   actions: ActionRow[];
   labels: MinutesLabels;
   /** The body's name and header line at the top of every page: the chat's own, else the deployment's. */
-  house: HouseStyleText;
+  house: Omit<HouseStyleText, 'logo'>;
 }
 
 /** The minutes' words, and the language their dates and times are written in: the meeting's. */
@@ -478,7 +478,7 @@ function footerLine(meeting: Meeting, part: MinutesPart, { w, lang }: Words): st
 }
 
 /** `house`: the deployment's house style (MINUTES_BODY, MINUTES_HEADER_LINE), under the chat's own. */
-export function minutesModel(series: Series, meetingId: string, part: MinutesPart, house?: HouseStyleText): MinutesModel {
+export function minutesModel(series: Series, meetingId: string, part: MinutesPart, house?: Omit<HouseStyleText, 'logo'>): MinutesModel {
   const meeting = findMeeting(series, meetingId);
   const words = wordsOf(meeting);
   const { w } = words;

@@ -5,7 +5,7 @@ import { strings } from '../i18n';
 import { decisionKey, isClosedAction, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
 import { renderDocx } from './docx';
-import type { HouseStyle } from './houseStyle';
+import { logoFor, type HouseStyle } from './houseStyle';
 import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
 
@@ -78,7 +78,7 @@ export function partOfFileName(name: string): MinutesPart | undefined {
 }
 
 async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart, house?: HouseStyle): Promise<MinutesFile> {
-  const content = await renderDocx(minutesModel(series, meeting.id, part, house), house?.logo);
+  const content = await renderDocx(minutesModel(series, meeting.id, part, house), logoFor(house, series.houseStyle));
   return { name: minutesFileName(meeting, part), part, content };
 }
 

@@ -9,7 +9,7 @@ import { DomainError } from '../../services/meeting/errors';
 import type { HouseStyleText } from '../../services/meeting/types';
 import * as ops from '../../services/meeting/operations';
 import { renderDocx } from '../../services/minutes/docx';
-import { houseText, logoOf, readLogo } from '../../services/minutes/houseStyle';
+import { houseText, logoFor, logoOf, readLogo, readLogos } from '../../services/minutes/houseStyle';
 import { minutesModel } from '../../services/minutes/model';
 import { OCTOBER_MEETING_ID, SECRETARY, seedSeries } from '../support/seedMeeting';
 
@@ -95,6 +95,26 @@ describe('minutes: house style', () => {
       assert.throws(() => readLogo(join(dir, 'missing.png')), /MINUTES_LOGO: .*missing\.png cannot be read/);
       writeFileSync(join(dir, 'logo.png'), PNG);
       assert.equal(readLogo(join(dir, 'logo.png')).type, 'png');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a chat chooses one of the deployment’s logos by name; an unknown or no choice keeps the deployment’s own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notulist-logos-'));
+    try {
+      writeFileSync(join(dir, 'Platform.PNG'), PNG);
+      writeFileSync(join(dir, 'huis.jpg'), JPEG);
+      writeFileSync(join(dir, 'notes.txt'), 'not a logo');
+      const logos = readLogos(dir);
+      assert.deepEqual(Object.keys(logos).sort(), ['huis', 'platform']);
+      const own = logoOf(PNG)!;
+      assert.equal(logoFor({ logo: own, logos }, { logo: 'huis' })?.type, 'jpg');
+      assert.equal(logoFor({ logo: own, logos }, { logo: 'elders' }), own);
+      assert.equal(logoFor({ logo: own, logos }, undefined), own);
+      writeFileSync(join(dir, 'kapot.png'), 'geen png');
+      assert.throws(() => readLogos(dir), /MINUTES_LOGOS: .*kapot\.png is not a PNG or JPEG image/);
+      assert.throws(() => readLogos(join(dir, 'nergens')), /MINUTES_LOGOS: .* is not a folder that can be read/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
