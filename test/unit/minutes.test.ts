@@ -529,6 +529,11 @@ describe('minutes: LibreOffice', function () {
         copyFileSync(pdf, join(PAGES_DIR, basename(pdf)));
       }
       if (!onPath('pdftotext')) return; // poppler-utils: CI installs it, for the page checks below
+      // The pages as a person sees them, kept beside the PDFs (artifacts/minutes/…-1.png, -2.png, …).
+      for (const input of inputs) {
+        const base = basename(input).replace(/\.docx$/, '');
+        await promisify(execFile)('pdftoppm', ['-r', '60', '-png', join(dir, `${base}.pdf`), join(PAGES_DIR, base)]);
+      }
       const publicPdf = join(dir, basename(inputs[0]!).replace(/\.docx$/, '.pdf'));
       const pages = (await promisify(execFile)('pdftotext', ['-layout', publicPdf, '-'])).stdout.split('\f').map(squeeze);
       const pageOf = (text: string) => pages.findIndex((p) => p.includes(squeeze(text)));
