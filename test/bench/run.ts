@@ -160,6 +160,81 @@ async function load(
   return { perSecond: times.length / seconds, p99: times[Math.floor(times.length * 0.99)] ?? 0 };
 }
 
+/** p50 and p99 of a list of milliseconds. */
+function percentiles(ms: number[]): { p50: number; p99: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length * 0.5)] ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 };
+}
+
+/**
+ * A fixed offered load: `rate` Teams-shaped `mededeling:` turns a second over `chats` chats for `seconds`,
+ * sent on schedule whatever the answers (at most `connections` in flight; a turn that finds none free is
+ * counted as not served). Measures the HTTP answer and the reply reaching the connector (its POST to
+ * …/activities/<the turn's id>), each from the moment the turn was sent.
+ */
+async function fixedRate(
+  clients: TeamsClient[],
+  connector: Connector,
+  rate: number,
+  seconds: number,
+  connections: number,
+): Promise<{ served: number; offered: number; http: { p50: number; p99: number }; reply: { p50: number; p99: number } }> {
+  const sentAt = new Map<string, number>();
+  const replyMs: number[] = [];
+  const log = connector.log;
+  const push = log.push.bind(log);
+  log.push = (...entries) => {
+    for (const e of entries) {
+      const t0 = e.replyTo ? sentAt.get(e.replyTo) : undefined;
+      if (t0 !== undefined) {
+        replyMs.push(performance.now() - t0);
+        sentAt.delete(e.replyTo!);
+      }
+    }
+    return push(...entries);
+  };
+  const httpMs: number[] = [];
+  let inFlight = 0;
+  let offered = 0;
+  let served = 0;
+  const turns: Promise<void>[] = [];
+  const start = performance.now();
+  try {
+    for (let n = 0; n < rate * seconds; n++) {
+      const due = start + (n * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      offered++;
+      if (inFlight >= connections) continue;
+      const t = clients[n % clients.length]!;
+      const id = `f:bench-${n}-${Math.random().toString(36).slice(2)}`;
+      const activity = t.base(`c${n % 500}`, {
+        id,
+        type: 'message',
+        textFormat: 'plain',
+        text: `<at>Notulist</at> mededeling: Vast ${n}`,
+        entities: [{ type: 'mention', text: '<at>Notulist</at>', mentioned: { id: `28:${t.botId}`, name: 'Notulist' } }],
+      });
+      inFlight++;
+      const t0 = performance.now();
+      sentAt.set(id, t0);
+      turns.push(
+        t.send(activity).then((r) => {
+          inFlight--;
+          if (r.status === 200) {
+            served++;
+            httpMs.push(performance.now() - t0);
+          }
+        }),
+      );
+    }
+    await Promise.all(turns);
+  } finally {
+    log.push = push;
+  }
+  return { served, offered, http: percentiles(httpMs), reply: percentiles(replyMs) };
+}
+
 async function beside(): Promise<void> {
   const crowd: Record<string, TeamsUser> = {};
   for (let i = 0; i < 500; i++) crowd[`c${i}`] = { id: `29:c-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-c-${i}` };
@@ -180,6 +255,16 @@ async function beside(): Promise<void> {
       (_, i) =>
         new TeamsClient({ botUrl: echo.url, connector: echoConnector, users: { ...crowd }, conversationId: `19:bench-${i}@thread.v2` }),
     );
+    for (let round = 0; round < 2; round++) {
+      const e = await fixedRate(theirs, echoConnector, 100, 5, 50);
+      const o = await fixedRate(ours, h.connector, 100, 5, 50);
+      const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
+      console.log(
+        `${'HTTP: 100 turns/s offered over 100 chats, 50 connections'.padEnd(52)} served ${o.served}/${o.offered} vs ${e.served}/${e.offered}; ` +
+          `HTTP p50/p99 ${o.http.p50.toFixed(0)}/${o.http.p99.toFixed(0)} vs ${e.http.p50.toFixed(0)}/${e.http.p99.toFixed(0)} ms (p99 ${r(o.http.p99, e.http.p99)}×); ` +
+          `reply p50/p99 ${o.reply.p50.toFixed(0)}/${o.reply.p99.toFixed(0)} vs ${e.reply.p50.toFixed(0)}/${e.reply.p99.toFixed(0)} ms (p99 ${r(o.reply.p99, e.reply.p99)}×)`,
+      );
+    }
     for (const connections of [20, 200]) {
       const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
       for (let round = 0; round < 2; round++) {
