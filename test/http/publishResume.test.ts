@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_USERS } from '../support/botHarness';
-import { ChildBot, freePort, killChildBots, runDriver, standInEnv } from '../support/childBot';
+import { ChildBot, freePort, killChildBots, runDriver, standInEnv, standInGraph } from '../support/childBot';
 import { cardOf, cardText, Connector } from '../support/connector';
 import { GraphStandIn } from '../support/graphStandIn';
 import { TeamsClient } from '../support/teamsClient';
@@ -36,13 +36,7 @@ describe('HTTP: a crash while publishing (SIGKILL), then a restart', function ()
 
   before(async () => {
     standIn = await GraphStandIn.start();
-    const graph = {
-      tenantId: standIn.tenantId,
-      clientId: standIn.clientId,
-      clientSecret: standIn.clientSecret,
-      baseUrl: standIn.baseUrl,
-      authorityHost: standIn.authorityHost,
-    };
+    const graph = standInGraph(standIn);
     const answer = await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId });
     assert.ok(answer.ok, `setup failed: ${answer.error}\n${answer.stderr}`);
     setup = answer.result as SetupResult;

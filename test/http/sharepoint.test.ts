@@ -4,7 +4,7 @@
 // goes to a folder and lists of its own (see also publisher.contract.test.ts).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DriverAnswer, runDriver } from '../support/childBot';
+import { DriverAnswer, runDriver, standInGraph } from '../support/childBot';
 import { Fault, GraphStandIn, RequestLogEntry, standInQuickXorHash } from '../support/graphStandIn';
 import type { DriverGraphSettings, DriverJob, WirePackage } from '../support/publishDriver';
 import type { ClosedLocation } from '../../services/minutes/publisher';
@@ -181,13 +181,7 @@ describe('SharePoint publisher against a Graph stand-in (child process, real Gra
 
   before(async () => {
     standIn = await GraphStandIn.start();
-    graph = {
-      tenantId: standIn.tenantId,
-      clientId: standIn.clientId,
-      clientSecret: standIn.clientSecret,
-      baseUrl: standIn.baseUrl,
-      authorityHost: standIn.authorityHost,
-    };
+    graph = standInGraph(standIn);
     setup = ok<SetupAnswer>(await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId }));
   });
 

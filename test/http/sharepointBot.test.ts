@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docxText, TEST_USERS } from '../support/botHarness';
 import { findActions } from '../support/cardActions';
-import { ChildBot, freePort, killChildBots, runDriver, standInEnv } from '../support/childBot';
+import { ChildBot, freePort, killChildBots, runDriver, standInEnv, standInGraph } from '../support/childBot';
 import { cardOf, cardText, Connector } from '../support/connector';
 import { GraphStandIn, RequestLogEntry, StoredListItem } from '../support/graphStandIn';
 import { TeamsClient } from '../support/teamsClient';
@@ -216,13 +216,7 @@ describe('HTTP + SharePoint: publishing through the running bot (child process) 
 
   before(async () => {
     standIn = await GraphStandIn.start();
-    const graph = {
-      tenantId: standIn.tenantId,
-      clientId: standIn.clientId,
-      clientSecret: standIn.clientSecret,
-      baseUrl: standIn.baseUrl,
-      authorityHost: standIn.authorityHost,
-    };
+    const graph = standInGraph(standIn);
     // The publisher needs the two list ids (it does not look lists up by name): run the setup first.
     const answer = await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId });
     assert.ok(answer.ok, `setup failed: ${answer.error}\n${answer.stderr}`);

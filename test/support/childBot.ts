@@ -14,7 +14,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import net from 'node:net';
 import path from 'node:path';
 import type { GraphStandIn } from './graphStandIn';
-import type { DriverJob } from './publishDriver';
+import type { DriverGraphSettings, DriverJob } from './publishDriver';
 
 export const BOT_ENTRY = path.join(__dirname, '../../bot/index.js');
 const DRIVER = path.join(__dirname, 'publishDriver.js');
@@ -92,6 +92,17 @@ export async function freePort(): Promise<number> {
 }
 
 /** The Graph part of the bot's environment, pointed at the stand-in (the closed lists when given). */
+/** The Graph settings that reach the Graph stand-in (its tenant, app and addresses), for a driver job. */
+export function standInGraph(standIn: GraphStandIn): DriverGraphSettings {
+  return {
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    clientSecret: standIn.clientSecret,
+    baseUrl: standIn.baseUrl,
+    authorityHost: standIn.authorityHost,
+  };
+}
+
 export function standInEnv(
   standIn: GraphStandIn,
   lists: { decisionsListId: string; actionsListId: string; closedDecisionsListId?: string; closedActionsListId?: string },

@@ -21,7 +21,7 @@ import {
   LIBRARY_FIELDS,
 } from '../../services/minutes/sharePointColumns';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
-import { runDriver } from '../support/childBot';
+import { runDriver, standInGraph } from '../support/childBot';
 import { CLOSED_TEXTS, SECRET_DECISION, seriesWithClosedItem } from '../support/closedMeeting';
 import { GraphStandIn } from '../support/graphStandIn';
 import type { DriverGraphSettings } from '../support/publishDriver';
@@ -287,13 +287,7 @@ describe('minutes: PDF/A copies on SharePoint (Graph stand-in, a stand-in conver
 
   before(async () => {
     standIn = await GraphStandIn.start();
-    graph = {
-      tenantId: standIn.tenantId,
-      clientId: standIn.clientId,
-      clientSecret: standIn.clientSecret,
-      baseUrl: standIn.baseUrl,
-      authorityHost: standIn.authorityHost,
-    };
+    graph = standInGraph(standIn);
     const answer = await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId });
     assert.ok(answer.ok, `setup failed: ${answer.error}\n${answer.stderr}`);
     setup = answer.result as SetupResult;

@@ -18,7 +18,7 @@ import {
   DECISIONS_LIST_NAME,
 } from '../../services/minutes/sharePointColumns';
 import type { SetupResult } from '../../services/minutes/setupSharePoint';
-import { runDriver } from '../support/childBot';
+import { runDriver, standInGraph } from '../support/childBot';
 import { CLOSED_TEXTS, otherChatSeries, SECRET_DECISION, seriesWithClosedItem } from '../support/closedMeeting';
 import { GraphStandIn } from '../support/graphStandIn';
 import type { DriverGraphSettings } from '../support/publishDriver';
@@ -262,13 +262,7 @@ publisherContract('FolderMinutesPublisher with PDF copies (MINUTES_PDF=1)', fold
 function sharePointHarness(withClosedLists: boolean, pdfCopies = false): () => Promise<PublisherHarness> {
   return async () => {
     const standIn = await GraphStandIn.start();
-    const graph: DriverGraphSettings = {
-      tenantId: standIn.tenantId,
-      clientId: standIn.clientId,
-      clientSecret: standIn.clientSecret,
-      baseUrl: standIn.baseUrl,
-      authorityHost: standIn.authorityHost,
-    };
+    const graph: DriverGraphSettings = standInGraph(standIn);
     const answer = await runDriver(standIn, { kind: 'setup', graph, siteId: standIn.siteId });
     assert.ok(answer.ok, `setup failed: ${answer.error}\n${answer.stderr}`);
     const setup = answer.result as SetupResult;
