@@ -92,18 +92,22 @@ export function clockRange(start: string | undefined, end: string | undefined, l
   return '';
 }
 
+// Made once: building an Intl.DateTimeFormat costs a third of a millisecond, a card edit's worth.
+const CLOCK = new Intl.DateTimeFormat('nl-NL', { timeZone: MEETING_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: MEETING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** An actual moment (ISO) as hh:mm in the meeting's time zone. */
 export function localClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat('nl-NL', { timeZone: MEETING_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return CLOCK.format(d);
 }
 
 /** An actual moment (ISO) as the date (yyyy-mm-dd) it falls on in the meeting's time zone. */
 function localDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat('en-CA', { timeZone: MEETING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return DAY.format(d);
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 
-export async function startEchoBot(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEchoBot(port = 0): Promise<{ url: string; stop(): Promise<void> }> {
   const auth = new ConfigurationBotFrameworkAuthentication({} as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new CloudAdapter(auth);
   const bot = new ActivityHandler();
@@ -23,7 +23,10 @@ export async function startEchoBot(): Promise<{ url: string; stop(): Promise<voi
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${bound}`, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+// As a process of its own (the benchmark runs both bots so): `node echoBot.js <port>`, "ready <url>" on stdout.
+if (require.main === module) void startEchoBot(Number(process.argv[2] ?? 0)).then((echo) => process.stdout.write(`ready ${echo.url}\n`));

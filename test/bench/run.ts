@@ -14,11 +14,11 @@ import { buildMinutesPackage } from '../../services/minutes/package';
 import { parseProposal } from '../../services/proposal/parseProposal';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { OCTOBER_MEETING_ID, seedSeries, SECRETARY } from '../support/seedMeeting';
-import { startBotHarness } from '../support/botHarness';
+import { startBotHarness, TEST_USERS } from '../support/botHarness';
+import { ChildBot, freePort } from '../support/childBot';
+import { spawn } from 'node:child_process';
 import { Connector } from '../support/connector';
 import { TeamsClient } from '../support/teamsClient';
-import { TurnLimits } from '../../bot/limits';
-import { startEchoBot } from './echoBot';
 import type { TeamsUser } from '../support/teamsClient';
 import { readFileSync } from 'node:fs';
 
@@ -31,6 +31,8 @@ async function time(label: string, runs: number, fn: () => unknown): Promise<voi
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- load`: only the bots beside each other.
+  if (process.argv[2] === 'load') return beside();
   const s = strings('nl-NL');
   const series = seedSeries();
   const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
@@ -235,29 +237,90 @@ async function fixedRate(
   return { served, offered, http: percentiles(httpMs), reply: percentiles(replyMs) };
 }
 
+/** A bot in a process of its own: its URL, its pid (for its memory) and how long it took to be ready. */
+interface BotProcess {
+  url: string;
+  pid: number;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+/** The EchoBot as a child process (`node echoBot.js 0`), ready once it prints its URL. */
+async function startEchoChild(): Promise<BotProcess> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(__dirname, 'echoBot.js'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the EchoBot exited (${code})`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    startMs: performance.now() - t0,
+    stop: () => new Promise<void>((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
+  };
+}
+
+/** Notulist as production runs it (`node dist/bot/index.js`, SQLite in a fresh data directory), ready at /readyz. */
+async function startNotulistChild(dataDir: string): Promise<BotProcess> {
+  const t0 = performance.now();
+  const bot = await ChildBot.start({
+    port: await freePort(),
+    dataDir,
+    cwd: dataDir,
+    env: { MINUTES_DIR: join(dataDir, 'minutes') },
+    logLevel: 'warn',
+  });
+  return {
+    url: bot.url,
+    pid: bot.pid!,
+    startMs: performance.now() - t0,
+    stop: async () => {
+      await bot.stop();
+    },
+  };
+}
+
+/** Resident memory of a process, in MB (Linux). */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Number(kb) / 1024 : NaN;
+}
+
+/**
+ * Notulist beside the bare EchoBot, each in a process of its own as production runs them; the load and the
+ * one local Bot Connector both answer to live in this process.
+ */
 async function beside(): Promise<void> {
   const crowd: Record<string, TeamsUser> = {};
   for (let i = 0; i < 500; i++) crowd[`c${i}`] = { id: `29:c-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-c-${i}` };
-  // Production limits per chat, none per person here: 500 people in all send these turns.
-  const h = await startBotHarness({ extraUsers: crowd, limits: new TurnLimits({ perUser: { burst: 1e6, perSecond: 1e6 } }) });
-  const echo = await startEchoBot();
-  const echoConnector = await Connector.start([]);
+  const users = { ...TEST_USERS, ...crowd };
+  const connector = await Connector.start(Object.values(users));
+  const dataDir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
+  const echo = await startEchoChild();
+  const ours = await startNotulistChild(dataDir);
   try {
+    console.log(
+      `${'start: process start to ready'.padEnd(52)} Notulist ${ours.startMs.toFixed(0)} ms (/readyz), EchoBot ${echo.startMs.toFixed(0)} ms (listening)`,
+    );
     const chats = 100;
     // The load does not wait for the card edits: it measures the answer, as Teams sees it.
-    const ours = Array.from({ length: chats }, (_, i) => h.client({ conversationId: `19:bench-${i}@thread.v2`, settle: undefined }));
-    for (const t of ours) {
+    const client = (url: string, i: number) =>
+      new TeamsClient({ botUrl: url, connector, users, tenantId: 'tenant-1', conversationId: `19:bench-${i}@thread.v2` });
+    const oursClients = Array.from({ length: chats }, (_, i) => client(ours.url, i));
+    for (const t of oursClients) {
       await t.say('secretary', 'vergadering\ntitel: DVO\ndatum: 12-12-2030');
       await t.say('secretary', 'agenda\nA Opening\nB Mededelingen\nF Sluiting');
     }
-    const theirs = Array.from(
-      { length: chats },
-      (_, i) =>
-        new TeamsClient({ botUrl: echo.url, connector: echoConnector, users: { ...crowd }, conversationId: `19:bench-${i}@thread.v2` }),
-    );
+    const theirs = Array.from({ length: chats }, (_, i) => client(echo.url, i));
     for (let round = 0; round < 2; round++) {
-      const e = await fixedRate(theirs, echoConnector, 100, 5, 50);
-      const o = await fixedRate(ours, h.connector, 100, 5, 50);
+      const e = await fixedRate(theirs, connector, 100, 5, 50);
+      const o = await fixedRate(oursClients, connector, 100, 5, 50);
       const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
       console.log(
         `${'HTTP: 100 turns/s offered over 100 chats, 50 connections'.padEnd(52)} served ${o.served}/${o.offered} vs ${e.served}/${e.offered}; ` +
@@ -269,7 +332,7 @@ async function beside(): Promise<void> {
       const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
       for (let round = 0; round < 2; round++) {
         const e = await load(echo.url, theirs, connections, 5);
-        const o = await load(h.app.url, ours, connections, 5);
+        const o = await load(ours.url, oursClients, connections, 5);
         rounds.push({ ours: o.perSecond, theirs: e.perSecond, oursP99: o.p99, theirsP99: e.p99 });
       }
       const ratio = rounds.map((r) => (r.ours / r.theirs).toFixed(2)).join(' / ');
@@ -281,10 +344,15 @@ async function beside(): Promise<void> {
           )}: ${ratio}× (p99 ${rounds.map((r) => r.oursP99.toFixed(0)).join('/')} vs ${rounds.map((r) => r.theirsP99.toFixed(0)).join('/')} ms)`,
       );
     }
+    const [o, e] = [rssMb(ours.pid), rssMb(echo.pid)];
+    console.log(
+      `${'memory after the load (rss)'.padEnd(52)} Notulist ${o.toFixed(0)} MB, EchoBot ${e.toFixed(0)} MB: ${(o / e).toFixed(2)}×`,
+    );
   } finally {
-    await h.stop();
+    await ours.stop();
     await echo.stop();
-    await echoConnector.stop();
+    await connector.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

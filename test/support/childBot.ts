@@ -199,6 +199,11 @@ export class ChildBot {
     }
   }
 
+  /** The process id (the benchmark reads its memory). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
