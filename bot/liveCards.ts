@@ -1,7 +1,8 @@
 // Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (7 per
 // second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
 // changes becomes one edit per message, rendered from the newest state when it is sent, at most one
-// edit per interval per conversation. The connector client itself retries a 429 (after its Retry-After)
+// edit per interval per conversation. A chat with no edit in the last interval gets its edit at once,
+// after the turn: one person typing sees the card change with the answer. The connector client itself retries a 429 (after its Retry-After)
 // and a 5xx; what still fails reaches the caller, not the adapter's onTurnError.
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
@@ -24,8 +25,10 @@ interface Queue {
   pending: Map<string, PendingEdit>;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
-  lastSentAt: number;
 }
+
+/** Chats whose last edit time is kept at most; the oldest go first (long quiet by then). */
+const MAX_LAST_SENT = 10_000;
 
 export interface LiveCardsOptions {
   /** Minimum time between two edits in one conversation. */
@@ -38,6 +41,8 @@ const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId
 
 export class LiveCards implements CardSender {
   private readonly queues = new Map<string, Queue>();
+  /** When each chat's last edit went out; kept while its queue comes and goes. */
+  private readonly lastSent = new Map<string, number>();
   /** What each message shows now, so an edit that would change nothing is not sent. */
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
@@ -59,7 +64,7 @@ export class LiveCards implements CardSender {
     const key = chatKey(where);
     let q = this.queues.get(key);
     if (!q) {
-      q = { pending: new Map(), lastSentAt: 0 };
+      q = { pending: new Map() };
       this.queues.set(key, q);
     }
     const waiters = q.pending.get(activityId)?.waiters ?? [];
@@ -116,7 +121,9 @@ export class LiveCards implements CardSender {
 
   private arm(key: string, q: Queue): void {
     if (q.timer || q.running) return;
-    const wait = Math.max(this.debounceMs, q.lastSentAt + this.intervalMs - Date.now());
+    const since = Date.now() - (this.lastSent.get(key) ?? 0);
+    // Quiet: after the turn's own changes (a timer of 0 runs after them). Busy: coalesced, an interval apart.
+    const wait = since >= this.intervalMs ? 0 : Math.max(this.debounceMs, this.intervalMs - since);
     q.timer = setTimeout(() => {
       q.timer = undefined;
       this.start(key, q);
@@ -146,7 +153,9 @@ export class LiveCards implements CardSender {
         await this.proactive(ref, async (ctx) => {
           await ctx.updateActivity(activity);
         });
-        q.lastSentAt = Date.now();
+        this.lastSent.delete(key);
+        this.lastSent.set(key, Date.now());
+        if (this.lastSent.size > MAX_LAST_SENT) this.lastSent.delete(this.lastSent.keys().next().value as string);
         this.note(shownKey, json!);
       } catch (err) {
         this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');

@@ -34,7 +34,7 @@ export const MAX_MESSAGE_CHARS = 100_000;
 /** Mentions past this many in one message are ignored (a command uses one). */
 const MAX_MENTIONS = 20;
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-/** The longest a typed command's answer waits for its card edits (coalesced: the first after 250 ms). */
+/** The longest a lone typed command's answer waits for its card edits (a quiet chat's go at once). */
 const EDIT_WAIT_MS = 3000;
 
 export interface BotDeps {
@@ -225,10 +225,11 @@ export class NotulistBot extends TeamsActivityHandler {
         if ('card' in reply && sent?.id) this.deps.liveCards.remember(where, sent.id, reply.card);
       }
     }
-    // Posts belong to the answer; the live cards' edits follow on the chat's own schedule. A typed
-    // command waits for them only while no other turn is being served, and stops waiting when one comes
-    // in: one person typing (or a script) sees each command's whole effect before the next, and under
-    // load nobody's answer waits for an edit. A click's own card is in its invoke answer.
+    // Posts belong to the answer; the live cards' edits follow on the chat's own schedule (bot/liveCards.ts:
+    // at once in a quiet chat). A typed command waits for them only while no other turn is being served,
+    // and stops waiting when one comes in: one person typing (or a script) sees each command's whole
+    // effect before the next, and under load nobody's answer waits for an edit. A click's own card is in
+    // its invoke answer.
     const edits = await this.deps.afterTurn.perform(where, result.effects);
     if (!turn.isInvoke && edits.length && this.turns.count === 1) await this.turns.untilAnother(Promise.all(edits), EDIT_WAIT_MS);
     return result;

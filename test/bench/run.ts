@@ -286,6 +286,41 @@ async function startNotulistChild(dataDir: string): Promise<BotProcess> {
   };
 }
 
+const fullChatId = (i: number) => `19:full-${i}@thread.v2`;
+
+/**
+ * Chats whose meeting is full, written into the store before the bot starts: 60 items, each with the
+ * 12 KB seed proposal, and 500 announcements, in tenant-1 with the test secretary.
+ */
+async function writeFullMeetings(file: string, chats: number): Promise<void> {
+  const store = new SqliteDocumentStore(file);
+  const meetings = new MeetingService(store);
+  const proposal = parseProposal(readFileSync(join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt'), 'utf8'));
+  for (let i = 0; i < chats; i++)
+    await meetings.update('tenant-1', fullChatId(i), (sr, now) => {
+      ops.planMeeting(sr, SECRETARY, { title: 'Vol', date: '2030-12-12', members: [] }, now);
+      const lines = Array.from({ length: 60 }, (_, k) => ({
+        code: `P${k + 1}`,
+        title: `Agendapunt ${k + 1} met een titel van gewone lengte`,
+        kind: 'discussion' as const,
+        closed: false,
+        attachments: [],
+      }));
+      ops.setAgenda(sr, SECRETARY, lines);
+      for (const line of lines) ops.attachProposal(sr, SECRETARY, line.code, structuredClone(proposal));
+      for (let k = 0; k < 500; k++)
+        ops.addContribution(
+          sr,
+          { id: `29:c-${k}`, name: `Deelnemer ${k}` },
+          'announcement',
+          `Mededeling ${k} van gewone lengte`,
+          undefined,
+          now,
+        );
+    });
+  await store.close();
+}
+
 /** Resident memory of a process, in MB (Linux). */
 function rssMb(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -302,6 +337,8 @@ async function beside(): Promise<void> {
   const users = { ...TEST_USERS, ...crowd };
   const connector = await Connector.start(Object.values(users));
   const dataDir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
+  const fullChats = 10;
+  await writeFullMeetings(join(dataDir, 'notulist.sqlite'), fullChats);
   const echo = await startEchoChild();
   const ours = await startNotulistChild(dataDir);
   try {
@@ -344,6 +381,24 @@ async function beside(): Promise<void> {
           )}: ${ratio}× (p99 ${rounds.map((r) => r.oursP99.toFixed(0)).join('/')} vs ${rounds.map((r) => r.theirsP99.toFixed(0)).join('/')} ms)`,
       );
     }
+    // The same bot, 10 chats each: empty meetings against full ones (60 items with an 11 KB proposal, 500 records).
+    const full = Array.from(
+      { length: fullChats },
+      (_, i) => new TeamsClient({ botUrl: ours.url, connector, users, tenantId: 'tenant-1', conversationId: fullChatId(i) }),
+    );
+    for (const t of full) await t.say('secretary', 'start');
+    const empty = oursClients.slice(0, fullChats);
+    const fullRounds: { full: number; empty: number }[] = [];
+    for (let round = 0; round < 2; round++) {
+      const a = await load(ours.url, empty, 20, 5);
+      const b = await load(ours.url, full, 20, 5);
+      fullRounds.push({ empty: a.perSecond, full: b.perSecond });
+    }
+    console.log(
+      `${'HTTP: turns/s, 10 full meetings vs 10 empty, 20 conns'.padEnd(52)} full ${fullRounds.map((r) => r.full.toFixed(0)).join(' / ')}, empty ${fullRounds
+        .map((r) => r.empty.toFixed(0))
+        .join(' / ')}: ${fullRounds.map((r) => (r.full / r.empty).toFixed(2)).join(' / ')}×`,
+    );
     const [o, e] = [rssMb(ours.pid), rssMb(echo.pid)];
     console.log(
       `${'memory after the load (rss)'.padEnd(52)} Notulist ${o.toFixed(0)} MB, EchoBot ${e.toFixed(0)} MB: ${(o / e).toFixed(2)}×`,

@@ -42,11 +42,14 @@ describe('HTTP: a typed command is answered before its card edits when other tur
     await h.app.liveCards.idle();
     const mark = h.connector.log.length;
     let editsWhenAnswered = -1;
+    // A slow connector (every send and edit answered after 300 ms) keeps the first turn's edit in flight.
+    h.connector.delayMs = 300;
     const first = a.say('member', 'mededeling: Eerste').then((r) => ((editsWhenAnswered = editsOf(a, idA, mark)), r));
-    // The second arrives while the first waits for its edit (coalesced for 250 ms).
+    // The second arrives while the first waits for its edit.
     await h.connector.waitFor(() => h.connector.sent(a.conversationId, mark).some((e) => e.op === 'send'));
     assert.equal((await b.say('kok', 'mededeling: Tweede')).status, 200);
     assert.equal((await first).status, 200);
+    h.connector.delayMs = 0;
     assert.equal(editsWhenAnswered, 0, 'the first answer did not wait for its edit once another turn came in');
     await h.connector.waitFor(() => editsOf(a, idA, mark) === 1);
   });

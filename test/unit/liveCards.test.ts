@@ -136,3 +136,40 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
     );
   });
 });
+
+describe('LiveCards: when an edit goes', () => {
+  const chat = where('tenant-1', 'https://smba.one.example/');
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('a quiet chat’s edit goes at once; within the interval the next ones wait and coalesce into one', async () => {
+    const adapter = new FakeAdapter();
+    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 500, debounceMs: 50 });
+    const started = Date.now();
+    await cards.edit(chat, 'act-1', async () => card('1'));
+    assert.ok(Date.now() - started < 400, 'the first edit did not wait for the interval');
+    const later = [2, 3, 4].map((n) => cards.edit(chat, 'act-1', async () => card(String(n))));
+    await sleep(100);
+    assert.equal(adapter.sent.length, 1, 'within the interval, the next edit waits');
+    await Promise.all(later);
+    assert.ok(Date.now() - started >= 450, 'it went an interval after the first');
+    assert.deepEqual(
+      adapter.sent.map((s) => textOf(s.card)),
+      ['1', '4'],
+      'the three waiting changes became one edit, the newest',
+    );
+  });
+
+  it('the interval holds across messages and queues: a chat just edited waits, though nothing was pending', async () => {
+    const adapter = new FakeAdapter();
+    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 500, debounceMs: 50 });
+    await cards.edit(chat, 'act-1', async () => card('1'));
+    const next = cards.edit(chat, 'act-2', async () => card('2'));
+    await sleep(100);
+    assert.equal(adapter.sent.length, 1, 'the second edit waits for the interval');
+    await next;
+    assert.deepEqual(
+      adapter.sent.map((s) => s.activityId),
+      ['act-1', 'act-2'],
+    );
+  });
+});
