@@ -3,14 +3,17 @@
 // instance or several, so a thousand members registering at once lose nothing and nobody is turned
 // away for contention. A DomainError stops at once and writes nothing.
 //
-// Every turn reads and writes the series whole, so old meetings are folded away: once a meeting's
-// minutes are adopted and published and two newer meetings exist, its records (proposals, notes,
-// announcements, questions, decisions) move to a document of their own, in the same atomic write.
-// What stays (ids, dates, titles, agenda codes, closed flags, minutes status) is all a later meeting
-// needs; `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
-import type { DocumentStore, StoreItem } from '../store/documentStore';
+// Every turn reads and writes the series document whole, so what is large and seldom changes lives
+// beside it. The proposals (11 KB each, 60 to a meeting) are one document of their own, read with the
+// series and parsed only when something uses an item's proposal (item.proposal is an accessor over
+// it), written only when one changed. And old meetings are folded away: once a meeting's minutes are
+// adopted and published and two newer meetings exist, its records (proposals, notes, announcements,
+// questions, decisions) move to a document of their own, in the same atomic write. What stays (ids,
+// dates, titles, agenda codes, closed flags, minutes status) is all a later meeting needs;
+// `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
+import { DocumentStore, StoreItem, StoreItems, storedETag } from '../store/documentStore';
 import { newSeries, numberRecords } from './operations';
-import type { Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
+import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
 const KEEP_UNFOLDED = 2;
@@ -23,7 +26,13 @@ interface MeetingRecords {
   decisions: Decision[];
 }
 
+/** Parsed proposal documents kept, by key with the eTag they were read with (each up to about 1 MB). */
+const PROPOSAL_CACHE_SIZE = 64;
+
 export class MeetingService {
+  /** Proposals change seldom and are read on every card edit: parsed once per version, not per read. */
+  private readonly proposalCache = new Map<string, CachedProposals>();
+
   constructor(
     private readonly store: DocumentStore,
     private readonly clock: () => Date = () => new Date(),
@@ -33,13 +42,23 @@ export class MeetingService {
     return `series:${encodeURIComponent(tenantId)}:${encodeURIComponent(conversationId)}`;
   }
 
+  /** The series' proposals: `{ proposals: { [meetingId]: { [itemId]: Proposal } } }`. */
+  static proposalsKey(tenantId: string, conversationId: string): string {
+    return `${MeetingService.key(tenantId, conversationId)}:proposals`;
+  }
+
   static recordsKey(tenantId: string, conversationId: string, meetingId: string): string {
     return `${MeetingService.key(tenantId, conversationId)}:meeting:${encodeURIComponent(meetingId)}`;
   }
 
   /** The series; with `unfold`, that meeting carries its records even when it has been folded away. */
   async read(tenantId: string, conversationId: string, unfold?: string): Promise<Series> {
-    const { series } = await this.load(tenantId, conversationId);
+    const key = MeetingService.key(tenantId, conversationId);
+    const pkey = MeetingService.proposalsKey(tenantId, conversationId);
+    const held = this.proposalCache.get(pkey);
+    const items = await this.store.read([key, pkey], held && { [pkey]: held.eTag });
+    const { series } = parseSeries(items[key], tenantId, conversationId);
+    new Proposals(() => this.storedProposals(items, pkey, held)).attach(series);
     const meeting = unfold ? series.meetings.find((m) => m.id === unfold && m.folded) : undefined;
     if (meeting) {
       const key = MeetingService.recordsKey(tenantId, conversationId, meeting.id);
@@ -61,25 +80,121 @@ export class MeetingService {
     alongside?: Alongside<T>,
   ): Promise<{ series: Series; result: T; changed: boolean }> {
     const key = MeetingService.key(tenantId, conversationId);
-    const keys = alongside ? [key, alongside.key] : [key];
-    return this.store.update(keys, (items) => {
-      const { series, json } = parseSeries(items[key], tenantId, conversationId);
-      const now = this.clock().toISOString();
-      const result = change(series, now);
-      const folded = foldOldMeetings(series);
-      const changes: Record<string, StoreItem | null> = {};
-      const after = JSON.stringify(series);
-      if (after !== json) changes[key] = series as unknown as StoreItem;
-      for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
-      const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
-      if (alongside && other !== undefined) changes[alongside.key] = other;
-      return { changes, result: { series, result, changed: key in changes } };
+    const pkey = MeetingService.proposalsKey(tenantId, conversationId);
+    const keys = alongside ? [key, pkey, alongside.key] : [key, pkey];
+    const held = this.proposalCache.get(pkey);
+    return this.store.update(
+      keys,
+      (items) => {
+        const { series, json } = parseSeries(items[key], tenantId, conversationId);
+        const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
+        proposals.attach(series);
+        const now = this.clock().toISOString();
+        const result = change(series, now);
+        proposals.attach(series);
+        const folded = foldOldMeetings(series);
+        const changes: Record<string, StoreItem | null> = {};
+        const after = JSON.stringify(series);
+        if (after !== json) changes[key] = series as unknown as StoreItem;
+        const stored = proposals.changed(series);
+        if (stored) changes[pkey] = stored;
+        for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
+        const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
+        if (alongside && other !== undefined) changes[alongside.key] = other;
+        return { changes, result: { series, result, changed: key in changes || pkey in changes } };
+      },
+      held && { [pkey]: held.eTag },
+    );
+  }
+
+  /** The stored proposals (never changed in place: Proposals copies what it changes), parsed once per eTag. */
+  private storedProposals(items: StoreItems, key: string, held: CachedProposals | undefined): ProposalMap {
+    const eTag = storedETag(items, key);
+    if (eTag === undefined) return (items[key]?.proposals as ProposalMap | undefined) ?? {};
+    // The version asked about: the store did not read it again (the cache may have moved on meanwhile).
+    if (held?.eTag === eTag) return held.map;
+    const map = (items[key]?.proposals as ProposalMap | undefined) ?? {};
+    this.proposalCache.delete(key);
+    this.proposalCache.set(key, { eTag, map });
+    if (this.proposalCache.size > PROPOSAL_CACHE_SIZE) this.proposalCache.delete(this.proposalCache.keys().next().value as string);
+    return map;
+  }
+}
+
+type ProposalMap = Record<string, Record<string, Proposal>>;
+
+interface CachedProposals {
+  eTag: string;
+  map: ProposalMap;
+}
+
+/**
+ * A series' proposals, stored apart from it, behind each agenda item's `proposal` (a non-enumerable
+ * accessor: JSON.stringify of the series leaves them out). The stored document is parsed only when an
+ * item's proposal is read or set. A proposal set as a plain property (an item built afresh, older data
+ * that held them inline) is taken over by the next `attach`.
+ */
+class Proposals {
+  private map?: ProposalMap;
+  private dirty = false;
+
+  constructor(private readonly stored: () => ProposalMap) {}
+
+  private all(): ProposalMap {
+    this.map ??= { ...this.stored() };
+    return this.map;
+  }
+
+  /** Puts the accessor on every item of the series' unfolded meetings, taking over inline proposals. */
+  attach(series: Series): void {
+    for (const meeting of series.meetings) {
+      if (meeting.folded) continue;
+      for (const item of meeting.agenda) {
+        const own = Object.getOwnPropertyDescriptor(item, 'proposal');
+        if (own && !('value' in own)) continue;
+        this.define(meeting.id, item);
+        if (own) item.proposal = own.value as Proposal | undefined;
+      }
+    }
+  }
+
+  private define(meetingId: string, item: AgendaItem): void {
+    const itemId = item.id;
+    Object.defineProperty(item, 'proposal', {
+      enumerable: false,
+      configurable: true,
+      get: () => (this.all()[meetingId] ?? {})[itemId],
+      set: (proposal: Proposal | undefined) => {
+        const map = this.all();
+        const current = map[meetingId]?.[itemId];
+        if (current === proposal) return;
+        const of = { ...(map[meetingId] ?? {}) };
+        if (proposal === undefined) delete of[itemId];
+        else of[itemId] = proposal;
+        if (Object.keys(of).length) map[meetingId] = of;
+        else delete map[meetingId];
+        this.dirty = true;
+      },
     });
   }
 
-  private async load(tenantId: string, conversationId: string): Promise<{ series: Series }> {
-    const key = MeetingService.key(tenantId, conversationId);
-    return parseSeries((await this.store.read([key]))[key], tenantId, conversationId);
+  /**
+   * The document to store when a proposal was set or removed: only the unfolded meetings' items that
+   * still exist keep theirs (a folded meeting's went to its records; a removed item's go with it).
+   */
+  changed(series: Series): StoreItem | undefined {
+    if (!this.map) return undefined;
+    const kept: ProposalMap = {};
+    for (const meeting of series.meetings) {
+      if (meeting.folded) continue;
+      for (const item of meeting.agenda) {
+        const p = this.map[meeting.id]?.[item.id];
+        if (p) (kept[meeting.id] ??= {})[item.id] = p;
+      }
+    }
+    const count = (m: ProposalMap) => Object.values(m).reduce((n, of) => n + Object.keys(of).length, 0);
+    if (!this.dirty && count(kept) === count(this.map)) return undefined;
+    return { proposals: kept };
   }
 }
 
@@ -124,7 +239,7 @@ function foldOldMeetings(series: Series): Map<string, MeetingRecords> {
       decisions: meeting.decisions,
     };
     for (const item of meeting.agenda) {
-      delete item.proposal;
+      item.proposal = undefined;
       item.notes = [];
     }
     meeting.announcements = [];

@@ -9,9 +9,15 @@ export interface StoreItem {
 
 export type StoreItems = Record<string, StoreItem>;
 
+/**
+ * Documents the caller holds already, by key with the eTag it holds: one that still has that eTag comes
+ * back as its eTag alone (storedETag), not read, as HTTP's If-None-Match.
+ */
+export type HeldETags = Record<string, string>;
+
 export interface DocumentStore {
   /** Returns the stored documents for the keys that exist, each with its current eTag. */
-  read(keys: string[]): Promise<StoreItems>;
+  read(keys: string[], held?: HeldETags): Promise<StoreItems>;
   /**
    * Writes all changes atomically. A change whose eTag is set (and not "*") is written only when the
    * stored document has that eTag or does not exist; otherwise nothing is written and an
@@ -25,7 +31,7 @@ export interface DocumentStore {
    * arrival, instead of failing on an eTag conflict. `change` is synchronous; when it throws, nothing
    * is written and the error is passed on. eTags in the returned changes are ignored (the lock replaces them).
    */
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T>;
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T>;
   /** Throws when the store cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -46,4 +52,38 @@ export class EtagConflictError extends Error {
 
 export function isEtagConflict(err: unknown): err is EtagConflictError {
   return err instanceof EtagConflictError;
+}
+
+/**
+ * Stored documents as a store hands them out: each parsed from its JSON text only when first used, so a
+ * large document read alongside (a series' proposals) costs nothing to a change that leaves it alone.
+ */
+export function lazyItems(rows: Iterable<{ key: string; etag: string; text: string | null }>): StoreItems {
+  const out: StoreItems = {};
+  const tags = new Map<string, string>();
+  eTags.set(out, tags);
+  for (const { key, etag, text } of rows) {
+    tags.set(key, etag);
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        // Not read (the caller holds this version): its eTag alone.
+        const item: StoreItem = text === null ? { eTag: etag } : { ...(JSON.parse(text) as object), eTag: etag };
+        Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true });
+        return item;
+      },
+      set(value: StoreItem) {
+        Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+      },
+    });
+  }
+  return out;
+}
+
+const eTags = new WeakMap<StoreItems, Map<string, string>>();
+
+/** The eTag a document was read with, without parsing it (for a cache of parsed documents). */
+export function storedETag(items: StoreItems, key: string): string | undefined {
+  return eTags.get(items)?.get(key);
 }

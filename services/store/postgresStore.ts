@@ -10,7 +10,7 @@
 // rejected by PostgreSQL ("unsupported Unicode escape sequence") and nothing is written.
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient, PoolConfig } from 'pg';
-import { DocumentStore, EtagConflictError, StoreItems, StoreUpdate } from './documentStore';
+import { DocumentStore, EtagConflictError, HeldETags, lazyItems, StoreItems, StoreUpdate } from './documentStore';
 
 const TABLE = 'notulist_documents';
 
@@ -94,8 +94,8 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  read(keys: string[]): Promise<StoreItems> {
-    return selectItems(this.pool, keys);
+  read(keys: string[], held?: HeldETags): Promise<StoreItems> {
+    return selectItems(this.pool, keys, held);
   }
 
   async write(changes: StoreItems): Promise<void> {
@@ -118,11 +118,11 @@ export class PostgresDocumentStore implements DocumentStore {
     );
   }
 
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T> {
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T> {
     return this.queue.run(keys, () =>
       this.transaction(async (client) => {
         await lockKeys(client, keys);
-        const items = await selectItems(client, keys);
+        const items = await selectItems(client, keys, held);
         const { changes, result } = change(items);
         const written = Object.keys(changes);
         // A key written but not read is locked too, before anything is written.
@@ -191,13 +191,13 @@ async function lockKeys(client: PoolClient, keys: string[]): Promise<void> {
   for (const key of sortedKeys(keys)) await client.query(LOCK_KEY, [key]);
 }
 
-async function selectItems(db: Pool | PoolClient, keys: string[]): Promise<StoreItems> {
-  const out: StoreItems = {};
-  if (keys.length === 0) return out;
-  const { rows } = await db.query<{ key: string; etag: string; value: Record<string, unknown> }>(
-    `SELECT key, etag, value FROM ${TABLE} WHERE key = ANY($1::text[])`,
-    [keys],
+async function selectItems(db: Pool | PoolClient, keys: string[], held: HeldETags = {}): Promise<StoreItems> {
+  if (keys.length === 0) return {};
+  // As text, parsed when used (lazyItems): pg would parse every jsonb value at once. A value the caller
+  // holds (same eTag) is not read at all.
+  const { rows } = await db.query<{ key: string; etag: string; text: string | null }>(
+    `SELECT key, etag, CASE WHEN etag = ($2::jsonb ->> key) THEN NULL ELSE value::text END AS text FROM ${TABLE} WHERE key = ANY($1::text[])`,
+    [keys, JSON.stringify(held)],
   );
-  for (const row of rows) out[row.key] = { ...row.value, eTag: row.etag };
-  return out;
+  return lazyItems(rows);
 }

@@ -4,11 +4,12 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DocumentStore, EtagConflictError, StoreItems, StoreUpdate } from './documentStore';
+import { DocumentStore, EtagConflictError, HeldETags, lazyItems, StoreItems, StoreUpdate } from './documentStore';
 
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database;
   private readonly selectOne: Database.Statement<[string], { etag: string; value: string }>;
+  private readonly selectUnlessHeld: Database.Statement<[string, string], { etag: string; value: string | null }>;
   private readonly upsert: Database.Statement<[string, string, string, string]>;
   private readonly remove: Database.Statement<[string]>;
 
@@ -22,6 +23,10 @@ export class SqliteDocumentStore implements DocumentStore {
       'CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL)',
     );
     this.selectOne = this.db.prepare('SELECT etag, value FROM documents WHERE key = ?');
+    // The value (a large one spans overflow pages) is read only when the caller does not hold it.
+    this.selectUnlessHeld = this.db.prepare(
+      'SELECT etag, CASE WHEN etag = ? THEN NULL ELSE value END AS value FROM documents WHERE key = ?',
+    );
     this.upsert = this.db.prepare(
       'INSERT INTO documents (key, etag, value, updated_at) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at',
@@ -29,15 +34,8 @@ export class SqliteDocumentStore implements DocumentStore {
     this.remove = this.db.prepare('DELETE FROM documents WHERE key = ?');
   }
 
-  read(keys: string[]): Promise<StoreItems> {
-    return settle(() => {
-      const out: StoreItems = {};
-      for (const key of keys) {
-        const row = this.selectOne.get(key);
-        if (row) out[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
-      }
-      return out;
-    });
+  read(keys: string[], held?: HeldETags): Promise<StoreItems> {
+    return settle(() => this.select(keys, held));
   }
 
   write(changes: StoreItems): Promise<void> {
@@ -59,18 +57,13 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>): Promise<T> {
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T> {
     // One IMMEDIATE transaction: it holds the database's write lock from the read to the commit, so a
     // writer in another process waits (busy_timeout) and this one never sees a stale document.
     return settle(() =>
       this.db
         .transaction(() => {
-          const items: StoreItems = {};
-          for (const key of keys) {
-            const row = this.selectOne.get(key);
-            if (row) items[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
-          }
-          const { changes, result } = change(items);
+          const { changes, result } = change(this.select(keys, held));
           const now = new Date().toISOString();
           for (const [key, item] of Object.entries(changes)) {
             if (item === null) {
@@ -84,6 +77,17 @@ export class SqliteDocumentStore implements DocumentStore {
         })
         .immediate(),
     );
+  }
+
+  /** The stored documents of `keys`, each parsed when first used. */
+  private select(keys: string[], held?: HeldETags): StoreItems {
+    const rows: { key: string; etag: string; text: string | null }[] = [];
+    for (const key of keys) {
+      const known = held?.[key];
+      const row = known === undefined ? this.selectOne.get(key) : this.selectUnlessHeld.get(known, key);
+      if (row) rows.push({ key, etag: row.etag, text: row.value });
+    }
+    return lazyItems(rows);
   }
 
   delete(keys: string[]): Promise<void> {

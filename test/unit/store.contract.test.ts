@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, EtagConflictError, isEtagConflict, StoreItem } from '../../services/store/documentStore';
+import { DocumentStore, EtagConflictError, isEtagConflict, StoreItem, storedETag } from '../../services/store/documentStore';
 import { PostgresDocumentStore } from '../../services/store/postgresStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
@@ -77,6 +77,22 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       assert.deepEqual(withoutEtag(result[key]), value);
       assert.equal(typeof result[key].eTag, 'string');
       assert.ok((result[key].eTag ?? '').length > 0);
+    });
+
+    it('does not read again a document the caller holds (same eTag); reads it once it changed', async function () {
+      const [key, other] = [newKey('held'), newKey('held-other')];
+      await store.write({ [key]: { big: 'x'.repeat(100_000) }, [other]: { small: 1 } });
+      const eTag = (await store.read([key]))[key].eTag!;
+      const held = await store.read([key, other], { [key]: eTag });
+      assert.equal(storedETag(held, key), eTag);
+      assert.deepEqual(held[key], { eTag }, 'its eTag alone');
+      assert.deepEqual(withoutEtag(held[other]), { small: 1 }, 'a key not held is read as always');
+      const updated = await store.update([key], (items) => ({ changes: {}, result: items[key] }), { [key]: eTag });
+      assert.deepEqual(updated, { eTag }, 'update() too');
+      await store.write({ [key]: { big: 'y' } });
+      const changed = await store.read([key], { [key]: eTag });
+      assert.deepEqual(withoutEtag(changed[key]), { big: 'y' }, 'changed since: read in full');
+      assert.notEqual(storedETag(changed, key), eTag);
     });
 
     it('assigns its own eTag: the one passed in is never stored', async function () {
