@@ -10,7 +10,7 @@ import type { Logger } from '../services/log';
 import * as ops from '../services/meeting/operations';
 import type { Meeting, Series } from '../services/meeting/types';
 import type { PendingPublish } from '../services/minutes/pendingPublishes';
-import type { Effect, Services } from './handlers';
+import type { Effect, LiveCardIds, Services } from './handlers';
 import { publicationCard } from './handlers/minutes';
 import { liveAgendaCard, liveItemCard, sharedMeetingCard } from './handlers/views';
 
@@ -57,7 +57,7 @@ export class AfterTurn {
       try {
         switch (effect.kind) {
           case 'cardsChanged':
-            if (!changed.has(effect.meetingId)) edits.push(...(await this.refresh(where, effect.meetingId)));
+            if (!changed.has(effect.meetingId)) edits.push(...(await this.refresh(where, effect.meetingId, effect.cards)));
             changed.add(effect.meetingId);
             break;
           case 'postAgenda':
@@ -99,8 +99,9 @@ export class AfterTurn {
    * Edits the meeting's live cards to its newest state (rendered when sent; a card retired meanwhile is left
    * alone). The cards of one change go out in one flush, so they share one read made when the first renders.
    */
-  private async refresh(where: Where, meetingId: string): Promise<Promise<void>[]> {
-    const { meeting } = await this.read(where, meetingId);
+  private async refresh(where: Where, meetingId: string, known?: LiveCardIds): Promise<Promise<void>[]> {
+    // Which messages to edit: as the turn left the meeting, or as stored. Each render checks it again.
+    const meeting = known ?? (await this.read(where, meetingId)).meeting;
     if (!meeting) return [];
     let read: ReturnType<AfterTurn['read']> | undefined;
     const current = () => (read ??= this.read(where, meetingId));

@@ -303,19 +303,27 @@ export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: A
   const render = (page: number, pageSize: number) =>
     renderAgenda(s, series, meeting, opts, { page, pageSize, pages: Math.max(1, Math.ceil(all.length / pageSize)) });
   const whole = render(0, Math.max(all.length, 1));
-  if (cardBytes(whole) <= budget && opts.page === undefined) return whole;
+  // One page holds it all: that page, whichever was asked for.
+  if (cardBytes(whole) <= budget) return whole;
   // Too big for one card: page it. One page size for every page, so page buttons stay stable; a
-  // 60-item agenda with long titles is paged, never cut.
+  // 60-item agenda with long titles is paged, never cut. The pages rendered to measure are kept.
   let pageSize = Math.max(all.length, 1);
+  let rendered: AdaptiveCard[] = [];
   const fits = (size: number) => {
     const pages = Math.max(1, Math.ceil(all.length / size));
-    for (let p = 0; p < pages; p++) if (cardBytes(render(p, size)) > budget) return false;
+    rendered = [];
+    for (let p = 0; p < pages; p++) {
+      const card = render(p, size);
+      if (cardBytes(card) > budget) return false;
+      rendered.push(card);
+    }
     return true;
   };
-  while (pageSize > 5 && !fits(pageSize)) pageSize = Math.max(5, Math.floor(pageSize * 0.8));
+  do pageSize = Math.max(5, Math.floor(pageSize * 0.8));
+  while (pageSize > 5 && !fits(pageSize));
   const pages = Math.max(1, Math.ceil(all.length / pageSize));
   const page = Math.min(pages - 1, Math.max(0, opts.page ?? (currentIndex >= 0 ? Math.floor(currentIndex / pageSize) : 0)));
-  return render(page, pageSize);
+  return rendered.length === pages ? rendered[page]! : render(page, pageSize);
 }
 
 function renderAgenda(

@@ -13,7 +13,7 @@ import type { Services, Turn, TurnResult } from './types';
 import { canPlan, postedRole, viewFor } from './views';
 import { helpCard, privilegedUserIds, shared } from '../../cards/cards';
 
-export type { Services, Turn, TurnResult, Reply, Effect } from './types';
+export type { Services, Turn, TurnResult, Reply, Effect, LiveCardIds } from './types';
 
 /** Commands that record or navigate: a click of one from a card whose moment has passed records nothing. */
 const ACTS = new Set<Command['kind']>([

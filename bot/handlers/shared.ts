@@ -65,6 +65,9 @@ export async function withMeeting<R>(
   const meeting = meetingOf(result) ?? ops.minutesMeeting(series);
   if (!meeting) throw new DomainError('noMeeting');
   const answer = respond(series, meeting, result);
-  if (changed) (answer.effects ??= []).unshift({ kind: 'cardsChanged', meetingId: meeting.id });
+  if (changed) {
+    const { agendaCardId, meetingCardIds, itemCard } = meeting;
+    (answer.effects ??= []).unshift({ kind: 'cardsChanged', meetingId: meeting.id, cards: { agendaCardId, meetingCardIds, itemCard } });
+  }
   return answer;
 }

@@ -6,7 +6,7 @@ import type { CardKind } from '../../cards/verbs';
 import type { Strings } from '../../services/i18n';
 import type { MeetingService } from '../../services/meeting/service';
 import type { MinutesService } from '../../services/minutes/minutesService';
-import type { Person } from '../../services/meeting/types';
+import type { Meeting, Person } from '../../services/meeting/types';
 import type { Command } from '../commands';
 
 export interface Turn {
@@ -34,6 +34,9 @@ export interface Turn {
   where: Record<string, unknown>;
 }
 
+/** Which messages show a meeting's live cards (the bot's own record). */
+export type LiveCardIds = Pick<Meeting, 'agendaCardId' | 'meetingCardIds' | 'itemCard'>;
+
 export type Reply = { text: string } | { card: AdaptiveCard; text?: string };
 
 /**
@@ -41,8 +44,11 @@ export type Reply = { text: string } | { card: AdaptiveCard; text?: string };
  * what it posted decides which message is edited.
  */
 export type Effect =
-  /** The meeting changed: its live agenda and item cards are edited (coalesced) to show it. */
-  | { kind: 'cardsChanged'; meetingId: string }
+  /**
+   * The meeting changed: its live agenda and item cards are edited (coalesced) to show it. `cards`: the
+   * meeting as the change left it, when the handler has it (saves reading the series again).
+   */
+  | { kind: 'cardsChanged'; meetingId: string; cards?: LiveCardIds }
   /** Post a fresh live agenda card at the bottom of the chat (with a banner); the one before retires. */
   | { kind: 'postAgenda'; meetingId: string; banner?: string }
   /** Post a fresh live item card (the current item); the one before retires. */
