@@ -58,25 +58,63 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T> {
-    // One IMMEDIATE transaction: it holds the database's write lock from the read to the commit, so a
-    // writer in another process waits (busy_timeout) and this one never sees a stale document.
-    return settle(() =>
+    // Group commit: the updates asked for in one turn of the event loop share one IMMEDIATE transaction,
+    // and so one fsync, each in a savepoint of its own (one that throws is rolled back alone). The
+    // transaction holds the database's write lock from the first read to the commit, so a writer in
+    // another process waits (busy_timeout) and none here sees a stale document; each caller hears of
+    // its update only once the commit is durable.
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ run: () => this.applyUpdate(keys, change, held), resolve: resolve as (v: unknown) => void, reject });
+      if (this.batch.length === 1) setImmediate(() => this.commitBatch());
+    });
+  }
+
+  private readonly batch: { run: () => unknown; resolve: (value: unknown) => void; reject: (err: Error) => void }[] = [];
+
+  /** Runs its argument in a transaction; inside another, in a savepoint. */
+  private readonly nested = (run: () => unknown): unknown => this.db.transaction(run)();
+
+  private commitBatch(): void {
+    const batch = this.batch.splice(0);
+    if (!batch.length) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: Error })[] = [];
+    try {
       this.db
         .transaction(() => {
-          const { changes, result } = change(this.select(keys, held));
-          const now = new Date().toISOString();
-          for (const [key, item] of Object.entries(changes)) {
-            if (item === null) {
-              this.remove.run(key);
-              continue;
+          for (const op of batch) {
+            try {
+              // A nested transaction is a savepoint: a change that throws undoes only its own writes.
+              outcomes.push({ ok: true, value: this.nested(op.run) });
+            } catch (err) {
+              outcomes.push({ ok: false, err: err as Error });
             }
-            const { eTag: _ignored, ...value } = item;
-            this.upsert.run(key, randomUUID(), JSON.stringify(value), now);
           }
-          return result;
         })
-        .immediate(),
-    );
+        .immediate();
+    } catch (err) {
+      // The commit itself failed (or the lock was not had): nothing of the batch was written.
+      for (const op of batch) op.reject(err as Error);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) op.resolve(outcome.value);
+      else op.reject(outcome.err);
+    });
+  }
+
+  private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): T {
+    const { changes, result } = change(this.select(keys, held));
+    const now = new Date().toISOString();
+    for (const [key, item] of Object.entries(changes)) {
+      if (item === null) {
+        this.remove.run(key);
+        continue;
+      }
+      const { eTag: _ignored, ...value } = item;
+      this.upsert.run(key, randomUUID(), JSON.stringify(value), now);
+    }
+    return result;
   }
 
   /** The stored documents of `keys`, each parsed when first used. */
@@ -100,6 +138,8 @@ export class SqliteDocumentStore implements DocumentStore {
 
   close(): Promise<void> {
     return settle(() => {
+      // Updates asked for before the close are committed first.
+      if (this.db.open) this.commitBatch();
       if (this.db.open) this.db.close();
     });
   }

@@ -292,6 +292,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       );
     });
 
+    it('update(): of updates asked for at the same moment, one that throws is undone alone', async function () {
+      const [a, b, c] = [newKey('same-a'), newKey('same-b'), newKey('same-c')];
+      const outcomes = await Promise.allSettled([
+        store.update([a], () => ({ changes: { [a]: { v: 'a' } }, result: 'a' })),
+        store.update([b], () => {
+          throw new Error('refused');
+        }),
+        store.update([c], () => ({ changes: { [c]: { v: 'c' } }, result: 'c' })),
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      const stored = await store.read([a, b, c]);
+      assert.deepEqual(Object.keys(stored).sort(), [a, c].sort());
+      assert.equal(stored[a]!.v, 'a');
+      assert.equal(stored[c]!.v, 'c');
+    });
+
     it('update(): a change that throws writes nothing; null deletes; several keys in one write', async function () {
       const [a, b] = [newKey('upd-a'), newKey('upd-b')];
       await store.write({ [a]: { v: 1 }, [b]: { v: 1 } });
