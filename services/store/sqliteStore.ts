@@ -77,6 +77,16 @@ export class SqliteDocumentStore implements DocumentStore {
   private commitBatch(): void {
     const batch = this.batch.splice(0);
     if (!batch.length) return;
+    if (batch.length === 1) {
+      // Alone: its own transaction, without a savepoint (which copies every page it overwrites).
+      const op = batch[0]!;
+      try {
+        op.resolve(this.db.transaction(op.run).immediate());
+      } catch (err) {
+        op.reject(err as Error);
+      }
+      return;
+    }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: Error })[] = [];
     try {
       this.db
