@@ -1,5 +1,6 @@
 // The composition root: configuration → store → services → bot → HTTP server. Nothing else starts
 // anything; tests build the same graph through startNotulist().
+import './sourceMaps';
 import 'dotenv/config';
 import { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import type { AddressInfo } from 'node:net';
@@ -9,15 +10,12 @@ import { createLogger, Logger } from '../services/log';
 import { MeetingService } from '../services/meeting/service';
 import { FolderMinutesPublisher } from '../services/minutes/folderPublisher';
 import { DraftLinks } from '../services/minutes/draftLinks';
-import { createGraphClient } from '../services/minutes/graph';
 import { readLogo, readLogos, type Logo } from '../services/minutes/houseStyle';
 import { MinutesService } from '../services/minutes/minutesService';
 import { PendingPublishes } from '../services/minutes/pendingPublishes';
 import { onPath, SOFFICE, withPdfCopies } from '../services/minutes/pdf';
 import type { MinutesPublisher } from '../services/minutes/publisher';
-import { SharePointMinutesPublisher } from '../services/minutes/sharePointPublisher';
 import type { DocumentStore } from '../services/store/documentStore';
-import { PostgresDocumentStore } from '../services/store/postgresStore';
 import { SqliteDocumentStore } from '../services/store/sqliteStore';
 import { NotulistAdapter } from './adapter';
 import { AfterTurn } from './afterTurn';
@@ -49,6 +47,8 @@ const DATABASE_OPEN_TIMEOUT_MS = 15_000;
 async function openStore(config: Config): Promise<DocumentStore> {
   if (config.databaseUrl) {
     let timer: NodeJS.Timeout | undefined;
+    // Loaded only when configured, as SharePoint below: neither is needed to start on the embedded defaults.
+    const { PostgresDocumentStore } = await import('../services/store/postgresStore');
     const opening = PostgresDocumentStore.open(config.databaseUrl);
     const noAnswer = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_OPEN_TIMEOUT_MS / 1000} s`)), DATABASE_OPEN_TIMEOUT_MS);
@@ -159,20 +159,24 @@ function houseLogos(config: Config): { logo?: Logo; logos?: Record<string, Logo>
   }
 }
 
-function createPublisher(config: Config, log: Logger): MinutesPublisher {
-  const publisher = createPlacePublisher(config, log);
+async function createPublisher(config: Config, log: Logger): Promise<MinutesPublisher> {
+  const publisher = await createPlacePublisher(config, log);
   // MINUTES_PDF=1: a PDF/A copy beside each document, in the document's own place.
   return config.minutesPdf ? withPdfCopies(publisher, { log }) : publisher;
 }
 
 /** The publisher of the configured place: a local folder or SharePoint. */
-function createPlacePublisher(config: Config, log: Logger): MinutesPublisher {
+async function createPlacePublisher(config: Config, log: Logger): Promise<MinutesPublisher> {
   if (!config.sharePoint)
     return new FolderMinutesPublisher(config.minutesDir, {
       closedRoot: config.minutesClosedDir,
       log,
       pauseAfterTempFile: config.testHooks.pauseAfterTempFile,
     });
+  const [{ createGraphClient }, { SharePointMinutesPublisher }] = await Promise.all([
+    import('../services/minutes/graph'),
+    import('../services/minutes/sharePointPublisher'),
+  ]);
   const g = config.graph;
   const client = createGraphClient({
     tenantId: g.tenantId!,
@@ -216,7 +220,7 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
   const { publicUrl } = config;
   const draftBase = publicUrl ? () => publicUrl : config.localMode ? () => ownUrl : undefined;
   const draftLinks = draftBase ? await DraftLinks.open(store, draftBase).catch(closing(store)) : undefined;
-  const publisher = createPublisher(config, log);
+  const publisher = await createPublisher(config, log).catch(closing(store));
   // What a crash left (temporary files) goes before anything is published again.
   await publisher.cleanUp?.();
   const minutes = new MinutesService(meetings, publisher, new PendingPublishes(store), draftLinks, {
