@@ -7,7 +7,7 @@
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
-import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/render';
 import type { Logger } from '../services/log';
 import type { CardSender, Where } from './afterTurn';
@@ -143,25 +143,41 @@ export class LiveCards implements CardSender {
   private async flush(key: string, q: Queue): Promise<void> {
     const batch = [...q.pending.entries()];
     q.pending.clear();
-    for (const [activityId, { ref, render, waiters }] of batch) {
+    // The edits that go through one reference share one proactive turn (one connector client for all).
+    const byRef = new Map<string, typeof batch>();
+    for (const entry of batch) {
+      const { ref } = entry[1];
+      const refKey = `${ref.serviceUrl ?? ''}\u0000${ref.conversation?.id ?? ''}\u0000${ref.conversation?.tenantId ?? ''}`;
+      byRef.set(refKey, [...(byRef.get(refKey) ?? []), entry]);
+    }
+    for (const edits of byRef.values()) {
       try {
-        const card = await render();
-        const shownKey = `${key}|${activityId}`;
-        const json = card && JSON.stringify(card);
-        if (!card || this.shown.get(shownKey) === json) continue;
-        const activity: Partial<Activity> = { id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
-        await this.proactive(ref, async (ctx) => {
-          await ctx.updateActivity(activity);
+        await this.proactive(edits[0]![1].ref, async (ctx) => {
+          for (const [activityId, edit] of edits) await this.send(ctx, key, activityId, edit);
         });
-        this.lastSent.delete(key);
-        this.lastSent.set(key, Date.now());
-        if (this.lastSent.size > MAX_LAST_SENT) this.lastSent.delete(this.lastSent.keys().next().value as string);
-        this.note(shownKey, json!);
       } catch (err) {
-        this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
+        // The turn itself could not be made (no connector client): none of its edits went.
+        this.log.warn({ err: errorSummary(err) }, 'card updates failed');
       } finally {
-        for (const done of waiters) done();
+        for (const [, { waiters }] of edits) for (const done of waiters) done();
       }
+    }
+  }
+
+  /** One edit: rendered now, sent unless the message shows it already; a failure is logged, not passed on. */
+  private async send(ctx: TurnContext, key: string, activityId: string, { render }: PendingEdit): Promise<void> {
+    try {
+      const card = await render();
+      const shownKey = `${key}|${activityId}`;
+      const json = card && JSON.stringify(card);
+      if (!card || this.shown.get(shownKey) === json) return;
+      await ctx.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+      this.lastSent.delete(key);
+      this.lastSent.set(key, Date.now());
+      if (this.lastSent.size > MAX_LAST_SENT) this.lastSent.delete(this.lastSent.keys().next().value as string);
+      this.note(shownKey, json!);
+    } catch (err) {
+      this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
     }
   }
 

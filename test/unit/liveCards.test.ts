@@ -19,6 +19,8 @@ interface Sent {
 
 class FakeAdapter {
   readonly sent: Sent[] = [];
+  /** Proactive turns made (each builds a connector client in the real adapter). */
+  turns = 0;
   private n = 0;
 
   async continueConversationAsync(
@@ -29,6 +31,7 @@ class FakeAdapter {
       updateActivity(a: { id?: string; attachments?: { content?: unknown }[] }): Promise<void>;
     }) => Promise<void>,
   ): Promise<void> {
+    this.turns++;
     const base = {
       serviceUrl: ref.serviceUrl ?? '',
       tenantId: ref.conversation?.tenantId ?? '',
@@ -122,6 +125,21 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
       ['act-1', 'https://smba.one.example/'],
       ['act-2', 'https://smba.other-region.example/'],
     ]);
+  });
+
+  it('the edits of one chat that share a reference go out in one proactive turn', async () => {
+    const done = [
+      cards.edit(tenant1, 'act-1', async () => card('Agenda')),
+      cards.edit(tenant1, 'act-2', async () => card('Punt')),
+      cards.edit(tenant1, 'act-3', async () => card('Vergadering')),
+    ];
+    await cards.drain();
+    await Promise.all(done);
+    assert.deepEqual(
+      adapter.sent.map((s) => s.activityId),
+      ['act-1', 'act-2', 'act-3'],
+    );
+    assert.equal(adapter.turns, 1, 'one connector client for the three');
   });
 
   it('posts go through the reference of their own chat', async () => {
