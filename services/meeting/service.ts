@@ -11,7 +11,7 @@
 // questions, decisions) move to a document of their own, in the same atomic write. What stays (ids,
 // dates, titles, agenda codes, closed flags, minutes status) is all a later meeting needs;
 // `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
-import { DocumentStore, StoreItem, StoreItems, storedETag } from '../store/documentStore';
+import { DocumentStore, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
 import { newSeries, numberRecords } from './operations';
 import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
@@ -86,7 +86,10 @@ export class MeetingService {
     return this.store.update(
       keys,
       (items) => {
-        const { series, json } = parseSeries(items[key], tenantId, conversationId);
+        const { series } = parseSeries(items[key], tenantId, conversationId);
+        // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
+        // (renumbered older data then differs, and is written), else serialized before the change.
+        const json = storedText(items, key) ?? JSON.stringify(series);
         const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
         proposals.attach(series);
         const now = this.clock().toISOString();
@@ -204,16 +207,13 @@ export interface Alongside<T> {
   change(doc: StoreItem | undefined, result: T, now: string): StoreItem | null | undefined;
 }
 
-function parseSeries(stored: StoreItem | undefined, tenantId: string, conversationId: string): { series: Series; json: string } {
-  if (!stored) {
-    const series = newSeries(tenantId, conversationId);
-    return { series, json: JSON.stringify(series) };
-  }
+function parseSeries(stored: StoreItem | undefined, tenantId: string, conversationId: string): { series: Series } {
+  if (!stored) return { series: newSeries(tenantId, conversationId) };
   const { eTag: _eTag, ...doc } = stored;
   const series = doc as unknown as Series;
   // Older data: records stored before they were numbered get their numbers (kept with the next write).
   numberRecords(series);
-  return { series, json: JSON.stringify(series) };
+  return { series };
 }
 
 /** Done with: closed, its minutes adopted and published, and not among the newest meetings. */

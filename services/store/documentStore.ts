@@ -58,12 +58,15 @@ export function isEtagConflict(err: unknown): err is EtagConflictError {
  * Stored documents as a store hands them out: each parsed from its JSON text only when first used, so a
  * large document read alongside (a series' proposals) costs nothing to a change that leaves it alone.
  */
-export function lazyItems(rows: Iterable<{ key: string; etag: string; text: string | null }>): StoreItems {
+export function lazyItems(rows: Iterable<{ key: string; etag: string; text: string | null }>, exact = false): StoreItems {
   const out: StoreItems = {};
   const tags = new Map<string, string>();
   eTags.set(out, tags);
+  const written = new Map<string, string>();
+  if (exact) texts.set(out, written);
   for (const { key, etag, text } of rows) {
     tags.set(key, etag);
+    if (text !== null) written.set(key, text);
     Object.defineProperty(out, key, {
       enumerable: true,
       configurable: true,
@@ -82,6 +85,16 @@ export function lazyItems(rows: Iterable<{ key: string; etag: string; text: stri
 }
 
 const eTags = new WeakMap<StoreItems, Map<string, string>>();
+const texts = new WeakMap<StoreItems, Map<string, string>>();
+
+/**
+ * The text a document was stored as, when the store keeps JSON.stringify's own text (SQLite; PostgreSQL's
+ * jsonb does not): equal to JSON.stringify of the document read, so a caller can tell a change without
+ * serializing what it read.
+ */
+export function storedText(items: StoreItems, key: string): string | undefined {
+  return texts.get(items)?.get(key);
+}
 
 /** The eTag a document was read with, without parsing it (for a cache of parsed documents). */
 export function storedETag(items: StoreItems, key: string): string | undefined {

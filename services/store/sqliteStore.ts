@@ -135,7 +135,8 @@ export class SqliteDocumentStore implements DocumentStore {
       const row = known === undefined ? this.selectOne.get(key) : this.selectUnlessHeld.get(known, key);
       if (row) rows.push({ key, etag: row.etag, text: row.value });
     }
-    return lazyItems(rows);
+    // The text is what JSON.stringify wrote: kept as it was.
+    return lazyItems(rows, true);
   }
 
   delete(keys: string[]): Promise<void> {

@@ -100,4 +100,11 @@ describe('proposals stored beside the series', () => {
     await meetings.update(T, C, (s, now) => ops.addContribution(s, SECRETARY, 'announcement', 'Hier', undefined, now));
     assert.equal(item(await other.read(T, C), 'D1').proposal?.subject, 'Van elders', 'and a write here keeps it');
   });
+
+  it('a change that changes nothing writes nothing, the series included (told from the text SQLite kept)', async () => {
+    const before = (await seriesDoc())!.eTag;
+    const { changed } = await meetings.update(T, C, (s) => s.meetings.length);
+    assert.equal(changed, false);
+    assert.equal((await seriesDoc())!.eTag, before, 'not rewritten');
+  });
 });
