@@ -2,8 +2,9 @@
 // second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
 // changes becomes one edit per message, rendered from the newest state when it is sent, at most one
 // edit per interval per conversation. A chat with no edit in the last interval gets its edit at once,
-// after the turn: one person typing sees the card change with the answer. The connector client itself retries a 429 (after its Retry-After)
-// and a 5xx; what still fails reaches the caller, not the adapter's onTurnError.
+// after the turn: one person typing sees the card change with the answer. The connector client itself
+// retries a 429 (after its Retry-After) and a 5xx; what still fails reaches the caller, not the
+// adapter's onTurnError.
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
@@ -29,6 +30,15 @@ interface Queue {
 
 /** Chats whose last edit time is kept at most; the oldest go first (long quiet by then). */
 const MAX_LAST_SENT = 10_000;
+/** Messages whose shown card is kept at most. */
+const MAX_SHOWN = 2000;
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest past `max`. */
+function setNewest<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as string);
+}
 
 export interface LiveCardsOptions {
   /** Minimum time between two edits in one conversation. */
@@ -76,14 +86,7 @@ export class LiveCards implements CardSender {
 
   /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
   remember(where: Pick<Where, 'tenantId' | 'conversationId'>, activityId: string, card: AdaptiveCard): void {
-    this.note(`${chatKey(where)}|${activityId}`, JSON.stringify(card));
-  }
-
-  /** The newest noted last, so the oldest go first once there are too many. */
-  private note(shownKey: string, json: string): void {
-    this.shown.delete(shownKey);
-    this.shown.set(shownKey, json);
-    if (this.shown.size > 2000) this.shown.delete(this.shown.keys().next().value as string);
+    setNewest(this.shown, `${chatKey(where)}|${activityId}`, JSON.stringify(card), MAX_SHOWN);
   }
 
   async post(where: Where, card: AdaptiveCard, text?: string): Promise<string | undefined> {
@@ -143,14 +146,16 @@ export class LiveCards implements CardSender {
   private async flush(key: string, q: Queue): Promise<void> {
     const batch = [...q.pending.entries()];
     q.pending.clear();
-    // The edits that go through one reference share one proactive turn (one connector client for all).
-    const byRef = new Map<string, typeof batch>();
+    // The edits that go through one connector (a queue is one chat) share one proactive turn, and so one
+    // connector client.
+    const byConnector = new Map<string, typeof batch>();
     for (const entry of batch) {
-      const { ref } = entry[1];
-      const refKey = `${ref.serviceUrl ?? ''}\u0000${ref.conversation?.id ?? ''}\u0000${ref.conversation?.tenantId ?? ''}`;
-      byRef.set(refKey, [...(byRef.get(refKey) ?? []), entry]);
+      const url = entry[1].ref.serviceUrl ?? '';
+      const edits = byConnector.get(url);
+      if (edits) edits.push(entry);
+      else byConnector.set(url, [entry]);
     }
-    for (const edits of byRef.values()) {
+    for (const edits of byConnector.values()) {
       try {
         await this.proactive(edits[0]![1].ref, async (ctx) => {
           for (const [activityId, edit] of edits) await this.send(ctx, key, activityId, edit);
@@ -172,10 +177,8 @@ export class LiveCards implements CardSender {
       const json = card && JSON.stringify(card);
       if (!card || this.shown.get(shownKey) === json) return;
       await ctx.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-      this.lastSent.delete(key);
-      this.lastSent.set(key, Date.now());
-      if (this.lastSent.size > MAX_LAST_SENT) this.lastSent.delete(this.lastSent.keys().next().value as string);
-      this.note(shownKey, json!);
+      setNewest(this.lastSent, key, Date.now(), MAX_LAST_SENT);
+      setNewest(this.shown, shownKey, json!, MAX_SHOWN);
     } catch (err) {
       this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
     }

@@ -113,10 +113,10 @@ export class MeetingService {
   /** The stored proposals (never changed in place: Proposals copies what it changes), parsed once per eTag. */
   private storedProposals(items: StoreItems, key: string, held: CachedProposals | undefined): ProposalMap {
     const eTag = storedETag(items, key);
-    if (eTag === undefined) return (items[key]?.proposals as ProposalMap | undefined) ?? {};
     // The version asked about: the store did not read it again (the cache may have moved on meanwhile).
-    if (held?.eTag === eTag) return held.map;
+    if (eTag !== undefined && held?.eTag === eTag) return held.map;
     const map = (items[key]?.proposals as ProposalMap | undefined) ?? {};
+    if (eTag === undefined) return map;
     this.proposalCache.delete(key);
     this.proposalCache.set(key, { eTag, map });
     if (this.proposalCache.size > PROPOSAL_CACHE_SIZE) this.proposalCache.delete(this.proposalCache.keys().next().value as string);

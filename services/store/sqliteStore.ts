@@ -12,6 +12,8 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly selectUnlessHeld: Database.Statement<[string, string], { etag: string; value: string | null }>;
   private readonly upsert: Database.Statement<[string, string, string, string]>;
   private readonly remove: Database.Statement<[string]>;
+  /** Runs its argument inside the open transaction, in a savepoint: when it throws, only its writes are undone. */
+  private readonly inSavepoint: (run: () => unknown) => unknown;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -32,6 +34,7 @@ export class SqliteDocumentStore implements DocumentStore {
         'ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at',
     );
     this.remove = this.db.prepare('DELETE FROM documents WHERE key = ?');
+    this.inSavepoint = this.db.transaction((run: () => unknown) => run());
   }
 
   read(keys: string[], held?: HeldETags): Promise<StoreItems> {
@@ -71,38 +74,28 @@ export class SqliteDocumentStore implements DocumentStore {
 
   private readonly batch: { run: () => unknown; resolve: (value: unknown) => void; reject: (err: Error) => void }[] = [];
 
-  /** Runs its argument in a transaction; inside another, in a savepoint. */
-  private readonly nested = (run: () => unknown): unknown => this.db.transaction(run)();
-
   private commitBatch(): void {
     const batch = this.batch.splice(0);
     if (!batch.length) return;
-    if (batch.length === 1) {
-      // Alone: its own transaction, without a savepoint (which copies every page it overwrites).
-      const op = batch[0]!;
-      try {
-        op.resolve(this.db.transaction(op.run).immediate());
-      } catch (err) {
-        op.reject(err as Error);
-      }
-      return;
-    }
+    // Alone, an update needs no savepoint (which copies every page it overwrites): its failure undoes
+    // the whole transaction, which is its own.
+    const alone = batch.length === 1;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: Error })[] = [];
     try {
       this.db
         .transaction(() => {
           for (const op of batch) {
             try {
-              // A nested transaction is a savepoint: a change that throws undoes only its own writes.
-              outcomes.push({ ok: true, value: this.nested(op.run) });
+              outcomes.push({ ok: true, value: alone ? op.run() : this.inSavepoint(op.run) });
             } catch (err) {
+              if (alone) throw err;
               outcomes.push({ ok: false, err: err as Error });
             }
           }
         })
         .immediate();
     } catch (err) {
-      // The commit itself failed (or the lock was not had): nothing of the batch was written.
+      // The commit failed, the lock was not had, or the one update threw: nothing of the batch was written.
       for (const op of batch) op.reject(err as Error);
       return;
     }

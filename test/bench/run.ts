@@ -22,6 +22,9 @@ import { TeamsClient } from '../support/teamsClient';
 import type { TeamsUser } from '../support/teamsClient';
 import { readFileSync } from 'node:fs';
 
+/** The 12 KB seed proposal (voorstel 001). */
+const SEED_PROPOSAL = join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt');
+
 async function time(label: string, runs: number, fn: () => unknown): Promise<void> {
   await fn();
   const t0 = performance.now();
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
       adopted: false,
     }),
   );
-  const proposal = readFileSync(join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt'), 'utf8');
+  const proposal = readFileSync(SEED_PROPOSAL, 'utf8');
   await time('parse proposal (seed 001, 12 KB)', 200, () => parseProposal(proposal));
 
   const dir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
@@ -311,7 +314,7 @@ const fullChatId = (i: number) => `19:full-${i}@thread.v2`;
 async function writeFullMeetings(file: string, chats: number): Promise<void> {
   const store = new SqliteDocumentStore(file);
   const meetings = new MeetingService(store);
-  const proposal = parseProposal(readFileSync(join(__dirname, '../../../test/fixtures/seeds/001_48c68ed017299e19.txt'), 'utf8'));
+  const proposal = parseProposal(readFileSync(SEED_PROPOSAL, 'utf8'));
   for (let i = 0; i < chats; i++)
     await meetings.update('tenant-1', fullChatId(i), (sr, now) => {
       ops.planMeeting(sr, SECRETARY, { title: 'Vol', date: '2030-12-12', members: [] }, now);
@@ -363,8 +366,8 @@ async function beside(): Promise<void> {
     );
     const chats = 100;
     // The load does not wait for the card edits: it measures the answer, as Teams sees it.
-    const client = (url: string, i: number) =>
-      new TeamsClient({ botUrl: url, connector, users, tenantId: 'tenant-1', conversationId: `19:bench-${i}@thread.v2` });
+    const client = (url: string, i: number, conversationId = `19:bench-${i}@thread.v2`) =>
+      new TeamsClient({ botUrl: url, connector, users, tenantId: 'tenant-1', conversationId });
     const oursClients = Array.from({ length: chats }, (_, i) => client(ours.url, i));
     for (const t of oursClients) {
       await t.say('secretary', 'vergadering\ntitel: DVO\ndatum: 12-12-2030');
@@ -401,10 +404,7 @@ async function beside(): Promise<void> {
       );
     }
     // The same bot, 10 chats each: empty meetings against full ones (60 items with an 11 KB proposal, 500 records).
-    const full = Array.from(
-      { length: fullChats },
-      (_, i) => new TeamsClient({ botUrl: ours.url, connector, users, tenantId: 'tenant-1', conversationId: fullChatId(i) }),
-    );
+    const full = Array.from({ length: fullChats }, (_, i) => client(ours.url, i, fullChatId(i)));
     for (const t of full) await t.say('secretary', 'start');
     const empty = oursClients.slice(0, fullChats);
     const fullRounds: { full: number; empty: number }[] = [];
