@@ -119,7 +119,7 @@ export function correctRecord(series: Series, actor: Person, c: Correction, now:
   const before = describe(found);
   const label = recordLabel(found.record);
   if (!c.edit) remove(series, found);
-  else apply(found, c.edit);
+  else apply(series, found, c.edit);
   const after = c.edit ? describe(found) : undefined;
   if (after !== before)
     (found.meeting.changes ??= []).push({
@@ -157,34 +157,52 @@ function remove(series: Series, found: Found): void {
   }
 }
 
-function apply(found: Found, edit: RecordEdit): void {
+/**
+ * The record as edited, in its place. Records are never changed in place (they may be shared by every
+ * read of the stored list; see storedRecords.ts): the edited copy replaces the record in its list.
+ */
+function apply(series: Series, found: Found, edit: RecordEdit): void {
   if (edit.kind !== found.kind && !(found.kind === 'question' && edit.kind === 'announcement'))
     throw new DomainError('unknownRecord', { kind: found.kind, number: recordLabel(found.record) });
+  const m = found.meeting;
+  const swap = <R>(list: R[], next: R): R[] => list.map((r) => (r === (found.record as unknown) ? next : r));
   switch (found.kind) {
     case 'decision': {
       const e = edit as Extract<RecordEdit, { kind: 'decision' }>;
-      found.record.text = cleanText(e.text, 'decision');
-      if (e.outcome) found.record.outcome = e.outcome;
+      const next = { ...found.record, text: cleanText(e.text, 'decision'), ...(e.outcome ? { outcome: e.outcome } : {}) };
+      m.decisions = swap(m.decisions, next);
+      found.record = next;
       return;
     }
-    case 'note':
-      found.record.text = cleanText(edit.text, 'note');
+    case 'note': {
+      const next = { ...found.record, text: cleanText(edit.text, 'note') };
+      for (const item of m.agenda) if (item.notes.includes(found.record)) item.notes = swap(item.notes, next);
+      found.record = next;
       return;
+    }
     case 'announcement':
     case 'question': {
       const e = edit as Extract<RecordEdit, { kind: 'announcement' | 'question' }>;
-      found.record.text = cleanText(e.text, found.kind);
-      if (e.onBehalfOf !== undefined) found.record.author = cleanName(e.onBehalfOf, 'onBehalfOf');
+      const next = {
+        ...found.record,
+        text: cleanText(e.text, found.kind),
+        ...(e.onBehalfOf !== undefined ? { author: cleanName(e.onBehalfOf, 'onBehalfOf') } : {}),
+      };
+      if (found.kind === 'announcement') m.announcements = swap(m.announcements, next);
+      else m.questions = swap(m.questions, next);
+      found.record = next;
       return;
     }
     case 'action': {
       const e = edit as Extract<RecordEdit, { kind: 'action' }>;
-      found.record.text = cleanText(e.text, 'action');
+      const next: ActionItem = { ...found.record, text: cleanText(e.text, 'action') };
       if (e.owner !== undefined) {
-        found.record.owner = cleanName(e.owner, 'owner');
-        found.record.ownerUser = e.ownerUser ? { ...e.ownerUser } : undefined;
+        next.owner = cleanName(e.owner, 'owner');
+        next.ownerUser = e.ownerUser ? { ...e.ownerUser } : undefined;
       }
-      if (e.due !== undefined) found.record.due = e.due;
+      if (e.due !== undefined) next.due = e.due;
+      series.actions = swap(series.actions, next);
+      found.record = next;
       return;
     }
   }

@@ -864,10 +864,10 @@ export function completeAction(series: Series, actor: Person, label: string, now
     (action.ownerUser !== undefined && sameUser(action.ownerUser, actor));
   if (!allowed) throw new DomainError('onlyChairSecretaryOrOwner');
   if (action.status === 'done') throw new DomainError('actionAlreadyDone', { number: recordLabel(action) });
-  action.status = 'done';
-  action.doneAt = now;
-  action.doneBy = { ...actor };
-  return action;
+  // A new record in its place, never a change in place (see storedRecords.ts).
+  const done: ActionItem = { ...action, status: 'done', doneAt: now, doneBy: { ...actor } };
+  series.actions = series.actions.map((a) => (a === action ? done : a));
+  return done;
 }
 
 export function openActions(series: Series): ActionItem[] {

@@ -13,6 +13,7 @@
 // `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
 import { DocumentStore, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
 import { newSeries, numberRecords } from './operations';
+import { headOf, StoredRecords } from './storedRecords';
 import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
@@ -32,6 +33,8 @@ const PROPOSAL_CACHE_SIZE = 64;
 export class MeetingService {
   /** Proposals change seldom and are read on every card edit: parsed once per version, not per read. */
   private readonly proposalCache = new Map<string, CachedProposals>();
+  /** The records of each list, stored apart in chunks (storedRecords.ts). */
+  private readonly records = new StoredRecords();
 
   constructor(
     private readonly store: DocumentStore,
@@ -56,8 +59,8 @@ export class MeetingService {
     const key = MeetingService.key(tenantId, conversationId);
     const pkey = MeetingService.proposalsKey(tenantId, conversationId);
     const held = this.proposalCache.get(pkey);
-    const items = await this.store.read([key, pkey], held && { [pkey]: held.eTag });
-    const { series } = parseSeries(items[key], tenantId, conversationId);
+    const items = await this.store.read([key, pkey], { held: held && { [pkey]: held.eTag }, more: this.records.more(key) });
+    const { series } = this.parseSeries(items, key, tenantId, conversationId);
     new Proposals(() => this.storedProposals(items, pkey, held)).attach(series);
     const meeting = unfold ? series.meetings.find((m) => m.id === unfold && m.folded) : undefined;
     if (meeting) {
@@ -86,28 +89,41 @@ export class MeetingService {
     return this.store.update(
       keys,
       (items) => {
-        const { series } = parseSeries(items[key], tenantId, conversationId);
+        const { series, read } = this.parseSeries(items, key, tenantId, conversationId);
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
-        // (renumbered older data then differs, and is written), else serialized before the change.
-        const json = storedText(items, key) ?? JSON.stringify(series);
+        // (renumbered or inline older data then differs, and is written), else serialized before the change.
+        const json = storedText(items, key) ?? JSON.stringify(headOf(series));
         const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
         proposals.attach(series);
         const now = this.clock().toISOString();
         const result = change(series, now);
         proposals.attach(series);
         const folded = foldOldMeetings(series);
-        const changes: Record<string, StoreItem | null> = {};
-        const after = JSON.stringify(series);
-        if (after !== json) changes[key] = series as unknown as StoreItem;
+        const { head, chunks } = this.records.changes(series, read, key);
+        const changes: Record<string, StoreItem | null> = { ...chunks };
+        if (JSON.stringify(head) !== json) changes[key] = head;
         const stored = proposals.changed(series);
         if (stored) changes[pkey] = stored;
         for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
         const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
         if (alongside && other !== undefined) changes[alongside.key] = other;
-        return { changes, result: { series, result, changed: key in changes || pkey in changes } };
+        const changed = key in changes || pkey in changes || Object.keys(chunks).length > 0;
+        return { changes, result: { series, result, changed } };
       },
-      held && { [pkey]: held.eTag },
+      { held: held && { [pkey]: held.eTag }, more: this.records.more(key) },
     );
+  }
+
+  /** The series stored under `key` in `items`, its records back in; new when there is none. */
+  private parseSeries(items: StoreItems, key: string, tenantId: string, conversationId: string) {
+    const stored = items[key];
+    if (!stored) return { series: newSeries(tenantId, conversationId), read: new Map() };
+    const { eTag: _eTag, ...doc } = stored;
+    const series = doc as unknown as Series;
+    const read = this.records.restore(series, items, key);
+    // Older data: records stored before they were numbered get their numbers (kept with the next write).
+    numberRecords(series);
+    return { series, read };
   }
 
   /** The stored proposals (never changed in place: Proposals copies what it changes), parsed once per eTag. */
@@ -205,15 +221,6 @@ class Proposals {
 export interface Alongside<T> {
   key: string;
   change(doc: StoreItem | undefined, result: T, now: string): StoreItem | null | undefined;
-}
-
-function parseSeries(stored: StoreItem | undefined, tenantId: string, conversationId: string): { series: Series } {
-  if (!stored) return { series: newSeries(tenantId, conversationId) };
-  const { eTag: _eTag, ...doc } = stored;
-  const series = doc as unknown as Series;
-  // Older data: records stored before they were numbered get their numbers (kept with the next write).
-  numberRecords(series);
-  return { series };
 }
 
 /** Done with: closed, its minutes adopted and published, and not among the newest meetings. */

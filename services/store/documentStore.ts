@@ -15,9 +15,20 @@ export type StoreItems = Record<string, StoreItem>;
  */
 export type HeldETags = Record<string, string>;
 
+/** How a read (or the read of a locked update) goes beyond its keys. */
+export interface ReadOptions {
+  held?: HeldETags;
+  /**
+   * More documents to read in the same go, named by what was read (the parts of a document stored
+   * apart, listed in it): read in the same snapshot, and in an update under the locks of `keys` (so
+   * their writers must hold one of those too).
+   */
+  more?: (items: StoreItems) => { keys: string[]; held?: HeldETags };
+}
+
 export interface DocumentStore {
   /** Returns the stored documents for the keys that exist, each with its current eTag. */
-  read(keys: string[], held?: HeldETags): Promise<StoreItems>;
+  read(keys: string[], options?: ReadOptions): Promise<StoreItems>;
   /**
    * Writes all changes atomically. A change whose eTag is set (and not "*") is written only when the
    * stored document has that eTag or does not exist; otherwise nothing is written and an
@@ -31,7 +42,7 @@ export interface DocumentStore {
    * arrival, instead of failing on an eTag conflict. `change` is synchronous; when it throws, nothing
    * is written and the error is passed on. eTags in the returned changes are ignored (the lock replaces them).
    */
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T>;
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Promise<T>;
   /** Throws when the store cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -58,15 +69,27 @@ export function isEtagConflict(err: unknown): err is EtagConflictError {
  * Stored documents as a store hands them out: each parsed from its JSON text only when first used, so a
  * large document read alongside (a series' proposals) costs nothing to a change that leaves it alone.
  */
-export function lazyItems(rows: Iterable<{ key: string; etag: string; text: string | null }>, exact = false): StoreItems {
+export function lazyItems(rows: Iterable<StoredRow>, exact = false): StoreItems {
   const out: StoreItems = {};
-  const tags = new Map<string, string>();
-  eTags.set(out, tags);
-  const written = new Map<string, string>();
-  if (exact) texts.set(out, written);
+  eTags.set(out, new Map());
+  if (exact) texts.set(out, new Map());
+  return addRows(out, rows);
+}
+
+/** A stored document as read: its text null when the caller holds that version. */
+export interface StoredRow {
+  key: string;
+  etag: string;
+  text: string | null;
+}
+
+/** More documents into what lazyItems made (read after it, in the same snapshot). */
+export function addRows(out: StoreItems, rows: Iterable<StoredRow>): StoreItems {
+  const tags = eTags.get(out)!;
+  const written = texts.get(out);
   for (const { key, etag, text } of rows) {
     tags.set(key, etag);
-    if (text !== null) written.set(key, text);
+    if (text !== null) written?.set(key, text);
     Object.defineProperty(out, key, {
       enumerable: true,
       configurable: true,

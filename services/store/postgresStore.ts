@@ -10,7 +10,17 @@
 // rejected by PostgreSQL ("unsupported Unicode escape sequence") and nothing is written.
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient, PoolConfig } from 'pg';
-import { DocumentStore, EtagConflictError, HeldETags, lazyItems, StoreItems, StoreUpdate } from './documentStore';
+import {
+  addRows,
+  DocumentStore,
+  EtagConflictError,
+  HeldETags,
+  lazyItems,
+  ReadOptions,
+  StoredRow,
+  StoreItems,
+  StoreUpdate,
+} from './documentStore';
 
 const TABLE = 'notulist_documents';
 
@@ -94,8 +104,10 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
-  read(keys: string[], held?: HeldETags): Promise<StoreItems> {
-    return selectItems(this.pool, keys, held);
+  read(keys: string[], options: ReadOptions = {}): Promise<StoreItems> {
+    if (!options.more) return selectItems(this.pool, keys, options);
+    // The documents `more` names must be of the same version as what named them: one snapshot.
+    return this.transaction((client) => selectItems(client, keys, options), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   async write(changes: StoreItems): Promise<void> {
@@ -118,11 +130,11 @@ export class PostgresDocumentStore implements DocumentStore {
     );
   }
 
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T> {
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Promise<T> {
     return this.queue.run(keys, () =>
       this.transaction(async (client) => {
         await lockKeys(client, keys);
-        const items = await selectItems(client, keys, held);
+        const items = await selectItems(client, keys, options);
         const { changes, result } = change(items);
         const written = Object.keys(changes);
         // A key written but not read is locked too, before anything is written.
@@ -164,11 +176,11 @@ export class PostgresDocumentStore implements DocumentStore {
     await this.pool.end();
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     let result: T;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       result = await work(client);
       await client.query('COMMIT');
     } catch (err) {
@@ -191,13 +203,20 @@ async function lockKeys(client: PoolClient, keys: string[]): Promise<void> {
   for (const key of sortedKeys(keys)) await client.query(LOCK_KEY, [key]);
 }
 
-async function selectItems(db: Pool | PoolClient, keys: string[], held: HeldETags = {}): Promise<StoreItems> {
-  if (keys.length === 0) return {};
+async function selectItems(db: Pool | PoolClient, keys: string[], options: ReadOptions = {}): Promise<StoreItems> {
+  const items = lazyItems(await selectRows(db, keys, options.held));
+  if (!options.more) return items;
+  const more = options.more(items);
+  return addRows(items, await selectRows(db, more.keys, more.held));
+}
+
+async function selectRows(db: Pool | PoolClient, keys: string[], held: HeldETags = {}): Promise<StoredRow[]> {
+  if (keys.length === 0) return [];
   // As text, parsed when used (lazyItems): pg would parse every jsonb value at once. A value the caller
   // holds (same eTag) is not read at all.
-  const { rows } = await db.query<{ key: string; etag: string; text: string | null }>(
+  const { rows } = await db.query<StoredRow>(
     `SELECT key, etag, CASE WHEN etag = ($2::jsonb ->> key) THEN NULL ELSE value::text END AS text FROM ${TABLE} WHERE key = ANY($1::text[])`,
     [keys, JSON.stringify(held)],
   );
-  return lazyItems(rows);
+  return rows;
 }

@@ -4,7 +4,17 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DocumentStore, EtagConflictError, HeldETags, lazyItems, StoreItems, StoreUpdate } from './documentStore';
+import {
+  addRows,
+  DocumentStore,
+  EtagConflictError,
+  HeldETags,
+  lazyItems,
+  ReadOptions,
+  StoredRow,
+  StoreItems,
+  StoreUpdate,
+} from './documentStore';
 
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database;
@@ -37,8 +47,9 @@ export class SqliteDocumentStore implements DocumentStore {
     this.inSavepoint = this.db.transaction((run: () => unknown) => run());
   }
 
-  read(keys: string[], held?: HeldETags): Promise<StoreItems> {
-    return settle(() => this.select(keys, held));
+  read(keys: string[], options?: ReadOptions): Promise<StoreItems> {
+    // One synchronous go: the documents `more` names are of the same version as what named them.
+    return settle(() => this.select(keys, options));
   }
 
   write(changes: StoreItems): Promise<void> {
@@ -60,14 +71,14 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): Promise<T> {
+  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Promise<T> {
     // Group commit: the updates asked for in one turn of the event loop share one IMMEDIATE transaction,
     // and so one fsync, each in a savepoint of its own (one that throws is rolled back alone). The
     // transaction holds the database's write lock from the first read to the commit, so a writer in
     // another process waits (busy_timeout) and none here sees a stale document; each caller hears of
     // its update only once the commit is durable.
     return new Promise<T>((resolve, reject) => {
-      this.batch.push({ run: () => this.applyUpdate(keys, change, held), resolve: resolve as (v: unknown) => void, reject });
+      this.batch.push({ run: () => this.applyUpdate(keys, change, options), resolve: resolve as (v: unknown) => void, reject });
       if (this.batch.length === 1) setImmediate(() => this.commitBatch());
     });
   }
@@ -106,8 +117,8 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, held?: HeldETags): T {
-    const { changes, result } = change(this.select(keys, held));
+  private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): T {
+    const { changes, result } = change(this.select(keys, options));
     const now = new Date().toISOString();
     for (const [key, item] of Object.entries(changes)) {
       if (item === null) {
@@ -120,16 +131,23 @@ export class SqliteDocumentStore implements DocumentStore {
     return result;
   }
 
-  /** The stored documents of `keys`, each parsed when first used. */
-  private select(keys: string[], held?: HeldETags): StoreItems {
-    const rows: { key: string; etag: string; text: string | null }[] = [];
+  /** The stored documents of `keys` (and of what `more` names), each parsed when first used. */
+  private select(keys: string[], options: ReadOptions = {}): StoreItems {
+    // The text is what JSON.stringify wrote: kept as it was.
+    const items = lazyItems(this.rows(keys, options.held), true);
+    if (!options.more) return items;
+    const more = options.more(items);
+    return addRows(items, this.rows(more.keys, more.held));
+  }
+
+  private rows(keys: string[], held?: HeldETags): StoredRow[] {
+    const rows: StoredRow[] = [];
     for (const key of keys) {
       const known = held?.[key];
       const row = known === undefined ? this.selectOne.get(key) : this.selectUnlessHeld.get(known, key);
       if (row) rows.push({ key, etag: row.etag, text: row.value });
     }
-    // The text is what JSON.stringify wrote: kept as it was.
-    return lazyItems(rows, true);
+    return rows;
   }
 
   delete(keys: string[]): Promise<void> {

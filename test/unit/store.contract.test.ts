@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, EtagConflictError, isEtagConflict, StoreItem, storedETag } from '../../services/store/documentStore';
+import { DocumentStore, EtagConflictError, isEtagConflict, StoreItem, StoreItems, storedETag } from '../../services/store/documentStore';
 import { PostgresDocumentStore } from '../../services/store/postgresStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
@@ -83,16 +83,36 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       const [key, other] = [newKey('held'), newKey('held-other')];
       await store.write({ [key]: { big: 'x'.repeat(100_000) }, [other]: { small: 1 } });
       const eTag = (await store.read([key]))[key].eTag!;
-      const held = await store.read([key, other], { [key]: eTag });
+      const held = await store.read([key, other], { held: { [key]: eTag } });
       assert.equal(storedETag(held, key), eTag);
       assert.deepEqual(held[key], { eTag }, 'its eTag alone');
       assert.deepEqual(withoutEtag(held[other]), { small: 1 }, 'a key not held is read as always');
-      const updated = await store.update([key], (items) => ({ changes: {}, result: items[key] }), { [key]: eTag });
+      const updated = await store.update([key], (items) => ({ changes: {}, result: items[key] }), { held: { [key]: eTag } });
       assert.deepEqual(updated, { eTag }, 'update() too');
       await store.write({ [key]: { big: 'y' } });
-      const changed = await store.read([key], { [key]: eTag });
+      const changed = await store.read([key], { held: { [key]: eTag } });
       assert.deepEqual(withoutEtag(changed[key]), { big: 'y' }, 'changed since: read in full');
       assert.notEqual(storedETag(changed, key), eTag);
+    });
+
+    it('reads the documents a document names (more) in the same go, held ones by their eTag alone', async function () {
+      const [head, a, b] = [newKey('head'), newKey('part-a'), newKey('part-b')];
+      await store.write({ [head]: { parts: [a, b] }, [a]: { n: 1 }, [b]: { n: 2 } });
+      const eTagA = (await store.read([a]))[a].eTag!;
+      const more = (items: StoreItems) => ({ keys: items[head]!.parts as string[], held: { [a]: eTagA } });
+      const read = await store.read([head], { more });
+      assert.deepEqual(read[a], { eTag: eTagA }, 'a held part: its eTag alone');
+      assert.deepEqual(withoutEtag(read[b]), { n: 2 });
+      // In an update, under the head's lock: the parts as they are, and the change written with the head.
+      const result = await store.update(
+        [head],
+        (items) => ({ changes: { [b]: { n: (items[b]!.n as number) + 1 }, [head]: { parts: [b] } }, result: Object.keys(items).sort() }),
+        { more },
+      );
+      assert.deepEqual(result, [a, b, head].sort());
+      const after = await store.read([head], { more: (items) => ({ keys: items[head]!.parts as string[] }) });
+      assert.deepEqual(Object.keys(after).sort(), [b, head].sort());
+      assert.deepEqual(withoutEtag(after[b]), { n: 3 });
     });
 
     it('assigns its own eTag: the one passed in is never stored', async function () {

@@ -1,0 +1,244 @@
+// The records of a series (the announcements, round questions, decisions and notes of each meeting
+// not folded away, and the chat's actions) are stored beside the series document, in chunks of
+// CHUNK records each, so that a turn writes what it changed: registering an announcement writes the
+// last chunk of that meeting's announcements (and the small series document), not the meeting.
+//
+// The series document keeps how many records each list holds (`recordCounts`), so the chunks to read
+// follow from it. Parsed chunks are kept per version (eTag) and not read again while they hold, and
+// their records are frozen: a chunk is unchanged when every record in it is the same object as read.
+// So the domain replaces a record to correct it (corrections, completing an action), never edits it.
+import type { HeldETags, StoreItem, StoreItems } from '../store/documentStore';
+import { storedETag } from '../store/documentStore';
+import type { Series } from './types';
+
+/** Records to a chunk: about 5 KB of announcements. */
+export const CHUNK = 32;
+
+/** Parsed chunks kept, by key with the eTag they were read with. */
+const CHUNK_CACHE_SIZE = 2048;
+
+type MeetingListKind = 'announcements' | 'questions' | 'decisions' | 'notes';
+const MEETING_LISTS: readonly MeetingListKind[] = ['announcements', 'questions', 'decisions', 'notes'];
+
+/** How many records each list holds, as the series document keeps it. */
+export interface RecordCounts {
+  actions?: number;
+  meetings?: Record<string, Partial<Record<MeetingListKind, number>>>;
+}
+
+/** One list's records in order; a meeting's notes with the id of the item each belongs to. */
+interface List {
+  records: readonly object[];
+  itemIds?: readonly string[];
+}
+
+/** A stored chunk: `itemIds` beside the records of a notes list. */
+interface Chunk {
+  records: object[];
+  itemIds?: string[];
+}
+
+interface CachedChunk extends Chunk {
+  eTag: string;
+}
+
+/** The lists of a series as they were read: compared with the lists after a change. */
+export type ReadLists = Map<string, List>;
+
+export class StoredRecords {
+  private readonly cache = new Map<string, CachedChunk>();
+
+  /** What `store.read(…, { more })` should read beside the series document under `seriesKey`. */
+  more(seriesKey: string): (items: StoreItems) => { keys: string[]; held: HeldETags } {
+    return (items) => {
+      const keys = chunkKeys(seriesKey, (items[seriesKey]?.recordCounts as RecordCounts | undefined) ?? {});
+      const held: HeldETags = {};
+      for (const key of keys) {
+        const cached = this.cache.get(key);
+        if (cached) held[key] = cached.eTag;
+      }
+      return { keys, held };
+    };
+  }
+
+  /**
+   * Puts the stored records into the series parsed from `items[seriesKey]` (older data holds them
+   * inline: left as they are, and stored apart with the next write). Returns the lists as read.
+   */
+  restore(series: Series, items: StoreItems, seriesKey: string): ReadLists {
+    const counts = (series as { recordCounts?: RecordCounts }).recordCounts;
+    delete (series as { recordCounts?: RecordCounts }).recordCounts;
+    const read: ReadLists = new Map();
+    if (!counts) return read;
+    // Stored apart: the lists start empty (a copy of what was read goes in, never the list compared with).
+    series.actions = [];
+    for (const meeting of series.meetings) {
+      if (meeting.folded) continue;
+      meeting.announcements = [];
+      meeting.questions = [];
+      meeting.decisions = [];
+      for (const item of meeting.agenda) item.notes = [];
+    }
+    const load = (name: string, count: number): List => {
+      const records: object[] = [];
+      const itemIds: string[] = [];
+      for (let i = 0; i * CHUNK < count; i++) {
+        const chunk = this.chunk(items, chunkKey(seriesKey, name, i));
+        records.push(...chunk.records);
+        if (chunk.itemIds) itemIds.push(...chunk.itemIds);
+      }
+      const list = { records: records.slice(0, count), itemIds: itemIds.length ? itemIds.slice(0, count) : undefined };
+      read.set(name, list);
+      return list;
+    };
+    if (counts.actions) series.actions = [...load('actions', counts.actions).records] as Series['actions'];
+    for (const meeting of series.meetings) {
+      const of = counts.meetings?.[meeting.id];
+      if (!of || meeting.folded) continue;
+      for (const kind of MEETING_LISTS) {
+        const count = of[kind];
+        if (!count) continue;
+        const list = load(listName(meeting.id, kind), count);
+        if (kind !== 'notes') {
+          meeting[kind] = [...list.records] as never;
+          continue;
+        }
+        const byItem = new Map(meeting.agenda.map((item) => [item.id, item]));
+        list.records.forEach((note, n) => byItem.get(list.itemIds?.[n] ?? '')?.notes.push(note as never));
+      }
+    }
+    return read;
+  }
+
+  /**
+   * What to write of the series after a change: the series document without its records (with their
+   * counts) and every chunk whose records are not the ones read (null: a chunk no longer needed).
+   */
+  changes(series: Series, read: ReadLists, seriesKey: string): { head: StoreItem; chunks: Record<string, StoreItem | null> } {
+    const now = lists(series);
+    const chunks: Record<string, StoreItem | null> = {};
+    for (const name of new Set([...read.keys(), ...now.keys()])) {
+      const before = read.get(name) ?? { records: [] };
+      const after = now.get(name) ?? { records: [] };
+      const count = Math.max(before.records.length, after.records.length);
+      for (let i = 0; i * CHUNK < count; i++) {
+        if (sameChunk(before, after, i)) continue;
+        const from = i * CHUNK;
+        chunks[chunkKey(seriesKey, name, i)] =
+          from >= after.records.length
+            ? null
+            : {
+                records: after.records.slice(from, from + CHUNK),
+                ...(after.itemIds ? { itemIds: after.itemIds.slice(from, from + CHUNK) } : {}),
+              };
+      }
+    }
+    return { head: headOf(series, countsOf(series)), chunks };
+  }
+
+  /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
+  private chunk(items: StoreItems, key: string): Chunk {
+    const eTag = storedETag(items, key);
+    const cached = this.cache.get(key);
+    if (eTag !== undefined && cached?.eTag === eTag) return cached;
+    const stored = items[key] as (StoreItem & Partial<Chunk>) | undefined;
+    if (!stored?.records) throw new Error(`the records under ${key} are missing from the store`);
+    const chunk: Chunk = { records: stored.records.map(deepFreeze), itemIds: stored.itemIds };
+    if (eTag !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, { ...chunk, eTag });
+      if (this.cache.size > CHUNK_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return chunk;
+  }
+}
+
+function listName(meetingId: string, kind: MeetingListKind): string {
+  return `${encodeURIComponent(meetingId)}/${kind}`;
+}
+
+function chunkKey(seriesKey: string, name: string, index: number): string {
+  return `${seriesKey}:records:${name}/${index}`;
+}
+
+function chunkKeys(seriesKey: string, counts: RecordCounts): string[] {
+  const keys: string[] = [];
+  const add = (name: string, count = 0) => {
+    for (let i = 0; i * CHUNK < count; i++) keys.push(chunkKey(seriesKey, name, i));
+  };
+  add('actions', counts.actions);
+  for (const [meetingId, of] of Object.entries(counts.meetings ?? {}))
+    for (const kind of MEETING_LISTS) add(listName(meetingId, kind), of[kind]);
+  return keys;
+}
+
+/** The series' lists now, by name (folded meetings hold none: their records are in a document of their own). */
+function lists(series: Series): Map<string, List> {
+  const out = new Map<string, List>([['actions', { records: series.actions }]]);
+  for (const meeting of series.meetings) {
+    if (meeting.folded) continue;
+    out.set(listName(meeting.id, 'announcements'), { records: meeting.announcements });
+    out.set(listName(meeting.id, 'questions'), { records: meeting.questions });
+    out.set(listName(meeting.id, 'decisions'), { records: meeting.decisions });
+    const records: object[] = [];
+    const itemIds: string[] = [];
+    for (const item of meeting.agenda)
+      for (const note of item.notes) {
+        records.push(note);
+        itemIds.push(item.id);
+      }
+    out.set(listName(meeting.id, 'notes'), { records, itemIds });
+  }
+  return out;
+}
+
+function countsOf(series: Series): RecordCounts {
+  const counts: RecordCounts = {};
+  if (series.actions.length) counts.actions = series.actions.length;
+  for (const meeting of series.meetings) {
+    if (meeting.folded) continue;
+    const of: Partial<Record<MeetingListKind, number>> = {};
+    for (const kind of ['announcements', 'questions', 'decisions'] as const) if (meeting[kind].length) of[kind] = meeting[kind].length;
+    const notes = meeting.agenda.reduce((n, item) => n + item.notes.length, 0);
+    if (notes) of.notes = notes;
+    if (Object.keys(of).length) (counts.meetings ??= {})[meeting.id] = of;
+  }
+  return counts;
+}
+
+/** The series document as stored: the records of unfolded meetings and the actions left out, their counts in. */
+export function headOf(series: Series, recordCounts: RecordCounts = countsOf(series)): StoreItem {
+  return {
+    ...series,
+    actions: undefined,
+    meetings: series.meetings.map((m) =>
+      m.folded
+        ? m
+        : {
+            ...m,
+            announcements: undefined,
+            questions: undefined,
+            decisions: undefined,
+            agenda: m.agenda.map((item) => ({ ...item, notes: undefined })),
+          },
+    ),
+    recordCounts,
+  };
+}
+
+function sameChunk(before: List, after: List, index: number): boolean {
+  const from = index * CHUNK;
+  const to = from + CHUNK;
+  if (Math.min(before.records.length, to) !== Math.min(after.records.length, to)) return false;
+  for (let i = from; i < Math.min(after.records.length, to); i++)
+    if (before.records[i] !== after.records[i] || before.itemIds?.[i] !== after.itemIds?.[i]) return false;
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

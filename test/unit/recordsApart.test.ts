@@ -1,0 +1,217 @@
+// The records of a meeting are stored beside the series in chunks: a turn writes what it changed (the
+// chunk it added to or corrected, and the small series document), on SQLite and PostgreSQL alike, and
+// every reader (another instance too) sees the series whole.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { correctRecord } from '../../services/meeting/corrections';
+import * as ops from '../../services/meeting/operations';
+import { MeetingService } from '../../services/meeting/service';
+import { CHUNK } from '../../services/meeting/storedRecords';
+import type { Series } from '../../services/meeting/types';
+import type { DocumentStore, StoreItem } from '../../services/store/documentStore';
+import { PostgresDocumentStore } from '../../services/store/postgresStore';
+import { SqliteDocumentStore } from '../../services/store/sqliteStore';
+import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
+import { SECRETARY } from '../support/seedMeeting';
+
+const T = 'tenant-1';
+
+/** What each locked update of the store wrote: keys and characters. */
+class WriteLog {
+  entries: { keys: string[]; chars: number }[] = [];
+
+  wrap(store: DocumentStore): DocumentStore {
+    const update: DocumentStore['update'] = (keys, change, options) =>
+      store.update(
+        keys,
+        (items) => {
+          const out = change(items);
+          this.entries.push({ keys: Object.keys(out.changes), chars: JSON.stringify(out.changes).length });
+          return out;
+        },
+        options,
+      );
+    return Object.assign(Object.create(store) as DocumentStore, { update });
+  }
+
+  get last(): { keys: string[]; chars: number } {
+    return this.entries.at(-1)!;
+  }
+}
+
+const member = (i: number) => ({ id: `29:lid-${i}`, name: `Lid ${i}` });
+
+function recordsApart(
+  name: string,
+  open: () => Promise<{ store: DocumentStore; again: () => Promise<DocumentStore>; stop(): Promise<void> } | null>,
+): void {
+  describe(`records stored apart, in chunks (${name})`, function () {
+    let harness: Awaited<ReturnType<typeof open>>;
+    let log: WriteLog;
+    let meetings: MeetingService;
+    let chat: string;
+    let n = 0;
+
+    before(async function () {
+      this.timeout(60_000);
+      harness = await open();
+      if (!harness) this.skip();
+    });
+    after(async () => harness?.stop());
+    beforeEach(async function () {
+      if (!harness) this.skip();
+      log = new WriteLog();
+      meetings = new MeetingService(log.wrap(harness.store));
+      chat = `19:chunks-${n++}-${Date.now()}@thread.v2`;
+      await meetings.update(T, chat, (s, now) => {
+        ops.planMeeting(s, SECRETARY, { title: 'DVO', date: '2030-12-12', members: [] }, now);
+        ops.setAgenda(s, SECRETARY, [
+          { code: 'A', title: 'Opening', kind: 'opening', closed: false, attachments: [] },
+          { code: 'B', title: 'Mededelingen', kind: 'announcements', closed: false, attachments: [] },
+          { code: 'D1', title: 'Cameratoezicht', kind: 'discussion', closed: false, attachments: [] },
+        ]);
+        ops.start(s, SECRETARY, now);
+      });
+    });
+
+    const announce = (count: number, from = 0) =>
+      meetings.update(T, chat, (s, now) => {
+        for (let i = from; i < from + count; i++) ops.addContribution(s, member(i), 'announcement', `Mededeling ${i}`, undefined, now);
+      });
+    const texts = (s: Series) => s.meetings.at(-1)!.announcements.map((a) => a.text);
+    const seriesKey = () => MeetingService.key(T, chat);
+
+    it('one more announcement writes the series and the last chunk only, whatever the meeting holds', async () => {
+      await announce(CHUNK * 3 + 5);
+      await announce(1, 1000);
+      const seriesOnly = log.last.keys.filter((k) => k !== seriesKey());
+      assert.deepEqual(seriesOnly, [
+        `${seriesKey()}:records:${encodeURIComponent((await meetings.read(T, chat)).meetings[0]!.id)}/announcements/3`,
+      ]);
+      assert.ok(log.last.chars < 4000, `${log.last.chars} characters written`);
+      const head = (await harness!.store.read([seriesKey()]))[seriesKey()]!;
+      assert.ok(!JSON.stringify(head).includes('Mededeling 1000'), 'no record in the series document');
+      const series = await meetings.read(T, chat);
+      assert.equal(texts(series).length, CHUNK * 3 + 6);
+      assert.deepEqual(texts(series).slice(-2), [`Mededeling ${CHUNK * 3 + 4}`, 'Mededeling 1000']);
+      assert.deepEqual(
+        series.meetings[0]!.announcements.map((a) => a.number),
+        Array.from({ length: CHUNK * 3 + 6 }, (_, i) => i + 1),
+      );
+    });
+
+    it('a correction writes the chunk of the record it corrects; a removal the chunks after it, and drops one no longer needed', async () => {
+      await announce(CHUNK + 1);
+      await meetings.update(T, chat, (s, now) =>
+        correctRecord(s, SECRETARY, { kind: 'announcement', label: '2', edit: { kind: 'announcement', text: 'Verbeterd' } }, now),
+      );
+      assert.deepEqual(
+        log.last.keys.filter((k) => k !== seriesKey()).map((k) => k.split('/').slice(-2).join('/')),
+        ['announcements/0'],
+      );
+      assert.equal(texts(await meetings.read(T, chat))[1], 'Verbeterd');
+      await meetings.update(T, chat, (s, now) => correctRecord(s, SECRETARY, { kind: 'announcement', label: '1' }, now));
+      const written = log.last;
+      assert.ok(written.keys.some((k) => k.endsWith('announcements/0')));
+      const dropped = written.keys.find((k) => k.endsWith('announcements/1'))!;
+      assert.equal((await harness!.store.read([dropped]))[dropped], undefined, 'the second chunk, now empty, is gone');
+      const series = await meetings.read(T, chat);
+      assert.equal(texts(series).length, CHUNK);
+      assert.deepEqual(texts(series).slice(0, 2), ['Verbeterd', 'Mededeling 2']);
+    });
+
+    it('notes come back on their items, decisions and actions in their own lists; completing an action writes its chunk', async () => {
+      await meetings.update(T, chat, (s, now) => {
+        ops.addNote(s, SECRETARY, 'Notitie bij de opening', 'A', now);
+        ops.addNote(s, SECRETARY, 'Notitie bij D1', 'D1', now);
+        ops.addDecision(s, SECRETARY, 'Besloten', 'agreed', 'D1', now);
+        for (let i = 0; i < CHUNK + 2; i++) ops.addAction(s, SECRETARY, { owner: `Lid ${i}`, text: `Actie ${i}`, code: 'D1' }, now);
+      });
+      await meetings.update(T, chat, (s, now) => ops.completeAction(s, SECRETARY, String(CHUNK + 1), now));
+      assert.deepEqual(
+        log.last.keys.filter((k) => k !== seriesKey()).map((k) => k.split(':records:')[1]),
+        ['actions/1'],
+      );
+      const series = await meetings.read(T, chat);
+      const m = series.meetings[0]!;
+      assert.deepEqual(
+        m.agenda.map((i) => i.notes.map((x) => x.text)),
+        [['Notitie bij de opening'], [], ['Notitie bij D1']],
+      );
+      assert.deepEqual(
+        m.decisions.map((d) => d.text),
+        ['Besloten'],
+      );
+      assert.equal(series.actions.length, CHUNK + 2);
+      assert.equal(series.actions.find((a) => a.number === CHUNK + 1)!.status, 'done');
+      assert.equal(series.actions.filter((a) => a.status === 'done').length, 1);
+    });
+
+    it('a record read is frozen: it is replaced to be corrected, never changed in place', async () => {
+      await announce(2);
+      const series = await meetings.read(T, chat);
+      assert.throws(() => {
+        (series.meetings[0]!.announcements[0] as { text: string }).text = 'stil veranderd';
+      }, TypeError);
+    });
+
+    it('another instance on the same store sees every record, also after its own cache held an older version', async () => {
+      const other = new MeetingService(await harness!.again());
+      await announce(CHUNK);
+      assert.equal(texts(await other.read(T, chat)).length, CHUNK);
+      await announce(1, 500);
+      await other.update(T, chat, (s, now) => ops.addContribution(s, member(501), 'announcement', 'Van de ander', undefined, now));
+      await announce(1, 502);
+      for (const service of [meetings, other])
+        assert.deepEqual(texts(await service.read(T, chat)).slice(-3), ['Mededeling 500', 'Van de ander', 'Mededeling 502']);
+    });
+
+    it('older data with its records inline reads as before and is stored apart with the next write', async () => {
+      await announce(3);
+      const whole = await meetings.read(T, chat);
+      // As an earlier version stored it: the records in the series document itself.
+      const inline = chat + ':inline';
+      await harness!.store.write({
+        [MeetingService.key(T, inline)]: { ...(structuredClone(whole) as unknown as StoreItem), conversationId: inline },
+      });
+      assert.deepEqual(texts(await meetings.read(T, inline)), ['Mededeling 0', 'Mededeling 1', 'Mededeling 2']);
+      await meetings.update(T, inline, (s, now) => ops.addContribution(s, member(9), 'announcement', 'Nieuw', undefined, now));
+      const head = (await harness!.store.read([MeetingService.key(T, inline)]))[MeetingService.key(T, inline)]!;
+      assert.ok(!JSON.stringify(head).includes('Mededeling 1'), 'moved out of the series document');
+      assert.deepEqual(texts(await meetings.read(T, inline)), ['Mededeling 0', 'Mededeling 1', 'Mededeling 2', 'Nieuw']);
+    });
+  });
+}
+
+recordsApart('SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'notulist-chunks-'));
+  const file = join(dir, 'store.sqlite');
+  const opened: DocumentStore[] = [new SqliteDocumentStore(file)];
+  return Promise.resolve({
+    store: opened[0]!,
+    again: () => Promise.resolve(opened[opened.push(new SqliteDocumentStore(file)) - 1]!),
+    stop: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+});
+
+recordsApart('PostgreSQL', async () => {
+  const postgres = await startPostgres();
+  if (!postgres) {
+    console.log(`      ${POSTGRES_SKIP_MESSAGE}`);
+    return null;
+  }
+  const opened: DocumentStore[] = [await PostgresDocumentStore.open(postgres.url)];
+  return {
+    store: opened[0]!,
+    again: async () => opened[opened.push(await PostgresDocumentStore.open(postgres.url)) - 1]!,
+    stop: async () => {
+      for (const s of opened) await s.close();
+      await postgres.stop();
+    },
+  };
+});
