@@ -296,23 +296,46 @@ export interface AgendaCardOptions {
   now?: number;
 }
 
+/**
+ * The page size each agenda was last shown at (by meeting, role and language, while its items keep
+ * their codes and titles): the next edit renders its one page instead of searching for the size again.
+ */
+const agendaPaging = new Map<string, { shape: number; pageSize: number }>();
+const AGENDA_PAGING_SIZE = 512;
+
 export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: AgendaCardOptions): AdaptiveCard {
   const all = meeting.agenda;
   const currentIndex = all.findIndex((i) => i.id === meeting.currentItemId);
   const budget = MAX_CARD_BYTES - 1536;
-  const render = (page: number, pageSize: number) =>
-    renderAgenda(s, series, meeting, opts, { page, pageSize, pages: Math.max(1, Math.ceil(all.length / pageSize)) });
+  const pagesOf = (pageSize: number) => Math.max(1, Math.ceil(all.length / pageSize));
+  const pageOf = (pageSize: number) =>
+    Math.min(pagesOf(pageSize) - 1, Math.max(0, opts.page ?? (currentIndex >= 0 ? Math.floor(currentIndex / pageSize) : 0)));
+  const render = (page: number, pageSize: number) => renderAgenda(s, series, meeting, opts, { page, pageSize, pages: pagesOf(pageSize) });
+  const memo = `${meeting.id}\u0000${opts.role}\u0000${s.lang}\u0000${opts.banner ? 1 : 0}`;
+  const shape = all.reduce((n, i) => n + i.code.length + i.title.length + 1, 0);
+  const known = agendaPaging.get(memo);
+  if (known?.shape === shape) {
+    const card = render(pageOf(known.pageSize), known.pageSize);
+    if (cardBytes(card) <= budget) return card;
+  }
+  const remember = (pageSize: number) => {
+    agendaPaging.delete(memo);
+    agendaPaging.set(memo, { shape, pageSize });
+    if (agendaPaging.size > AGENDA_PAGING_SIZE) agendaPaging.delete(agendaPaging.keys().next().value as string);
+  };
   const whole = render(0, Math.max(all.length, 1));
   // One page holds it all: that page, whichever was asked for.
-  if (cardBytes(whole) <= budget) return whole;
+  if (cardBytes(whole) <= budget) {
+    remember(Math.max(all.length, 1));
+    return whole;
+  }
   // Too big for one card: page it. One page size for every page, so page buttons stay stable; a
   // 60-item agenda with long titles is paged, never cut. The pages rendered to measure are kept.
   let pageSize = Math.max(all.length, 1);
   let rendered: AdaptiveCard[] = [];
   const fits = (size: number) => {
-    const pages = Math.max(1, Math.ceil(all.length / size));
     rendered = [];
-    for (let p = 0; p < pages; p++) {
+    for (let p = 0; p < pagesOf(size); p++) {
       const card = render(p, size);
       if (cardBytes(card) > budget) return false;
       rendered.push(card);
@@ -321,9 +344,9 @@ export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: A
   };
   do pageSize = Math.max(5, Math.floor(pageSize * 0.8));
   while (pageSize > 5 && !fits(pageSize));
-  const pages = Math.max(1, Math.ceil(all.length / pageSize));
-  const page = Math.min(pages - 1, Math.max(0, opts.page ?? (currentIndex >= 0 ? Math.floor(currentIndex / pageSize) : 0)));
-  return rendered.length === pages ? rendered[page]! : render(page, pageSize);
+  remember(pageSize);
+  const page = pageOf(pageSize);
+  return rendered.length === pagesOf(pageSize) ? rendered[page]! : render(page, pageSize);
 }
 
 function renderAgenda(

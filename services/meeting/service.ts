@@ -11,9 +11,9 @@
 // questions, decisions) move to a document of their own, in the same atomic write. What stays (ids,
 // dates, titles, agenda codes, closed flags, minutes status) is all a later meeting needs;
 // `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
-import { DocumentStore, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
+import { DocumentStore, JsonText, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
 import { newSeries, numberRecords } from './operations';
-import { headOf, StoredRecords } from './storedRecords';
+import { headText, StoredRecords } from './storedRecords';
 import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
@@ -92,7 +92,7 @@ export class MeetingService {
         const { series, read } = this.parseSeries(items, key, tenantId, conversationId);
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
         // (renumbered or inline older data then differs, and is written), else serialized before the change.
-        const json = storedText(items, key) ?? JSON.stringify(headOf(series));
+        const json = storedText(items, key) ?? headText(series);
         const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
         proposals.attach(series);
         const now = this.clock().toISOString();
@@ -100,8 +100,8 @@ export class MeetingService {
         proposals.attach(series);
         const folded = foldOldMeetings(series);
         const { head, chunks } = this.records.changes(series, read, key);
-        const changes: Record<string, StoreItem | null> = { ...chunks };
-        if (JSON.stringify(head) !== json) changes[key] = head;
+        const changes: Record<string, StoreItem | JsonText | null> = { ...chunks };
+        if (head !== json) changes[key] = new JsonText(head);
         const stored = proposals.changed(series);
         if (stored) changes[pkey] = stored;
         for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };

@@ -114,7 +114,7 @@ export class StoredRecords {
    * What to write of the series after a change: the series document without its records (with their
    * counts) and every chunk whose records are not the ones read (null: a chunk no longer needed).
    */
-  changes(series: Series, read: ReadLists, seriesKey: string): { head: StoreItem; chunks: Record<string, StoreItem | null> } {
+  changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null> } {
     const now = lists(series);
     const chunks: Record<string, StoreItem | null> = {};
     for (const name of new Set([...read.keys(), ...now.keys()])) {
@@ -133,7 +133,7 @@ export class StoredRecords {
               };
       }
     }
-    return { head: headOf(series, countsOf(series)), chunks };
+    return { head: headText(series), chunks };
   }
 
   /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
@@ -206,24 +206,29 @@ function countsOf(series: Series): RecordCounts {
   return counts;
 }
 
-/** The series document as stored: the records of unfolded meetings and the actions left out, their counts in. */
-export function headOf(series: Series, recordCounts: RecordCounts = countsOf(series)): StoreItem {
-  return {
-    ...series,
-    actions: undefined,
-    meetings: series.meetings.map((m) =>
-      m.folded
-        ? m
-        : {
-            ...m,
-            announcements: undefined,
-            questions: undefined,
-            decisions: undefined,
-            agenda: m.agenda.map((item) => ({ ...item, notes: undefined })),
-          },
-    ),
-    recordCounts,
+/**
+ * The series document as stored: without the records of unfolded meetings and the actions, with their
+ * counts. Serialized with the records set aside in place for the moment (copying the meetings and
+ * their items to leave them out costs more than the text).
+ */
+export function headText(series: Series, recordCounts: RecordCounts = countsOf(series)): string {
+  const aside: [Record<string, unknown>, string, unknown][] = [];
+  const setAside = (o: object, key: string) => {
+    const record = o as Record<string, unknown>;
+    aside.push([record, key, record[key]]);
+    record[key] = undefined;
   };
+  setAside(series, 'actions');
+  for (const meeting of series.meetings) {
+    if (meeting.folded) continue;
+    for (const kind of ['announcements', 'questions', 'decisions'] as const) setAside(meeting, kind);
+    for (const item of meeting.agenda) setAside(item, 'notes');
+  }
+  try {
+    return JSON.stringify({ ...series, recordCounts });
+  } finally {
+    for (const [o, key, value] of aside) o[key] = value;
+  }
 }
 
 function sameChunk(before: List, after: List, index: number): boolean {

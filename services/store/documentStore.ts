@@ -50,8 +50,23 @@ export interface DocumentStore {
 
 /** What a locked update writes (`changes`; a key set to null is deleted) and what it returns. */
 export interface StoreUpdate<T> {
-  changes: Record<string, StoreItem | null>;
+  changes: Record<string, StoreItem | JsonText | null>;
   result: T;
+}
+
+/**
+ * A document given as its JSON text (JSON.stringify's, without an eTag), written as it is: a caller that
+ * serialized it already (to tell whether it changed) does not pay for it twice.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** The text to store for a change. */
+export function textOf(item: StoreItem | JsonText): string {
+  if (item instanceof JsonText) return item.text;
+  const { eTag: _ignored, ...value } = item;
+  return JSON.stringify(value);
 }
 
 export class EtagConflictError extends Error {

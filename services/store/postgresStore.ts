@@ -20,6 +20,7 @@ import {
   StoredRow,
   StoreItems,
   StoreUpdate,
+  textOf,
 } from './documentStore';
 
 const TABLE = 'notulist_documents';
@@ -145,10 +146,7 @@ export class PostgresDocumentStore implements DocumentStore {
         for (const key of sortedKeys(written)) {
           const item = changes[key];
           if (item === null) await client.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
-          else {
-            const { eTag: _ignored, ...value } = item!;
-            await client.query(UPSERT, [key, randomUUID(), JSON.stringify(value)]);
-          }
+          else await client.query(UPSERT, [key, randomUUID(), textOf(item!)]);
         }
         return result;
       }),

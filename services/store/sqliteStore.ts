@@ -14,6 +14,7 @@ import {
   StoredRow,
   StoreItems,
   StoreUpdate,
+  textOf,
 } from './documentStore';
 
 export class SqliteDocumentStore implements DocumentStore {
@@ -125,8 +126,7 @@ export class SqliteDocumentStore implements DocumentStore {
         this.remove.run(key);
         continue;
       }
-      const { eTag: _ignored, ...value } = item;
-      this.upsert.run(key, randomUUID(), JSON.stringify(value), now);
+      this.upsert.run(key, randomUUID(), textOf(item), now);
     }
     return result;
   }
