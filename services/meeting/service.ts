@@ -3,8 +3,9 @@
 // instance or several, so a thousand members registering at once lose nothing and nobody is turned
 // away for contention. A DomainError stops at once and writes nothing.
 //
-// Every turn reads and writes the series document whole, so what is large and seldom changes lives
-// beside it. The proposals (11 KB each, 60 to a meeting) are one document of their own, read with the
+// Every turn reads and writes the series document, so what is large or grows lives beside it. The
+// records (announcements, questions, decisions, notes, actions) are stored in chunks, a turn writing
+// only the chunk it changed (storedRecords.ts). The proposals (11 KB each, 60 to a meeting) are one document of their own, read with the
 // series and parsed only when something uses an item's proposal (item.proposal is an accessor over
 // it), written only when one changed. And old meetings are folded away: once a meeting's minutes are
 // adopted and published and two newer meetings exist, its records (proposals, notes, announcements,
