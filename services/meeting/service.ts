@@ -90,7 +90,7 @@ export class MeetingService {
     return this.store.update(
       keys,
       (items) => {
-        const { series, read } = this.parseSeries(items, key, tenantId, conversationId);
+        const { series, read, inline } = this.parseSeries(items, key, tenantId, conversationId);
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
         // (renumbered or inline older data then differs, and is written), else serialized before the change.
         const json = storedText(items, key) ?? headText(series);
@@ -102,7 +102,8 @@ export class MeetingService {
         const folded = foldOldMeetings(series);
         const { head, chunks } = this.records.changes(series, read, key);
         const changes: Record<string, StoreItem | JsonText | null> = { ...chunks };
-        if (head !== json) changes[key] = new JsonText(head);
+        // Older data with its records inline: the head is written with the chunks, whatever changed.
+        if (head !== json || inline) changes[key] = new JsonText(head);
         const stored = proposals.changed(series);
         if (stored) changes[pkey] = stored;
         for (const [meetingId, records] of folded) changes[MeetingService.recordsKey(tenantId, conversationId, meetingId)] = { records };
@@ -118,13 +119,14 @@ export class MeetingService {
   /** The series stored under `key` in `items`, its records back in; new when there is none. */
   private parseSeries(items: StoreItems, key: string, tenantId: string, conversationId: string) {
     const stored = items[key];
-    if (!stored) return { series: newSeries(tenantId, conversationId), read: new Map() };
+    if (!stored) return { series: newSeries(tenantId, conversationId), read: new Map(), inline: false };
     const { eTag: _eTag, ...doc } = stored;
+    const inline = doc.recordCounts === undefined;
     const series = doc as unknown as Series;
     const read = this.records.restore(series, items, key);
     // Older data: records stored before they were numbered get their numbers (kept with the next write).
     numberRecords(series);
-    return { series, read };
+    return { series, read, inline };
   }
 
   /** The stored proposals (never changed in place: Proposals copies what it changes), parsed once per eTag. */

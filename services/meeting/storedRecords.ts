@@ -47,16 +47,25 @@ export type ReadLists = Map<string, List>;
 
 export class StoredRecords {
   private readonly cache = new Map<string, CachedChunk>();
+  /**
+   * The cached chunks a read said it holds, by the items it read: the store sent only their eTags, so
+   * these are parsed from, whatever the cache holds by then (another turn may have replaced them).
+   */
+  private readonly heldBy = new WeakMap<StoreItems, Map<string, CachedChunk>>();
 
   /** What `store.read(…, { more })` should read beside the series document under `seriesKey`. */
   more(seriesKey: string): (items: StoreItems) => { keys: string[]; held: HeldETags } {
     return (items) => {
       const keys = chunkKeys(seriesKey, (items[seriesKey]?.recordCounts as RecordCounts | undefined) ?? {});
       const held: HeldETags = {};
+      const entries = new Map<string, CachedChunk>();
       for (const key of keys) {
         const cached = this.cache.get(key);
-        if (cached) held[key] = cached.eTag;
+        if (!cached) continue;
+        held[key] = cached.eTag;
+        entries.set(key, cached);
       }
+      this.heldBy.set(items, entries);
       return { keys, held };
     };
   }
@@ -139,6 +148,8 @@ export class StoredRecords {
   /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
   private chunk(items: StoreItems, key: string): Chunk {
     const eTag = storedETag(items, key);
+    const held = this.heldBy.get(items)?.get(key);
+    if (eTag !== undefined && held?.eTag === eTag) return held;
     const cached = this.cache.get(key);
     if (eTag !== undefined && cached?.eTag === eTag) return cached;
     const stored = items[key] as (StoreItem & Partial<Chunk>) | undefined;

@@ -50,7 +50,8 @@ export class SqliteDocumentStore implements DocumentStore {
 
   read(keys: string[], options?: ReadOptions): Promise<StoreItems> {
     // One synchronous go: the documents `more` names are of the same version as what named them.
-    return settle(() => this.select(keys, options));
+    // In a read transaction: another process's commit cannot fall between the two reads.
+    return settle(() => (options?.more ? this.db.transaction(() => this.select(keys, options))() : this.select(keys, options)));
   }
 
   write(changes: StoreItems): Promise<void> {

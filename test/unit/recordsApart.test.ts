@@ -168,6 +168,16 @@ function recordsApart(
         assert.deepEqual(texts(await service.read(T, chat)).slice(-3), ['Mededeling 500', 'Van de ander', 'Mededeling 502']);
     });
 
+    it('older inline data whose change touches only a record (an action done) keeps that change', async () => {
+      await meetings.update(T, chat, (s, now) => void ops.addAction(s, SECRETARY, { owner: 'Lid 1', text: 'Actie', code: 'D1' }, now));
+      const inline = chat + ':inline-action';
+      const whole = structuredClone(await meetings.read(T, chat));
+      await harness!.store.write({ [MeetingService.key(T, inline)]: { ...(whole as unknown as StoreItem), conversationId: inline } });
+      await meetings.update(T, inline, (s, now) => ops.completeAction(s, SECRETARY, '1', now));
+      assert.equal((await meetings.read(T, inline)).actions[0]!.status, 'done');
+      assert.equal((await new MeetingService(harness!.store).read(T, inline)).actions[0]!.status, 'done', 'read afresh');
+    });
+
     it('older data with its records inline reads as before and is stored apart with the next write', async () => {
       await announce(3);
       const whole = await meetings.read(T, chat);
