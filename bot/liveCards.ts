@@ -11,6 +11,7 @@
 import { CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/render';
 import type { Logger } from '../services/log';
+import { setNewest } from '../services/newest';
 import type { CardSender, Where } from './afterTurn';
 
 type Render = () => Promise<AdaptiveCard | undefined>;
@@ -32,13 +33,6 @@ interface Queue {
 const MAX_LAST_SENT = 10_000;
 /** Messages whose shown card is kept at most. */
 const MAX_SHOWN = 2000;
-
-/** Sets `key` as the newest entry of `map`, dropping the oldest past `max`. */
-function setNewest<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as string);
-}
 
 export interface LiveCardsOptions {
   /** Minimum time between two edits in one conversation. */

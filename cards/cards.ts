@@ -11,6 +11,7 @@ import { OUTCOMES } from '../services/meeting/outcomes';
 import type { ActionItem, AgendaItem, Meeting, Series } from '../services/meeting/types';
 import { plainText, type Strings } from '../services/i18n';
 import type { Block, MinutesModel } from '../services/minutes/model';
+import { setNewest } from '../services/newest';
 import actionsTemplate from './actions.json';
 import agendaTemplate from './agenda.json';
 import helpTemplate from './help.json';
@@ -318,11 +319,7 @@ export function agendaCard(s: Strings, series: Series, meeting: Meeting, opts: A
     const card = render(pageOf(known.pageSize), known.pageSize);
     if (cardBytes(card) <= budget) return card;
   }
-  const remember = (pageSize: number) => {
-    agendaPaging.delete(memo);
-    agendaPaging.set(memo, { shape, pageSize });
-    if (agendaPaging.size > AGENDA_PAGING_SIZE) agendaPaging.delete(agendaPaging.keys().next().value as string);
-  };
+  const remember = (pageSize: number) => setNewest(agendaPaging, memo, { shape, pageSize }, AGENDA_PAGING_SIZE);
   const whole = render(0, Math.max(all.length, 1));
   // One page holds it all: that page, whichever was asked for.
   if (cardBytes(whole) <= budget) {

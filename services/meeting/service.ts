@@ -13,6 +13,7 @@
 // dates, titles, agenda codes, closed flags, minutes status) is all a later meeting needs;
 // `read(…, meetingId)` unfolds one meeting for its minutes. Folded records never change again.
 import { DocumentStore, JsonText, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
+import { setNewest } from '../newest';
 import { newSeries, numberRecords } from './operations';
 import { headText, StoredRecords } from './storedRecords';
 import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
@@ -136,9 +137,7 @@ export class MeetingService {
     if (eTag !== undefined && held?.eTag === eTag) return held.map;
     const map = (items[key]?.proposals as ProposalMap | undefined) ?? {};
     if (eTag === undefined) return map;
-    this.proposalCache.delete(key);
-    this.proposalCache.set(key, { eTag, map });
-    if (this.proposalCache.size > PROPOSAL_CACHE_SIZE) this.proposalCache.delete(this.proposalCache.keys().next().value as string);
+    setNewest(this.proposalCache, key, { eTag, map }, PROPOSAL_CACHE_SIZE);
     return map;
   }
 }

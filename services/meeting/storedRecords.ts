@@ -8,6 +8,7 @@
 // their records are frozen: a chunk is unchanged when every record in it is the same object as read.
 // So the domain replaces a record to correct it (corrections, completing an action), never edits it.
 import type { HeldETags, StoreItem, StoreItems } from '../store/documentStore';
+import { setNewest } from '../newest';
 import { storedETag } from '../store/documentStore';
 import type { Series } from './types';
 
@@ -30,6 +31,12 @@ export interface RecordCounts {
 interface List {
   records: readonly object[];
   itemIds?: readonly string[];
+}
+
+/** A list of the series now: its meeting (none for the actions) and kind, for its count. */
+interface ListNow extends List {
+  meetingId?: string;
+  kind: 'actions' | MeetingListKind;
 }
 
 /** A stored chunk: `itemIds` beside the records of a notes list. */
@@ -128,7 +135,7 @@ export class StoredRecords {
     const chunks: Record<string, StoreItem | null> = {};
     for (const name of new Set([...read.keys(), ...now.keys()])) {
       const before = read.get(name) ?? { records: [] };
-      const after = now.get(name) ?? { records: [] };
+      const after: List = now.get(name) ?? { records: [] };
       const count = Math.max(before.records.length, after.records.length);
       for (let i = 0; i * CHUNK < count; i++) {
         if (sameChunk(before, after, i)) continue;
@@ -142,7 +149,7 @@ export class StoredRecords {
               };
       }
     }
-    return { head: headText(series), chunks };
+    return { head: headText(series, countsOf(now)), chunks };
   }
 
   /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
@@ -155,11 +162,7 @@ export class StoredRecords {
     const stored = items[key] as (StoreItem & Partial<Chunk>) | undefined;
     if (!stored?.records) throw new Error(`the records under ${key} are missing from the store`);
     const chunk: Chunk = { records: stored.records.map(deepFreeze), itemIds: stored.itemIds };
-    if (eTag !== undefined) {
-      this.cache.delete(key);
-      this.cache.set(key, { ...chunk, eTag });
-      if (this.cache.size > CHUNK_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    }
+    if (eTag !== undefined) setNewest(this.cache, key, { ...chunk, eTag }, CHUNK_CACHE_SIZE);
     return chunk;
   }
 }
@@ -184,13 +187,12 @@ function chunkKeys(seriesKey: string, counts: RecordCounts): string[] {
 }
 
 /** The series' lists now, by name (folded meetings hold none: their records are in a document of their own). */
-function lists(series: Series): Map<string, List> {
-  const out = new Map<string, List>([['actions', { records: series.actions }]]);
+function lists(series: Series): Map<string, ListNow> {
+  const out = new Map<string, ListNow>([['actions', { records: series.actions, kind: 'actions' }]]);
   for (const meeting of series.meetings) {
     if (meeting.folded) continue;
-    out.set(listName(meeting.id, 'announcements'), { records: meeting.announcements });
-    out.set(listName(meeting.id, 'questions'), { records: meeting.questions });
-    out.set(listName(meeting.id, 'decisions'), { records: meeting.decisions });
+    for (const kind of ['announcements', 'questions', 'decisions'] as const)
+      out.set(listName(meeting.id, kind), { records: meeting[kind], meetingId: meeting.id, kind });
     const records: object[] = [];
     const itemIds: string[] = [];
     for (const item of meeting.agenda)
@@ -198,21 +200,18 @@ function lists(series: Series): Map<string, List> {
         records.push(note);
         itemIds.push(item.id);
       }
-    out.set(listName(meeting.id, 'notes'), { records, itemIds });
+    out.set(listName(meeting.id, 'notes'), { records, itemIds, meetingId: meeting.id, kind: 'notes' });
   }
   return out;
 }
 
-function countsOf(series: Series): RecordCounts {
+/** How many records each list holds (the empty ones left out), as the series document keeps it. */
+function countsOf(now: Map<string, ListNow>): RecordCounts {
   const counts: RecordCounts = {};
-  if (series.actions.length) counts.actions = series.actions.length;
-  for (const meeting of series.meetings) {
-    if (meeting.folded) continue;
-    const of: Partial<Record<MeetingListKind, number>> = {};
-    for (const kind of ['announcements', 'questions', 'decisions'] as const) if (meeting[kind].length) of[kind] = meeting[kind].length;
-    const notes = meeting.agenda.reduce((n, item) => n + item.notes.length, 0);
-    if (notes) of.notes = notes;
-    if (Object.keys(of).length) (counts.meetings ??= {})[meeting.id] = of;
+  for (const { records, meetingId, kind } of now.values()) {
+    if (!records.length) continue;
+    if (kind === 'actions') counts.actions = records.length;
+    else ((counts.meetings ??= {})[meetingId!] ??= {})[kind] = records.length;
   }
   return counts;
 }
@@ -222,7 +221,7 @@ function countsOf(series: Series): RecordCounts {
  * counts. Serialized with the records set aside in place for the moment (copying the meetings and
  * their items to leave them out costs more than the text).
  */
-export function headText(series: Series, recordCounts: RecordCounts = countsOf(series)): string {
+export function headText(series: Series, recordCounts: RecordCounts = countsOf(lists(series))): string {
   const aside: [Record<string, unknown>, string, unknown][] = [];
   const setAside = (o: object, key: string) => {
     const record = o as Record<string, unknown>;
