@@ -9,7 +9,8 @@
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
 import { CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../cards/render';
+import { createHash } from 'node:crypto';
+import { AdaptiveCard, cardJson } from '../cards/render';
 import type { Logger } from '../services/log';
 import { setNewest } from '../services/newest';
 import type { CardSender, Where } from './afterTurn';
@@ -47,7 +48,7 @@ export class LiveCards implements CardSender {
   private readonly queues = new Map<string, Queue>();
   /** When each chat's last edit went out; kept while its queue comes and goes. */
   private readonly lastSent = new Map<string, number>();
-  /** What each message shows now, so an edit that would change nothing is not sent. */
+  /** What each message shows now (a digest of its card), so an edit that would change nothing is not sent. */
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
   private readonly debounceMs: number;
@@ -80,7 +81,7 @@ export class LiveCards implements CardSender {
 
   /** Notes what a message shows (a card sent in a turn), so an identical edit is skipped. */
   remember(where: Pick<Where, 'tenantId' | 'conversationId'>, activityId: string, card: AdaptiveCard): void {
-    setNewest(this.shown, `${chatKey(where)}|${activityId}`, JSON.stringify(card), MAX_SHOWN);
+    setNewest(this.shown, `${chatKey(where)}|${activityId}`, fingerprint(card), MAX_SHOWN);
   }
 
   async post(where: Where, card: AdaptiveCard, text?: string): Promise<string | undefined> {
@@ -168,11 +169,11 @@ export class LiveCards implements CardSender {
     try {
       const card = await render();
       const shownKey = `${key}|${activityId}`;
-      const json = card && JSON.stringify(card);
-      if (!card || this.shown.get(shownKey) === json) return;
+      const shown = card && fingerprint(card);
+      if (!card || this.shown.get(shownKey) === shown) return;
       await ctx.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
       setNewest(this.lastSent, key, Date.now(), MAX_LAST_SENT);
-      setNewest(this.shown, shownKey, json!, MAX_SHOWN);
+      setNewest(this.shown, shownKey, shown!, MAX_SHOWN);
     } catch (err) {
       this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
     }
@@ -190,6 +191,11 @@ export class LiveCards implements CardSender {
     });
     if (failure !== undefined) throw failure;
   }
+}
+
+/** A card's digest: what a message shows, kept small (a card is up to 28 KB, and 2000 are kept). */
+function fingerprint(card: AdaptiveCard): string {
+  return createHash('sha1').update(cardJson(card)).digest('base64');
 }
 
 function statusOf(err: unknown): number | undefined {
