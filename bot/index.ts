@@ -17,7 +17,7 @@ import { onPath, SOFFICE, withPdfCopies } from '../services/minutes/pdf';
 import type { MinutesPublisher } from '../services/minutes/publisher';
 import type { DocumentStore } from '../services/store/documentStore';
 import { SqliteDocumentStore } from '../services/store/sqliteStore';
-import { NotulistAdapter } from './adapter';
+import { BotAuthentication, NotulistAdapter } from './adapter';
 import { AfterTurn } from './afterTurn';
 import { BOT_FRAMEWORK, TokenGate } from './auth';
 import { connectorHttpClient } from './connectorHttp';
@@ -136,7 +136,7 @@ function botAuthentication(config: Config, connectorOptions: ConstructorParamete
         }
       : {}),
   } as ConfigurationBotFrameworkAuthenticationOptions;
-  const auth = new ConfigurationBotFrameworkAuthentication(options, undefined, undefined, undefined, connectorOptions);
+  const auth = new BotAuthentication(options, undefined, undefined, undefined, connectorOptions);
   // Local mode checks no token, as the SDK does not with an empty app id.
   const gate = config.localMode
     ? undefined
