@@ -158,4 +158,17 @@ describe('cards', () => {
       assertValid(card, 'minutes');
     });
   });
+
+  it('renders a card once for the same data and shares it frozen', () => {
+    const series = seedSeries();
+    const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
+    const s = strings('nl');
+    const item = meeting.agenda[3]!;
+    const a = itemCard(s, series, meeting, item, { role: 'chair', live: true });
+    assert.equal(itemCard(s, series, meeting, item, { role: 'chair', live: true }), a);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.body));
+    assert.throws(() => ((a as { version: string }).version = '1.6'), TypeError);
+    assert.notEqual(itemCard(s, series, meeting, item, { role: 'member', live: true }), a);
+    assert.notEqual(messageCard('een'), messageCard('twee'));
+  });
 });
