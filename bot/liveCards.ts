@@ -1,8 +1,11 @@
 // Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (7 per
 // second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
-// changes becomes one edit per message, rendered from the newest state when it is sent, at most one
-// edit per interval per conversation. A chat with no edit in the last interval gets its edit at once,
-// after the turn: one person typing sees the card change with the answer. The connector client itself
+// changes becomes one edit per message, rendered from the newest state when it is sent, one flush per
+// interval per conversation at most, and a flush of several edits waits as long as Teams' 60 per 30 s
+// needs for them (an interval per two edits). A process under load (its event loop busy most of the
+// time, edits waiting in other chats too) spaces the flushes further apart, up to four times: the answers to commands come first, and
+// every card still shows the newest state when its edit goes. A chat with no edit in its last gap gets
+// its edit at once, after the turn: one person typing sees the card change with the answer. The connector client itself
 // retries a 429 (after its Retry-After) and a 5xx; what still fails reaches the caller, not the
 // adapter's onTurnError.
 //
@@ -10,6 +13,7 @@
 // tenants), and every edit goes out through the reference of the turn that asked for it.
 import { CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { AdaptiveCard, cardJson } from '../cards/render';
 import type { Logger } from '../services/log';
 import { setNewest } from '../services/newest';
@@ -42,12 +46,20 @@ export interface LiveCardsOptions {
   debounceMs?: number;
 }
 
+/** A process this busy (the event loop's utilization) starts spacing the edits further apart ... */
+const BUSY_FROM = 0.5;
+/** ... up to this many times their gap, when fully busy. */
+const BUSY_FACTOR = 4;
+const ELU_EVERY_MS = 250;
+
 const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId}\u0000${w.conversationId}`;
 
 export class LiveCards implements CardSender {
   private readonly queues = new Map<string, Queue>();
-  /** When each chat's last edit went out; kept while its queue comes and goes. */
-  private readonly lastSent = new Map<string, number>();
+  /** When each chat's last edits went out and how long the next must wait; kept while its queue comes and goes. */
+  private readonly lastSent = new Map<string, { at: number; gap: number }>();
+  /** How busy the event loop was lately (0..1), measured at most every ELU_EVERY_MS. */
+  private busy = { at: 0, utilization: 0, mark: performance.eventLoopUtilization() };
   /** What each message shows now (a digest of its card), so an edit that would change nothing is not sent. */
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
@@ -119,9 +131,12 @@ export class LiveCards implements CardSender {
 
   private arm(key: string, q: Queue): void {
     if (q.timer || q.running) return;
-    const since = Date.now() - (this.lastSent.get(key) ?? 0);
-    // Quiet: after the turn's own changes (a timer of 0 runs after them). Busy: coalesced, an interval apart.
-    const wait = since >= this.intervalMs ? 0 : Math.max(this.debounceMs, this.intervalMs - since);
+    const last = this.lastSent.get(key);
+    const since = last ? Date.now() - last.at : Infinity;
+    // The load factor only when other chats wait for edits too: a chat alone keeps its pace.
+    const gap = last ? last.gap * (this.queues.size > 1 ? this.loadFactor() : 1) : 0;
+    // Quiet: after the turn's own changes (a timer of 0 runs after them). Busy: coalesced, a gap apart.
+    const wait = since >= gap ? 0 : Math.max(this.debounceMs, gap - since);
     q.timer = setTimeout(() => {
       q.timer = undefined;
       this.start(key, q);
@@ -138,9 +153,20 @@ export class LiveCards implements CardSender {
     });
   }
 
+  /** 1 while the process is not busy, up to BUSY_FACTOR when its event loop never rests. */
+  private loadFactor(): number {
+    const now = Date.now();
+    if (now - this.busy.at >= ELU_EVERY_MS) {
+      const mark = performance.eventLoopUtilization();
+      this.busy = { at: now, utilization: performance.eventLoopUtilization(mark, this.busy.mark).utilization, mark };
+    }
+    return 1 + (BUSY_FACTOR - 1) * Math.max(0, (this.busy.utilization - BUSY_FROM) / (1 - BUSY_FROM));
+  }
+
   private async flush(key: string, q: Queue): Promise<void> {
     const batch = [...q.pending.entries()];
     q.pending.clear();
+    let sent = 0;
     // The edits that go through one connector (a queue is one chat) share one proactive turn, and so one
     // connector client.
     const byConnector = new Map<string, typeof batch>();
@@ -153,7 +179,7 @@ export class LiveCards implements CardSender {
     for (const edits of byConnector.values()) {
       try {
         await this.proactive(edits[0]![1].ref, async (ctx) => {
-          for (const [activityId, edit] of edits) await this.send(ctx, key, activityId, edit);
+          for (const [activityId, edit] of edits) if (await this.send(ctx, key, activityId, edit)) sent++;
         });
       } catch (err) {
         // The turn itself could not be made (no connector client): none of its edits went.
@@ -162,20 +188,27 @@ export class LiveCards implements CardSender {
         for (const [, { waiters }] of edits) for (const done of waiters) done();
       }
     }
+    // Teams' 60 sends per 30 s in a chat: two edits per interval, kept up.
+    if (sent)
+      setNewest(this.lastSent, key, { at: Date.now(), gap: Math.max(this.intervalMs, (sent * this.intervalMs) / 2) }, MAX_LAST_SENT);
   }
 
-  /** One edit: rendered now, sent unless the message shows it already; a failure is logged, not passed on. */
-  private async send(ctx: TurnContext, key: string, activityId: string, { render }: PendingEdit): Promise<void> {
+  /**
+   * One edit: rendered now, sent unless the message shows it already; a failure is logged, not passed on.
+   * True when it was sent.
+   */
+  private async send(ctx: TurnContext, key: string, activityId: string, { render }: PendingEdit): Promise<boolean> {
     try {
       const card = await render();
       const shownKey = `${key}|${activityId}`;
       const shown = card && fingerprint(card);
-      if (!card || this.shown.get(shownKey) === shown) return;
+      if (!card || this.shown.get(shownKey) === shown) return false;
       await ctx.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-      setNewest(this.lastSent, key, Date.now(), MAX_LAST_SENT);
       setNewest(this.shown, shownKey, shown!, MAX_SHOWN);
+      return true;
     } catch (err) {
       this.log.warn({ err: errorSummary(err), activityId }, 'card update failed');
+      return false;
     }
   }
 

@@ -190,4 +190,43 @@ describe('LiveCards: when an edit goes', () => {
       ['act-1', 'act-2'],
     );
   });
+
+  it('a flush of several edits waits an interval per two before the next (Teams: 60 sends per 30 s)', async () => {
+    const adapter = new FakeAdapter();
+    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 200, debounceMs: 10 });
+    await Promise.all(['act-1', 'act-2', 'act-3', 'act-4'].map((id) => cards.edit(chat, id, async () => card(id))));
+    const flushed = Date.now();
+    await cards.edit(chat, 'act-1', async () => card('again'));
+    const waited = Date.now() - flushed;
+    assert.ok(waited >= 380, `four edits: the next waited two intervals (${waited} ms)`);
+    assert.equal(adapter.sent.length, 5);
+  });
+
+  it('a busy process spaces the edits further apart while other chats wait for theirs; a chat alone keeps its pace', async () => {
+    const adapter = new FakeAdapter();
+    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 200, debounceMs: 10 });
+    const busyFor = (ms: number) => {
+      // The event loop never rests, as under a load it cannot keep up with.
+      const from = Date.now();
+      while (Date.now() - from < ms) Math.sqrt(Math.random());
+    };
+    await cards.edit(chat, 'act-1', async () => card('1'));
+    let flushed = Date.now();
+    busyFor(300);
+    await cards.edit(chat, 'act-1', async () => card('2'));
+    assert.ok(Date.now() - flushed < 450, `alone: the edit kept its interval (${Date.now() - flushed} ms)`);
+
+    flushed = Date.now();
+    // Another chat's edit is in flight (its render waits) while this one's comes in.
+    let release!: () => void;
+    const other = cards.edit(where('tenant-a', 'https://smba.example/', '19:other@thread.v2'), 'act-9', () =>
+      new Promise<AdaptiveCard>((resolve) => (release = () => resolve(card('other')))),
+    );
+    busyFor(300);
+    await cards.edit(chat, 'act-1', async () => card('3'));
+    const waited = Date.now() - flushed;
+    release();
+    await other;
+    assert.ok(waited >= 500, `with other chats waiting: the next edit waited more than its interval (${waited} ms)`);
+  });
 });
