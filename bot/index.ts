@@ -1,5 +1,6 @@
 // The composition root: configuration → store → services → bot → HTTP server. Nothing else starts
 // anything; tests build the same graph through startNotulist().
+import './heapGrowth';
 import './sourceMaps';
 import 'dotenv/config';
 import { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
