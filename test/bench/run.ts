@@ -294,6 +294,7 @@ async function startNotulistChild(dataDir: string): Promise<BotProcess> {
     cwd: dataDir,
     env: { MINUTES_DIR: join(dataDir, 'minutes') },
     logLevel: 'warn',
+    sourceMaps: false,
   });
   return {
     url: bot.url,

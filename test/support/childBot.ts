@@ -131,6 +131,8 @@ export interface ChildBotOptions {
   env: Record<string, string>;
   logLevel?: string;
   readyTimeoutMs?: number;
+  /** false: without --enable-source-maps, as `npm start` runs it (the bench); the tests map every stack. */
+  sourceMaps?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -165,7 +167,8 @@ export class ChildBot {
       [HOST_GUARD_ENV]: '1',
       ...opts.env,
     });
-    const child = spawn(process.execPath, ['--enable-source-maps', '-r', __filename, BOT_ENTRY], {
+    const flags = opts.sourceMaps === false ? [] : ['--enable-source-maps'];
+    const child = spawn(process.execPath, [...flags, '-r', __filename, BOT_ENTRY], {
       cwd: opts.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
