@@ -52,6 +52,20 @@ export interface DocumentStore {
 export interface StoreUpdate<T> {
   changes: Record<string, StoreItem | JsonText | null>;
   result: T;
+  /**
+   * Called once the write is durable (not when it failed), with the eTag each written document has now
+   * (deleted ones left out): a caller that keeps what it wrote holds it by that eTag, not read again.
+   */
+  committed?: (eTags: Record<string, string>) => void;
+}
+
+/** Calls an update's `committed`; a failure there is the caller's own and must not undo a durable write. */
+export function reportCommitted(committed: StoreUpdate<unknown>['committed'], eTags: Record<string, string>): void {
+  try {
+    committed?.(eTags);
+  } catch {
+    // the write stands; the caller merely reads it again next time
+  }
 }
 
 /**

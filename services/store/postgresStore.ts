@@ -20,6 +20,7 @@ import {
   StoredRow,
   StoreItems,
   StoreUpdate,
+  reportCommitted,
   textOf,
 } from './documentStore';
 
@@ -131,12 +132,16 @@ export class PostgresDocumentStore implements DocumentStore {
     );
   }
 
-  update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Promise<T> {
-    return this.queue.run(keys, () =>
+  async update<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Promise<T> {
+    const eTags: Record<string, string> = {};
+    let committed: StoreUpdate<T>['committed'];
+    const result = await this.queue.run(keys, () =>
       this.transaction(async (client) => {
         await lockKeys(client, keys);
         const items = await selectItems(client, keys, options);
-        const { changes, result } = change(items);
+        const update = change(items);
+        const { changes, result } = update;
+        committed = update.committed;
         const written = Object.keys(changes);
         // A key written but not read is locked too, before anything is written.
         await lockKeys(
@@ -145,12 +150,18 @@ export class PostgresDocumentStore implements DocumentStore {
         );
         for (const key of sortedKeys(written)) {
           const item = changes[key];
-          if (item === null) await client.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
-          else await client.query(UPSERT, [key, randomUUID(), textOf(item!)]);
+          if (item === null) {
+            await client.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
+            continue;
+          }
+          eTags[key] = randomUUID();
+          await client.query(UPSERT, [key, eTags[key], textOf(item!)]);
         }
         return result;
       }),
     );
+    reportCommitted(committed, eTags);
+    return result;
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -11,6 +11,7 @@ import {
   HeldETags,
   lazyItems,
   ReadOptions,
+  reportCommitted,
   StoredRow,
   StoreItems,
   StoreUpdate,
@@ -85,7 +86,7 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  private readonly batch: { run: () => unknown; resolve: (value: unknown) => void; reject: (err: Error) => void }[] = [];
+  private readonly batch: { run: () => Applied<unknown>; resolve: (value: unknown) => void; reject: (err: Error) => void }[] = [];
 
   private commitBatch(): void {
     const batch = this.batch.splice(0);
@@ -93,13 +94,13 @@ export class SqliteDocumentStore implements DocumentStore {
     // Alone, an update needs no savepoint (which copies every page it overwrites): its failure undoes
     // the whole transaction, which is its own.
     const alone = batch.length === 1;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: Error })[] = [];
+    const outcomes: ({ ok: true; value: Applied<unknown> } | { ok: false; err: Error })[] = [];
     try {
       this.db
         .transaction(() => {
           for (const op of batch) {
             try {
-              outcomes.push({ ok: true, value: alone ? op.run() : this.inSavepoint(op.run) });
+              outcomes.push({ ok: true, value: (alone ? op.run() : this.inSavepoint(op.run)) as Applied<unknown> });
             } catch (err) {
               if (alone) throw err;
               outcomes.push({ ok: false, err: err as Error });
@@ -114,22 +115,25 @@ export class SqliteDocumentStore implements DocumentStore {
     }
     batch.forEach((op, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.ok) op.resolve(outcome.value);
-      else op.reject(outcome.err);
+      if (!outcome.ok) return op.reject(outcome.err);
+      reportCommitted(outcome.value.committed, outcome.value.eTags);
+      op.resolve(outcome.value.result);
     });
   }
 
-  private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): T {
-    const { changes, result } = change(this.select(keys, options));
+  private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Applied<T> {
+    const { changes, result, committed } = change(this.select(keys, options));
     const now = new Date().toISOString();
+    const eTags: Record<string, string> = {};
     for (const [key, item] of Object.entries(changes)) {
       if (item === null) {
         this.remove.run(key);
         continue;
       }
-      this.upsert.run(key, randomUUID(), textOf(item), now);
+      eTags[key] = randomUUID();
+      this.upsert.run(key, eTags[key], textOf(item), now);
     }
-    return result;
+    return { result, eTags, committed };
   }
 
   /** The stored documents of `keys` (and of what `more` names), each parsed when first used. */
@@ -166,6 +170,13 @@ export class SqliteDocumentStore implements DocumentStore {
       if (this.db.open) this.db.close();
     });
   }
+}
+
+/** An update applied in the open transaction: reported to its caller once the transaction commits. */
+interface Applied<T> {
+  result: T;
+  eTags: Record<string, string>;
+  committed: StoreUpdate<T>['committed'];
 }
 
 // Every failure (closed database, SQLITE_BUSY, an eTag conflict) must arrive as a rejected promise, as

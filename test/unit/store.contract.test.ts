@@ -352,6 +352,36 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       assert.deepEqual(withoutEtag(after[b]), { v: 2 });
     });
 
+    it('update(): committed hears, once the write is durable, the eTag each written document has now', async function () {
+      const [a, b] = [newKey('com-a'), newKey('com-b')];
+      await store.write({ [a]: { v: 1 } });
+      let heard: Record<string, string> | undefined;
+      await store.update([a, b], () => ({
+        changes: { [a]: null, [b]: { v: 2 } },
+        result: undefined,
+        committed: (eTags) => (heard = eTags),
+      }));
+      const now = await store.read([a, b]);
+      assert.deepEqual(heard, { [b]: now[b]!.eTag }, 'the written one, by the eTag a read returns; the deleted one left out');
+      let failed = false;
+      await assert.rejects(
+        store.update([b], () => {
+          throw new Error('refused');
+        }),
+      );
+      await store.update([b], () => ({ changes: {}, result: undefined, committed: () => (failed = true) }));
+      assert.equal(failed, true, 'an update that wrote nothing still hears of its commit');
+      // A committed that throws does not undo the write or fail the update.
+      await store.update([b], () => ({
+        changes: { [b]: { v: 3 } },
+        result: undefined,
+        committed: () => {
+          throw new Error('the caller failed');
+        },
+      }));
+      assert.deepEqual(withoutEtag((await store.read([b]))[b]), { v: 3 });
+    });
+
     it('update() and eTag writes of one key never overwrite each other', async function () {
       this.timeout(30_000);
       const key = newKey('mixed');
