@@ -111,7 +111,13 @@ export class MeetingService {
         const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
         if (alongside && other !== undefined) changes[alongside.key] = other;
         const changed = key in changes || pkey in changes || Object.keys(chunks).length > 0;
-        return { changes, result: { series, result, changed } };
+        // What was written is kept by its new eTag: the next read of this chat does not read it again.
+        const committed = (eTags: Record<string, string>) => {
+          this.records.remember(chunks, eTags);
+          const eTag = eTags[pkey];
+          if (stored && eTag) setNewest(this.proposalCache, pkey, { eTag, map: stored.proposals as ProposalMap }, PROPOSAL_CACHE_SIZE);
+        };
+        return { changes, result: { series, result, changed }, committed };
       },
       { held: held && { [pkey]: held.eTag }, more: this.records.more(key) },
     );
@@ -180,23 +186,24 @@ class Proposals {
   }
 
   private define(meetingId: string, item: AgendaItem): void {
-    const itemId = item.id;
-    Object.defineProperty(item, 'proposal', {
-      enumerable: false,
-      configurable: true,
-      get: () => (this.all()[meetingId] ?? {})[itemId],
-      set: (proposal: Proposal | undefined) => {
-        const map = this.all();
-        const current = map[meetingId]?.[itemId];
-        if (current === proposal) return;
-        const of = { ...(map[meetingId] ?? {}) };
-        if (proposal === undefined) delete of[itemId];
-        else of[itemId] = proposal;
-        if (Object.keys(of).length) map[meetingId] = of;
-        else delete map[meetingId];
-        this.dirty = true;
-      },
-    });
+    owners.set(item, { proposals: this, meetingId });
+    Object.defineProperty(item, 'proposal', PROPOSAL_ACCESSOR);
+  }
+
+  get(meetingId: string, itemId: string): Proposal | undefined {
+    return (this.all()[meetingId] ?? {})[itemId];
+  }
+
+  set(meetingId: string, itemId: string, proposal: Proposal | undefined): void {
+    const map = this.all();
+    const current = map[meetingId]?.[itemId];
+    if (current === proposal) return;
+    const of = { ...(map[meetingId] ?? {}) };
+    if (proposal === undefined) delete of[itemId];
+    else of[itemId] = proposal;
+    if (Object.keys(of).length) map[meetingId] = of;
+    else delete map[meetingId];
+    this.dirty = true;
   }
 
   /**
@@ -218,6 +225,24 @@ class Proposals {
     return { proposals: kept };
   }
 }
+
+/** Whose proposals an item's accessor reads, and in which meeting. */
+const owners = new WeakMap<AgendaItem, { proposals: Proposals; meetingId: string }>();
+
+/** One accessor for every item, not two closures per item on every read and every update. */
+const PROPOSAL_ACCESSOR: PropertyDescriptor = {
+  enumerable: false,
+  configurable: true,
+  get(this: AgendaItem): Proposal | undefined {
+    const owner = owners.get(this);
+    return owner?.proposals.get(owner.meetingId, this.id);
+  },
+  set(this: AgendaItem, proposal: Proposal | undefined) {
+    const owner = owners.get(this);
+    if (owner) owner.proposals.set(owner.meetingId, this.id, proposal);
+    else Object.defineProperty(this, 'proposal', { value: proposal, enumerable: true, configurable: true, writable: true });
+  },
+};
 
 /** Another document written in the same transaction as the series: `change` returns it, null to delete, undefined to leave it. */
 export interface Alongside<T> {

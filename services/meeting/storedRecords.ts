@@ -152,6 +152,19 @@ export class StoredRecords {
     return { head: headText(series, countsOf(now)), chunks };
   }
 
+  /**
+   * The chunks a change wrote, once they are durable, kept by the eTags they have now: the next read
+   * of the chat holds them, as if it had parsed them itself. Their records are frozen from here on.
+   */
+  remember(chunks: Record<string, StoreItem | null>, eTags: Record<string, string>): void {
+    for (const [key, chunk] of Object.entries(chunks)) {
+      const eTag = eTags[key];
+      if (!chunk || eTag === undefined) continue;
+      const { records, itemIds } = chunk as unknown as Chunk;
+      setNewest(this.cache, key, { records: records.map(deepFreeze), itemIds, eTag }, CHUNK_CACHE_SIZE);
+    }
+  }
+
   /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
   private chunk(items: StoreItems, key: string): Chunk {
     const eTag = storedETag(items, key);
