@@ -30,7 +30,8 @@ interface PendingEdit {
 
 interface Queue {
   pending: Map<string, PendingEdit>;
-  timer?: NodeJS.Timeout;
+  /** Set while a flush is scheduled: cancels it. */
+  armed?: () => void;
   running?: Promise<void>;
 }
 
@@ -42,7 +43,11 @@ const MAX_SHOWN = 2000;
 export interface LiveCardsOptions {
   /** Minimum time between two edits in one conversation. */
   intervalMs?: number;
-  /** How long to wait for more changes before the first edit of a burst. */
+  /**
+   * The least a chat edited within its gap waits (for more changes to coalesce). None by default: the
+   * gap coalesces a burst already, and a change that comes as the gap ends (a chat with a turn a second)
+   * would wait this long more, and the typed command alone with it (bot/notulistBot.ts).
+   */
   debounceMs?: number;
 }
 
@@ -51,6 +56,8 @@ const BUSY_FROM = 0.5;
 /** ... up to this many times their gap, when fully busy. */
 const BUSY_FACTOR = 4;
 const ELU_EVERY_MS = 250;
+/** Edits of one flush sent side by side (the agenda, item and meeting cards of one change). */
+const EDITS_AT_ONCE = 3;
 
 const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId}\u0000${w.conversationId}`;
 
@@ -74,7 +81,7 @@ export class LiveCards implements CardSender {
     opts: LiveCardsOptions = {},
   ) {
     this.intervalMs = opts.intervalMs ?? 1000;
-    this.debounceMs = opts.debounceMs ?? 250;
+    this.debounceMs = opts.debounceMs ?? 0;
   }
 
   edit(where: Where, activityId: string, render: Render): Promise<void> {
@@ -107,12 +114,12 @@ export class LiveCards implements CardSender {
 
   async drain(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      const busy = [...this.queues.entries()].filter(([, q]) => q.pending.size || q.running || q.timer);
+      const busy = [...this.queues.entries()].filter(([, q]) => q.pending.size || q.running || q.armed);
       if (!busy.length) return;
       for (const [key, q] of busy) {
-        if (q.timer && !q.running) {
-          clearTimeout(q.timer);
-          q.timer = undefined;
+        if (q.armed && !q.running) {
+          q.armed();
+          q.armed = undefined;
           this.start(key, q);
         }
       }
@@ -130,18 +137,25 @@ export class LiveCards implements CardSender {
   }
 
   private arm(key: string, q: Queue): void {
-    if (q.timer || q.running) return;
+    if (q.armed || q.running) return;
     const last = this.lastSent.get(key);
     const since = last ? Date.now() - last.at : Infinity;
     // The load factor only when other chats wait for edits too: a chat alone keeps its pace.
     const gap = last ? last.gap * (this.queues.size > 1 ? this.loadFactor() : 1) : 0;
-    // Quiet: after the turn's own changes (a timer of 0 runs after them). Busy: coalesced, a gap apart.
-    const wait = since >= gap ? 0 : Math.max(this.debounceMs, gap - since);
-    q.timer = setTimeout(() => {
-      q.timer = undefined;
+    const go = () => {
+      q.armed = undefined;
       this.start(key, q);
-    }, wait);
-    q.timer.unref?.();
+    };
+    // Quiet: after the turn's own changes (setImmediate runs after them, a millisecond before a timer of
+    // 0 would). Busy: coalesced, a gap apart.
+    if (since >= gap) {
+      const soon = setImmediate(go);
+      q.armed = () => clearImmediate(soon);
+      return;
+    }
+    const timer = setTimeout(go, Math.max(this.debounceMs, gap - since));
+    timer.unref?.();
+    q.armed = () => clearTimeout(timer);
   }
 
   private start(key: string, q: Queue): void {
@@ -179,7 +193,11 @@ export class LiveCards implements CardSender {
     for (const edits of byConnector.values()) {
       try {
         await this.proactive(edits[0]![1].ref, async (ctx) => {
-          for (const [activityId, edit] of edits) if (await this.send(ctx, key, activityId, edit)) sent++;
+          // A few at a time: the cards of one change reach everyone together, within Teams' 7 sends a second.
+          for (let i = 0; i < edits.length; i += EDITS_AT_ONCE) {
+            const went = await Promise.all(edits.slice(i, i + EDITS_AT_ONCE).map(([id, edit]) => this.send(ctx, key, id, edit)));
+            sent += went.filter(Boolean).length;
+          }
         });
       } catch (err) {
         // The turn itself could not be made (no connector client): none of its edits went.
