@@ -219,8 +219,10 @@ describe('LiveCards: when an edit goes', () => {
     flushed = Date.now();
     // Another chat's edit is in flight (its render waits) while this one's comes in.
     let release!: () => void;
-    const other = cards.edit(where('tenant-a', 'https://smba.example/', '19:other@thread.v2'), 'act-9', () =>
-      new Promise<AdaptiveCard>((resolve) => (release = () => resolve(card('other')))),
+    const other = cards.edit(
+      where('tenant-a', 'https://smba.example/', '19:other@thread.v2'),
+      'act-9',
+      () => new Promise<AdaptiveCard>((resolve) => (release = () => resolve(card('other')))),
     );
     busyFor(300);
     await cards.edit(chat, 'act-1', async () => card('3'));
