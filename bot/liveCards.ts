@@ -3,11 +3,11 @@
 // changes becomes one edit per message, rendered from the newest state when it is sent, one flush per
 // interval per conversation at most, and a flush of several edits waits as long as Teams' 60 per 30 s
 // needs for them (an interval per two edits). A process under load (its event loop busy most of the
-// time, edits waiting in other chats too) spaces the flushes further apart, up to four times: the answers to commands come first, and
-// every card still shows the newest state when its edit goes. A chat with no edit in its last gap gets
-// its edit at once, after the turn: one person typing sees the card change with the answer. The connector client itself
-// retries a 429 (after its Retry-After) and a 5xx; what still fails reaches the caller, not the
-// adapter's onTurnError.
+// time, edits waiting in other chats too) spaces the flushes further apart, up to four times: the
+// answers to commands come first, and every card still shows the newest state when its edit goes. A
+// chat with no edit in its last gap gets its edit at once, after the turn: one person typing sees the
+// card change with the answer. The connector client itself retries a 429 (after its Retry-After) and a
+// 5xx; what still fails reaches the caller, not the adapter's onTurnError.
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.

@@ -115,7 +115,7 @@ export class MeetingService {
         const committed = (eTags: Record<string, string>) => {
           this.records.remember(chunks, eTags);
           const eTag = eTags[pkey];
-          if (stored && eTag) setNewest(this.proposalCache, pkey, { eTag, map: stored.proposals as ProposalMap }, PROPOSAL_CACHE_SIZE);
+          if (stored && eTag) this.keepProposals(pkey, eTag, stored.proposals as ProposalMap);
         };
         return { changes, result: { series, result, changed }, committed };
       },
@@ -142,9 +142,12 @@ export class MeetingService {
     // The version asked about: the store did not read it again (the cache may have moved on meanwhile).
     if (eTag !== undefined && held?.eTag === eTag) return held.map;
     const map = (items[key]?.proposals as ProposalMap | undefined) ?? {};
-    if (eTag === undefined) return map;
-    setNewest(this.proposalCache, key, { eTag, map }, PROPOSAL_CACHE_SIZE);
+    if (eTag !== undefined) this.keepProposals(key, eTag, map);
     return map;
+  }
+
+  private keepProposals(key: string, eTag: string, map: ProposalMap): void {
+    setNewest(this.proposalCache, key, { eTag, map }, PROPOSAL_CACHE_SIZE);
   }
 }
 
