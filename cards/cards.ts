@@ -22,7 +22,7 @@ import messageTemplate from './message.json';
 import minutesTemplate from './minutes.json';
 import publishTemplate from './publish.json';
 import welcomeTemplate from './welcome.json';
-import { AdaptiveCard, cardBytes, MAX_CARD_BYTES, renderCard } from './render';
+import { AdaptiveCard, cardBytes, changingTexts, MAX_CARD_BYTES, renderCard } from './render';
 import { Verb, type CardKind } from './verbs';
 
 export type BannerStyle = 'default' | 'good' | 'attention' | 'warning' | 'accent' | 'emphasis';
@@ -38,6 +38,12 @@ const isChair = (role: Role) => role !== 'member';
 
 /** What every template gets besides its own data: button titles and card texts, apart (never merged). */
 const common = (s: Strings) => ({ labels: s.actions, text: s.card });
+
+// The live cards' texts that change with every record or minute while the rest stays: put into a card
+// expanded once for the rest (render.ts).
+changingTexts(agendaTemplate, ['subtitle', 'lastChange']);
+changingTexts(itemTemplate, ['clock', 'lastChange']);
+changingTexts(meetingTemplate, ['cancelQuestion']);
 
 /** Texts shown inside a card are cut to keep the card within Teams' size limit, and say so. */
 export function clip(text: string, max: number, s: Strings): string {
@@ -256,21 +262,21 @@ function lastChange(s: Strings, series: Series, meeting: Meeting, role: Role): s
   const chair = isChair(role);
   const itemOf = (id: string) => meeting.agenda.find((i) => i.id === id);
   const visible = (itemId: string) => chair || !itemOf(itemId)?.closed;
-  const seen: { at: string; what: string }[] = [
-    ...meeting.announcements.map((a) => ({ at: a.at, what: s.card.announcementLabel(recordLabel(a)) })),
-    ...meeting.questions.map((q) => ({ at: q.at, what: s.card.questionLabel(recordLabel(q)) })),
-    ...meeting.decisions
-      .filter((d) => visible(d.itemId))
-      .map((d) => ({ at: d.at, what: `${s.card.decisionLabel(recordLabel(d))} (${itemOf(d.itemId)?.code ?? ''})` })),
-    ...meeting.agenda
-      .filter((i) => visible(i.id))
-      .flatMap((i) => i.notes.map((n) => ({ at: n.at, what: `${s.card.noteLabel(recordLabel(n))} (${i.code})` }))),
-    ...series.actions
-      .filter((a) => a.meetingId === meeting.id && visible(a.itemId))
-      .map((a) => ({ at: a.createdAt, what: `${s.card.actionLabel(recordLabel(a))} (${a.itemCode})` })),
-  ];
-  const last = seen.reduce<{ at: string; what: string } | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
-  return last ? s.card.lastChange(localClock(last.at), last.what) : '';
+  // One pass, and a label for the newest record only: a live card is drawn after every record.
+  let last: { at: string; what: () => string } | undefined;
+  const newer = (at: string) => !last || at > last.at;
+  for (const a of meeting.announcements) if (newer(a.at)) last = { at: a.at, what: () => s.card.announcementLabel(recordLabel(a)) };
+  for (const q of meeting.questions) if (newer(q.at)) last = { at: q.at, what: () => s.card.questionLabel(recordLabel(q)) };
+  for (const d of meeting.decisions)
+    if (newer(d.at) && visible(d.itemId))
+      last = { at: d.at, what: () => `${s.card.decisionLabel(recordLabel(d))} (${itemOf(d.itemId)?.code ?? ''})` };
+  for (const i of meeting.agenda)
+    if (visible(i.id))
+      for (const n of i.notes) if (newer(n.at)) last = { at: n.at, what: () => `${s.card.noteLabel(recordLabel(n))} (${i.code})` };
+  for (const a of series.actions)
+    if (newer(a.createdAt) && a.meetingId === meeting.id && visible(a.itemId))
+      last = { at: a.createdAt, what: () => `${s.card.actionLabel(recordLabel(a))} (${a.itemCode})` };
+  return last ? s.card.lastChange(localClock(last.at), last.what()) : '';
 }
 
 function itemTitle(s: Strings, series: Series, item: AgendaItem): string {
