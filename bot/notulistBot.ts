@@ -197,11 +197,14 @@ export class NotulistBot extends TeamsActivityHandler {
   }
 
   private async handleTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
-    const log = this.deps.log.child({ turn: randomUUID().slice(0, 8), command: turn.command.kind, invoke: turn.isInvoke });
+    // Its lines are at info: the child logger (its bindings serialized and redacted) only when they are kept.
+    const log = this.deps.log.isLevelEnabled('info')
+      ? this.deps.log.child({ turn: randomUUID().slice(0, 8), command: turn.command.kind, invoke: turn.isInvoke })
+      : undefined;
     // A refresh is Teams fetching someone's own view, not a command: never held back.
     if (turn.command.kind !== 'refresh' && !this.limits.admit(turn.tenantId, turn.conversationId, turn.actor.id)) {
       const text = turn.s.input.slowDown();
-      log.info('turn refused: flood limit');
+      log?.info('turn refused: flood limit');
       if (!turn.isInvoke) {
         await ctx.sendActivity(text);
         return { replies: [], effects: [] };
@@ -213,7 +216,7 @@ export class NotulistBot extends TeamsActivityHandler {
       }));
     }
     const result = await handle(turn, this.deps.services);
-    log.info({ effects: result.effects.map((e) => e.kind) }, 'turn handled');
+    log?.info({ effects: result.effects.map((e) => e.kind) }, 'turn handled');
     const where: Where = { tenantId: turn.tenantId, conversationId: turn.conversationId, ref: turn.where };
     if (!turn.isInvoke) {
       for (const reply of result.replies) {
