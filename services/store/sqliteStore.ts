@@ -33,7 +33,7 @@ export class SqliteDocumentStore implements DocumentStore {
   private walFd?: number;
   /** Commits waiting for a sync to start after them; `syncing` while one is under way. */
   private unsynced: { done: () => void; fail: (err: Error) => void }[] = [];
-  private syncing?: Promise<void>;
+  private syncing = false;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -143,11 +143,12 @@ export class SqliteDocumentStore implements DocumentStore {
     if (this.walFd === undefined) return Promise.resolve();
     return new Promise((done, fail) => {
       this.unsynced.push({ done, fail });
-      if (!this.syncing) this.syncing = this.syncWal();
+      if (!this.syncing) void this.syncWal();
     });
   }
 
   private async syncWal(): Promise<void> {
+    this.syncing = true;
     while (this.unsynced.length) {
       const waiting = this.unsynced.splice(0);
       const err = await new Promise<Error | null>((r) => fdatasync(this.walFd!, r));
@@ -156,7 +157,7 @@ export class SqliteDocumentStore implements DocumentStore {
         if (err) w.fail(err);
         else w.done();
     }
-    this.syncing = undefined;
+    this.syncing = false;
   }
 
   private applyUpdate<T>(keys: string[], change: (items: StoreItems) => StoreUpdate<T>, options?: ReadOptions): Applied<T> {
