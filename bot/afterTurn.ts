@@ -48,7 +48,7 @@ export class AfterTurn {
 
   /**
    * Performs a turn's effects in order. Posts are done before this resolves (they belong to the turn's
-   * answer); edits are scheduled, and returned, so a typed turn can wait for them.
+   * answer); edits are scheduled, and returned for whoever wants to wait for them (the turn does not).
    */
   async perform(where: Where, effects: Effect[]): Promise<Promise<void>[]> {
     const edits: Promise<void>[] = [];

@@ -46,7 +46,7 @@ export interface LiveCardsOptions {
   /**
    * The least a chat edited within its gap waits (for more changes to coalesce). None by default: the
    * gap coalesces a burst already, and a change that comes as the gap ends (a chat with a turn a second)
-   * would wait this long more, and the typed command alone with it (bot/notulistBot.ts).
+   * would wait this long more.
    */
   debounceMs?: number;
 }

@@ -16,7 +16,6 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { messageCard, welcomeCard } from '../cards/cards';
 import { strings, Strings } from '../services/i18n';
 import type { Logger } from '../services/log';
@@ -34,8 +33,6 @@ export const MAX_MESSAGE_CHARS = 100_000;
 /** Mentions past this many in one message are ignored (a command uses one). */
 const MAX_MENTIONS = 20;
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-/** The longest a lone typed command's answer waits for its card edits (a quiet chat's go at once). */
-const EDIT_WAIT_MS = 3000;
 
 export interface BotDeps {
   services: Services;
@@ -47,7 +44,6 @@ export interface BotDeps {
 
 export class NotulistBot extends TeamsActivityHandler {
   private readonly limits: TurnLimits;
-  private readonly turns = new TurnsInFlight();
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -84,7 +80,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const s = strings(a.locale);
     if (a.value !== undefined && a.value !== null && (typeof a.value === 'object' || !a.text)) {
       // Action.Submit: the card's data arrives as the message's value.
-      await this.runTurn(ctx, this.cardTurn(ctx, s, parseCardData(a.value), false));
+      await this.handleTurn(ctx, this.cardTurn(ctx, s, parseCardData(a.value), false));
       return;
     }
     const raw = a.text ?? '';
@@ -94,7 +90,7 @@ export class NotulistBot extends TeamsActivityHandler {
     }
     const text = stripNul(TurnContext.removeRecipientMention(a) ?? raw).replace(/^\s*<at>[^<]*<\/at>\s*/i, '');
     const command = await this.withRoster(ctx, parseText(text, this.mentions(ctx)));
-    await this.runTurn(ctx, { ...this.turnBase(ctx, s), command, isInvoke: false });
+    await this.handleTurn(ctx, { ...this.turnBase(ctx, s), command, isInvoke: false });
   }
 
   /** Card clicks are answered here whatever their value holds: a malformed one gets a card saying so. */
@@ -110,7 +106,7 @@ export class NotulistBot extends TeamsActivityHandler {
     const req = parseCardData(action?.data === undefined ? {} : action.data, typeof action?.verb === 'string' ? action.verb : undefined);
     const turn = this.cardTurn(ctx, s, req, true);
     try {
-      const result = await this.runTurn(ctx, turn);
+      const result = await this.handleTurn(ctx, turn);
       const card = result.invokeCard ?? messageCard(s.input.badCardData(), 'attention');
       return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
     } catch (err) {
@@ -187,15 +183,6 @@ export class NotulistBot extends TeamsActivityHandler {
   }
 
   /** One turn: admit, handle, send the replies, then perform the effects (live cards, publishing). */
-  private async runTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
-    this.turns.enter();
-    try {
-      return await this.handleTurn(ctx, turn);
-    } finally {
-      this.turns.leave();
-    }
-  }
-
   private async handleTurn(ctx: TurnContext, turn: Turn): Promise<TurnResult> {
     // Its lines are at info: the child logger (its bindings serialized and redacted) only when they are kept.
     const log = this.deps.log.isLevelEnabled('info')
@@ -229,12 +216,8 @@ export class NotulistBot extends TeamsActivityHandler {
       }
     }
     // Posts belong to the answer; the live cards' edits follow on the chat's own schedule (bot/liveCards.ts:
-    // at once in a quiet chat). A typed command waits for them only while no other turn is being served,
-    // and stops waiting when one comes in: one person typing (or a script) sees each command's whole
-    // effect before the next, and under load nobody's answer waits for an edit. A click's own card is in
-    // its invoke answer.
-    const edits = await this.deps.afterTurn.perform(where, result.effects);
-    if (!turn.isInvoke && edits.length && this.turns.count === 1) await this.turns.untilAnother(Promise.all(edits), EDIT_WAIT_MS);
+    // at once in a quiet chat), and nobody's answer waits for them. A click's own card is in its invoke answer.
+    await this.deps.afterTurn.perform(where, result.effects);
     return result;
   }
 
@@ -266,35 +249,6 @@ export class NotulistBot extends TeamsActivityHandler {
     const mention = { type: 'mention', text: `<at>${escapeAt(name)}</at>`, mentioned: { id: meeting.secretary.id, name } };
     await ctx.sendActivity({ type: 'message', text: s.done.meetingEnded(mention.text), entities: [mention] });
     await this.deps.afterTurn.perform(where, [{ kind: 'cardsChanged', meetingId: meeting.id }]);
-  }
-}
-
-/** The turns being handled now, and a word to whoever waits when another one comes in. */
-class TurnsInFlight {
-  count = 0;
-  private readonly waiting = new Set<() => void>();
-
-  enter(): void {
-    this.count++;
-    for (const wake of this.waiting) wake();
-  }
-
-  leave(): void {
-    this.count--;
-  }
-
-  /** Waits for `work`, until another turn comes in, or `ms` at most. */
-  async untilAnother(work: Promise<unknown>, ms: number): Promise<void> {
-    const timeout = new AbortController();
-    let wake!: () => void;
-    const another = new Promise<void>((resolve) => (wake = resolve));
-    this.waiting.add(wake);
-    try {
-      await Promise.race([work, another, sleep(ms, undefined, { signal: timeout.signal }).catch(() => undefined)]);
-    } finally {
-      this.waiting.delete(wake);
-      timeout.abort();
-    }
   }
 }
 

@@ -144,7 +144,6 @@ async function overHttp(): Promise<void> {
     const answers = h.client({ conversationId: t.conversationId, settle: undefined });
     const t0 = performance.now();
     await Promise.all(Object.keys(crowd).map((id) => answers.say(id, `mededeling: Tegelijk ${id}`)));
-    // The last to finish is alone, so it waits for the chat's coalesced edit (a second after the first).
     console.log(`${'HTTP: 30 members at once, until all answered'.padEnd(52)} ${(performance.now() - t0).toFixed(2).padStart(9)} ms total`);
     await h.app.liveCards.idle();
   } finally {
