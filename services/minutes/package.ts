@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { strings } from '../i18n';
 import { decisionKey, isClosedAction, recordLabel } from '../meeting/operations';
 import type { ActionItem, Meeting, Series } from '../meeting/types';
-import { renderDocx } from './docx';
 import { logoFor, type HouseStyle } from './houseStyle';
 import { findMeeting, listedActions, minutesModel, minutesParts, type MinutesPart } from './model';
 import type { MinutesFile, MinutesPackage, PublishedAction, PublishedDecision } from './publisher';
@@ -78,8 +77,16 @@ export function partOfFileName(name: string): MinutesPart | undefined {
 }
 
 async function minutesFile(series: Series, meeting: Meeting, part: MinutesPart, house?: HouseStyle): Promise<MinutesFile> {
-  const content = await renderDocx(minutesModel(series, meeting.id, part, house), logoFor(house, series.houseStyle));
-  return { name: minutesFileName(meeting, part), part, content };
+  return { name: minutesFileName(meeting, part), part, content: await minutesDocx(series, meeting.id, part, house) };
+}
+
+/**
+ * One part of a meeting's minutes as a .docx. The renderer (the docx library: 46 ms and 7 MB to load) is
+ * loaded when first asked for, not at every start of a bot that may publish once a month.
+ */
+export async function minutesDocx(series: Series, meetingId: string, part: MinutesPart, house?: HouseStyle): Promise<Buffer> {
+  const { renderDocx } = await import('./docx');
+  return renderDocx(minutesModel(series, meetingId, part, house), logoFor(house, series.houseStyle));
 }
 
 function publishedDecisions(meeting: Meeting): PublishedDecision[] {
