@@ -15,7 +15,7 @@
 import { DocumentStore, JsonText, StoreItem, StoreItems, storedETag, storedText } from '../store/documentStore';
 import { setNewest } from '../newest';
 import { newSeries, numberRecords } from './operations';
-import { headText, StoredRecords } from './storedRecords';
+import { headAsRead, StoredRecords } from './storedRecords';
 import type { AgendaItem, Contribution, Decision, Meeting, Note, Proposal, Series } from './types';
 
 /** The newest meetings are never folded: the next meeting's approval item and its actions point at them. */
@@ -94,14 +94,14 @@ export class MeetingService {
         const { series, read, inline } = this.parseSeries(items, key, tenantId, conversationId);
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
         // (renumbered or inline older data then differs, and is written), else serialized before the change.
-        const json = storedText(items, key) ?? headText(series);
+        const json = storedText(items, key) ?? headAsRead(series, read);
         const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
         proposals.attach(series);
         const now = this.clock().toISOString();
         const result = change(series, now);
         proposals.attach(series);
         const folded = foldOldMeetings(series);
-        const { head, chunks } = this.records.changes(series, read, key);
+        const { head, chunks, rev } = this.records.changes(series, read, key);
         const changes: Record<string, StoreItem | JsonText | null> = { ...chunks };
         // Older data with its records inline: the head is written with the chunks, whatever changed.
         if (head !== json || inline) changes[key] = new JsonText(head);
@@ -113,7 +113,7 @@ export class MeetingService {
         const changed = key in changes || pkey in changes || Object.keys(chunks).length > 0;
         // What was written is kept by its new eTag: the next read of this chat does not read it again.
         const committed = (eTags: Record<string, string>) => {
-          this.records.remember(chunks, eTags);
+          this.records.remember(chunks, eTags, rev);
           const eTag = eTags[pkey];
           if (stored && eTag) this.keepProposals(pkey, eTag, stored.proposals as ProposalMap);
         };

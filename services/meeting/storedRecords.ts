@@ -4,9 +4,13 @@
 // last chunk of that meeting's announcements (and the small series document), not the meeting.
 //
 // The series document keeps how many records each list holds (`recordCounts`), so the chunks to read
-// follow from it. Parsed chunks are kept per version (eTag) and not read again while they hold, and
-// their records are frozen: a chunk is unchanged when every record in it is the same object as read.
+// follow from it, and which write stored each chunk last (`revs`, a token per update): a chunk kept
+// parsed from that write is current, and is not asked of the store at all, so a turn reads what changed
+// (the series document, and a chunk another turn or instance wrote since), not every chunk of the meeting.
+// A chunk without a token (older data) is asked for by its eTag and not read again while that holds.
+// Parsed records are frozen: a chunk is unchanged when every record in it is the same object as read.
 // So the domain replaces a record to correct it (corrections, completing an action), never edits it.
+import { randomBytes } from 'node:crypto';
 import type { HeldETags, StoreItem, StoreItems } from '../store/documentStore';
 import { setNewest } from '../newest';
 import { storedETag } from '../store/documentStore';
@@ -25,6 +29,11 @@ const MEETING_LISTS: readonly MeetingListKind[] = ['announcements', 'questions',
 export interface RecordCounts {
   actions?: number;
   meetings?: Record<string, Partial<Record<MeetingListKind, number>>>;
+  /**
+   * By list, the token of the write that stored each of its chunks last (null: not known, older data).
+   * Inside the counts, so a version that does not know them drops them with the counts it rewrites.
+   */
+  revs?: Record<string, (string | null)[]>;
 }
 
 /** One list's records in order; a meeting's notes with the id of the item each belongs to. */
@@ -47,30 +56,45 @@ interface Chunk {
 
 interface CachedChunk extends Chunk {
   eTag: string;
+  /** The token of the write that stored this version, when known. */
+  rev?: string;
 }
 
-/** The lists of a series as they were read: compared with the lists after a change. */
-export type ReadLists = Map<string, List>;
+/** The lists of a series as they were read, with their chunks' tokens: compared with the lists after a change. */
+export type ReadLists = Map<string, List & { revs?: readonly (string | null)[] }>;
+
+/** What a read of the series holds beside the store's answer: the chunks current by token, and those held by eTag. */
+interface Held {
+  current: Map<string, CachedChunk>;
+  byETag: Map<string, CachedChunk>;
+}
 
 export class StoredRecords {
   private readonly cache = new Map<string, CachedChunk>();
   /**
-   * The cached chunks a read said it holds, by the items it read: the store sent only their eTags, so
-   * these are parsed from, whatever the cache holds by then (another turn may have replaced them).
+   * The cached chunks a read holds, by the items it read: those current by the series' tokens (not
+   * asked for) and those the store answered with their eTag alone. These are what the read is made of,
+   * whatever the cache holds by then (another turn may have replaced them).
    */
-  private readonly heldBy = new WeakMap<StoreItems, Map<string, CachedChunk>>();
+  private readonly heldBy = new WeakMap<StoreItems, Held>();
 
   /** What `store.read(…, { more })` should read beside the series document under `seriesKey`. */
   more(seriesKey: string): (items: StoreItems) => { keys: string[]; held: HeldETags } {
     return (items) => {
-      const keys = chunkKeys(seriesKey, (items[seriesKey]?.recordCounts as RecordCounts | undefined) ?? {});
+      const counts = (items[seriesKey]?.recordCounts as RecordCounts | undefined) ?? {};
+      const keys: string[] = [];
       const held: HeldETags = {};
-      const entries = new Map<string, CachedChunk>();
-      for (const key of keys) {
+      const entries: Held = { current: new Map(), byETag: new Map() };
+      for (const { key, rev } of chunkRefs(seriesKey, counts)) {
         const cached = this.cache.get(key);
+        if (cached && rev && cached.rev === rev) {
+          entries.current.set(key, cached);
+          continue;
+        }
+        keys.push(key);
         if (!cached) continue;
         held[key] = cached.eTag;
-        entries.set(key, cached);
+        entries.byETag.set(key, cached);
       }
       this.heldBy.set(items, entries);
       return { keys, held };
@@ -98,12 +122,13 @@ export class StoredRecords {
     const load = (name: string, count: number): List => {
       const records: object[] = [];
       const itemIds: string[] = [];
+      const revs = counts.revs?.[name];
       for (let i = 0; i * CHUNK < count; i++) {
-        const chunk = this.chunk(items, chunkKey(seriesKey, name, i));
+        const chunk = this.chunk(items, chunkKey(seriesKey, name, i), revs?.[i] ?? undefined);
         records.push(...chunk.records);
         if (chunk.itemIds) itemIds.push(...chunk.itemIds);
       }
-      const list = { records: records.slice(0, count), itemIds: itemIds.length ? itemIds.slice(0, count) : undefined };
+      const list = { records: records.slice(0, count), itemIds: itemIds.length ? itemIds.slice(0, count) : undefined, revs };
       read.set(name, list);
       return list;
     };
@@ -128,54 +153,77 @@ export class StoredRecords {
 
   /**
    * What to write of the series after a change: the series document without its records (with their
-   * counts) and every chunk whose records are not the ones read (null: a chunk no longer needed).
+   * counts and tokens) and every chunk whose records are not the ones read (null: a chunk no longer
+   * needed). The chunks written carry `rev`, this write's token.
    */
-  changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null> } {
+  changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null>; rev: string } {
     const now = lists(series);
+    const rev = randomBytes(9).toString('base64url');
     const chunks: Record<string, StoreItem | null> = {};
+    const written = new Map<string, (string | null)[]>();
     for (const name of new Set([...read.keys(), ...now.keys()])) {
       const before = read.get(name) ?? { records: [] };
       const after: List = now.get(name) ?? { records: [] };
       const count = Math.max(before.records.length, after.records.length);
+      const revs: (string | null)[] = [];
       for (let i = 0; i * CHUNK < count; i++) {
-        if (sameChunk(before, after, i)) continue;
         const from = i * CHUNK;
-        chunks[chunkKey(seriesKey, name, i)] =
-          from >= after.records.length
-            ? null
-            : {
-                records: after.records.slice(from, from + CHUNK),
-                ...(after.itemIds ? { itemIds: after.itemIds.slice(from, from + CHUNK) } : {}),
-              };
+        if (from >= after.records.length) {
+          if (!sameChunk(before, after, i)) chunks[chunkKey(seriesKey, name, i)] = null;
+          continue;
+        }
+        if (sameChunk(before, after, i)) {
+          revs.push(before.revs?.[i] ?? null);
+          continue;
+        }
+        revs.push(rev);
+        chunks[chunkKey(seriesKey, name, i)] = {
+          records: after.records.slice(from, from + CHUNK),
+          ...(after.itemIds ? { itemIds: after.itemIds.slice(from, from + CHUNK) } : {}),
+        };
       }
+      written.set(name, revs);
     }
-    return { head: headText(series, countsOf(now)), chunks };
+    return { head: headText(series, countsOf(now, written)), chunks, rev };
   }
 
   /**
-   * The chunks a change wrote, once they are durable, kept by the eTags they have now: the next read
-   * of the chat holds them, as if it had parsed them itself. Their records are frozen from here on.
+   * The chunks a change wrote, once they are durable, kept by the eTags they have now and the change's
+   * token: the next read of the chat holds them, as if it had parsed them itself. Their records are
+   * frozen from here on.
    */
-  remember(chunks: Record<string, StoreItem | null>, eTags: Record<string, string>): void {
+  remember(chunks: Record<string, StoreItem | null>, eTags: Record<string, string>, rev: string): void {
     for (const [key, chunk] of Object.entries(chunks)) {
       const eTag = eTags[key];
       if (!chunk || eTag === undefined) continue;
       const { records, itemIds } = chunk as unknown as Chunk;
-      setNewest(this.cache, key, { records: records.map(deepFreeze), itemIds, eTag }, CHUNK_CACHE_SIZE);
+      setNewest(this.cache, key, { records: records.map(deepFreeze), itemIds, eTag, rev }, CHUNK_CACHE_SIZE);
     }
   }
 
-  /** A chunk, parsed once per version; its records frozen (they are shared by every read of it). */
-  private chunk(items: StoreItems, key: string): Chunk {
+  /**
+   * A chunk, parsed once per version; its records frozen (they are shared by every read of it). `rev`:
+   * the token the series document gives it, kept with the version read (read in the same snapshot).
+   */
+  private chunk(items: StoreItems, key: string, rev: string | undefined): Chunk {
+    const held = this.heldBy.get(items);
+    const current = held?.current.get(key);
+    if (current) return current;
     const eTag = storedETag(items, key);
-    const held = this.heldBy.get(items)?.get(key);
-    if (eTag !== undefined && held?.eTag === eTag) return held;
+    // Its token learnt, unless the cache has moved on to another version meanwhile.
+    const keep = (chunk: CachedChunk) => {
+      if (rev && chunk.rev !== rev && (this.cache.get(key) ?? chunk) === chunk)
+        setNewest(this.cache, key, { ...chunk, rev }, CHUNK_CACHE_SIZE);
+      return chunk;
+    };
+    const byETag = held?.byETag.get(key);
+    if (eTag !== undefined && byETag?.eTag === eTag) return keep(byETag);
     const cached = this.cache.get(key);
-    if (eTag !== undefined && cached?.eTag === eTag) return cached;
+    if (eTag !== undefined && cached?.eTag === eTag) return keep(cached);
     const stored = items[key] as (StoreItem & Partial<Chunk>) | undefined;
     if (!stored?.records) throw new Error(`the records under ${key} are missing from the store`);
     const chunk: Chunk = { records: stored.records.map(deepFreeze), itemIds: stored.itemIds };
-    if (eTag !== undefined) setNewest(this.cache, key, { ...chunk, eTag }, CHUNK_CACHE_SIZE);
+    if (eTag !== undefined) setNewest(this.cache, key, { ...chunk, eTag, rev }, CHUNK_CACHE_SIZE);
     return chunk;
   }
 }
@@ -188,15 +236,17 @@ function chunkKey(seriesKey: string, name: string, index: number): string {
   return `${seriesKey}:records:${name}/${index}`;
 }
 
-function chunkKeys(seriesKey: string, counts: RecordCounts): string[] {
-  const keys: string[] = [];
+/** The chunks the counts name, each with the token the series gives it. */
+function chunkRefs(seriesKey: string, counts: RecordCounts): { key: string; rev: string | null | undefined }[] {
+  const refs: { key: string; rev: string | null | undefined }[] = [];
   const add = (name: string, count = 0) => {
-    for (let i = 0; i * CHUNK < count; i++) keys.push(chunkKey(seriesKey, name, i));
+    const revs = counts.revs?.[name];
+    for (let i = 0; i * CHUNK < count; i++) refs.push({ key: chunkKey(seriesKey, name, i), rev: revs?.[i] });
   };
   add('actions', counts.actions);
   for (const [meetingId, of] of Object.entries(counts.meetings ?? {}))
     for (const kind of MEETING_LISTS) add(listName(meetingId, kind), of[kind]);
-  return keys;
+  return refs;
 }
 
 /** The series' lists now, by name (folded meetings hold none: their records are in a document of their own). */
@@ -218,15 +268,30 @@ function lists(series: Series): Map<string, ListNow> {
   return out;
 }
 
-/** How many records each list holds (the empty ones left out), as the series document keeps it. */
-function countsOf(now: Map<string, ListNow>): RecordCounts {
+/**
+ * How many records each list holds (the empty ones left out), as the series document keeps it, and the
+ * tokens of their chunks (in the lists' order, so the same lists give the same text).
+ */
+function countsOf(now: Map<string, ListNow>, revsByList: Map<string, readonly (string | null)[] | undefined>): RecordCounts {
   const counts: RecordCounts = {};
-  for (const { records, meetingId, kind } of now.values()) {
+  const revs: Record<string, (string | null)[]> = {};
+  for (const [name, { records, meetingId, kind }] of now) {
     if (!records.length) continue;
     if (kind === 'actions') counts.actions = records.length;
     else ((counts.meetings ??= {})[meetingId!] ??= {})[kind] = records.length;
+    const of = revsByList.get(name)?.slice(0, Math.ceil(records.length / CHUNK));
+    if (of?.some((r) => r)) revs[name] = of.map((r) => r ?? null);
   }
+  if (Object.keys(revs).length) counts.revs = revs;
   return counts;
+}
+
+/**
+ * The series document as it was read (`read`), for a store that does not keep the text it stored: to
+ * tell a change by.
+ */
+export function headAsRead(series: Series, read: ReadLists): string {
+  return headText(series, countsOf(lists(series), new Map([...read].map(([name, list]) => [name, list.revs]))));
 }
 
 /**
@@ -234,7 +299,7 @@ function countsOf(now: Map<string, ListNow>): RecordCounts {
  * counts. Serialized with the records set aside in place for the moment (copying the meetings and
  * their items to leave them out costs more than the text).
  */
-export function headText(series: Series, recordCounts: RecordCounts = countsOf(lists(series))): string {
+export function headText(series: Series, recordCounts: RecordCounts): string {
   const aside: [Record<string, unknown>, string, unknown][] = [];
   const setAside = (o: object, key: string) => {
     const record = o as Record<string, unknown>;

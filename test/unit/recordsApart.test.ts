@@ -10,7 +10,7 @@ import * as ops from '../../services/meeting/operations';
 import { MeetingService } from '../../services/meeting/service';
 import { CHUNK } from '../../services/meeting/storedRecords';
 import type { Series } from '../../services/meeting/types';
-import type { DocumentStore, StoreItem } from '../../services/store/documentStore';
+import type { DocumentStore, ReadOptions, StoreItem } from '../../services/store/documentStore';
 import { PostgresDocumentStore } from '../../services/store/postgresStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
@@ -18,11 +18,24 @@ import { SECRETARY } from '../support/seedMeeting';
 
 const T = 'tenant-1';
 
-/** What each locked update of the store wrote: keys and characters. */
+/** What each locked update of the store wrote (keys and characters), and which parts each read asked for beside the series. */
 class WriteLog {
   entries: { keys: string[]; chars: number }[] = [];
+  asked: string[][] = [];
 
   wrap(store: DocumentStore): DocumentStore {
+    const logged = (options?: ReadOptions): ReadOptions | undefined => {
+      const more = options?.more;
+      if (!more) return options;
+      return {
+        ...options,
+        more: (items) => {
+          const out = more(items);
+          this.asked.push(out.keys);
+          return out;
+        },
+      };
+    };
     const update: DocumentStore['update'] = (keys, change, options) =>
       store.update(
         keys,
@@ -31,9 +44,10 @@ class WriteLog {
           this.entries.push({ keys: Object.keys(out.changes), chars: JSON.stringify(out.changes).length });
           return out;
         },
-        options,
+        logged(options),
       );
-    return Object.assign(Object.create(store) as DocumentStore, { update });
+    const read: DocumentStore['read'] = (keys, options) => store.read(keys, logged(options));
+    return Object.assign(Object.create(store) as DocumentStore, { update, read });
   }
 
   get last(): { keys: string[]; chars: number } {
@@ -147,6 +161,40 @@ function recordsApart(
       assert.equal(series.actions.length, CHUNK + 2);
       assert.equal(series.actions.find((a) => a.number === CHUNK + 1)!.status, 'done');
       assert.equal(series.actions.filter((a) => a.status === 'done').length, 1);
+    });
+
+    it('a turn asks the store for the chunks written since this instance last held them, not for every chunk', async () => {
+      await announce(CHUNK * 4 + 3);
+      await announce(1, 1000);
+      assert.deepEqual(log.asked.at(-1), [], 'every chunk current: the series document alone is read');
+      const other = new MeetingService(await harness!.again());
+      await other.update(T, chat, (s, now) =>
+        correctRecord(s, SECRETARY, { kind: 'announcement', label: '2', edit: { kind: 'announcement', text: 'Elders verbeterd' } }, now),
+      );
+      const series = await meetings.read(T, chat);
+      assert.deepEqual(
+        log.asked.at(-1)!.map((k) => k.split('/').slice(-2).join('/')),
+        ['announcements/0'],
+        'the chunk the other instance wrote',
+      );
+      assert.equal(texts(series)[1], 'Elders verbeterd');
+      assert.equal(texts(series).length, CHUNK * 4 + 4);
+      await meetings.read(T, chat);
+      assert.deepEqual(log.asked.at(-1), [], 'and then held by its token too');
+    });
+
+    it('a series document without tokens (as a version that does not know them writes it) has its chunks read by eTag', async () => {
+      await announce(CHUNK + 2);
+      const other = new MeetingService(await harness!.again());
+      await other.update(T, chat, (s, now) =>
+        correctRecord(s, SECRETARY, { kind: 'announcement', label: '1', edit: { kind: 'announcement', text: 'Oud verbeterd' } }, now),
+      );
+      const key = seriesKey();
+      const { eTag: _eTag, ...head } = (await harness!.store.read([key]))[key]!;
+      delete (head.recordCounts as { revs?: unknown }).revs;
+      await harness!.store.write({ [key]: head });
+      assert.equal(texts(await meetings.read(T, chat))[0], 'Oud verbeterd');
+      assert.equal(log.asked.at(-1)!.length, 2, 'both chunks asked for, by eTag');
     });
 
     it('a record read is frozen: it is replaced to be corrected, never changed in place', async () => {
