@@ -262,21 +262,45 @@ function lastChange(s: Strings, series: Series, meeting: Meeting, role: Role): s
   const chair = isChair(role);
   const itemOf = (id: string) => meeting.agenda.find((i) => i.id === id);
   const visible = (itemId: string) => chair || !itemOf(itemId)?.closed;
-  // One pass, and a label for the newest record only: a live card is drawn after every record.
-  let last: { at: string; what: () => string } | undefined;
-  const newer = (at: string) => !last || at > last.at;
-  for (const a of meeting.announcements) if (newer(a.at)) last = { at: a.at, what: () => s.card.announcementLabel(recordLabel(a)) };
-  for (const q of meeting.questions) if (newer(q.at)) last = { at: q.at, what: () => s.card.questionLabel(recordLabel(q)) };
-  for (const d of meeting.decisions)
-    if (newer(d.at) && visible(d.itemId))
-      last = { at: d.at, what: () => `${s.card.decisionLabel(recordLabel(d))} (${itemOf(d.itemId)?.code ?? ''})` };
-  for (const i of meeting.agenda)
-    if (visible(i.id))
-      for (const n of i.notes) if (newer(n.at)) last = { at: n.at, what: () => `${s.card.noteLabel(recordLabel(n))} (${i.code})` };
-  for (const a of series.actions)
-    if (newer(a.createdAt) && a.meetingId === meeting.id && visible(a.itemId))
-      last = { at: a.createdAt, what: () => `${s.card.actionLabel(recordLabel(a))} (${a.itemCode})` };
+  // The newest of each list first (no allocation per record: a live card is drawn after every record,
+  // over up to 2,000 of them), then the newest of those; a tie goes to the list named first.
+  const candidates: { at: string; what: () => string }[] = [];
+  const a = newestOf(meeting.announcements, (r) => r.at);
+  if (a) candidates.push({ at: a.at, what: () => s.card.announcementLabel(recordLabel(a)) });
+  const q = newestOf(meeting.questions, (r) => r.at);
+  if (q) candidates.push({ at: q.at, what: () => s.card.questionLabel(recordLabel(q)) });
+  const d = newestOf(
+    meeting.decisions,
+    (r) => r.at,
+    (r) => visible(r.itemId),
+  );
+  if (d) candidates.push({ at: d.at, what: () => `${s.card.decisionLabel(recordLabel(d))} (${itemOf(d.itemId)?.code ?? ''})` });
+  for (const i of meeting.agenda) {
+    const n = visible(i.id) ? newestOf(i.notes, (r) => r.at) : undefined;
+    if (n) candidates.push({ at: n.at, what: () => `${s.card.noteLabel(recordLabel(n))} (${i.code})` });
+  }
+  const act = newestOf(
+    series.actions,
+    (r) => r.createdAt,
+    (r) => r.meetingId === meeting.id && visible(r.itemId),
+  );
+  if (act) candidates.push({ at: act.createdAt, what: () => `${s.card.actionLabel(recordLabel(act))} (${act.itemCode})` });
+  const last = newestOf(candidates, (c) => c.at);
   return last ? s.card.lastChange(localClock(last.at), last.what()) : '';
+}
+
+/** The record of a list with the latest time (the first of equals), among those `ok` lets through. */
+function newestOf<T>(list: readonly T[], at: (r: T) => string, ok?: (r: T) => boolean): T | undefined {
+  let best: T | undefined;
+  let bestAt = '';
+  for (const r of list) {
+    const t = at(r);
+    if ((best === undefined || t > bestAt) && (!ok || ok(r))) {
+      best = r;
+      bestAt = t;
+    }
+  }
+  return best;
 }
 
 function itemTitle(s: Strings, series: Series, item: AgendaItem): string {

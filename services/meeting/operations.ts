@@ -153,7 +153,8 @@ export function cleanName(name: string | undefined, field: string): string {
 function recordCount(series: Series, meeting: Meeting): { records: number; chars: number } {
   let records = meeting.announcements.length + meeting.questions.length + meeting.decisions.length;
   let chars = 0;
-  for (const c of [...meeting.announcements, ...meeting.questions, ...meeting.decisions]) chars += c.text.length;
+  // Loops, not a spread of the lists: this runs on every record added, over up to 2,000 records.
+  for (const list of [meeting.announcements, meeting.questions, meeting.decisions]) for (const c of list) chars += c.text.length;
   for (const item of meeting.agenda) {
     records += item.notes.length;
     for (const n of item.notes) chars += n.text.length;
@@ -219,14 +220,17 @@ function take(meeting: Meeting, counter: Counter): number {
  * and sets the counters past them. Run on every read; changes nothing once every record has one.
  */
 export function numberRecords(series: Series): void {
+  const numbered = (list: readonly { number?: number }[]) => list.every((r) => r.number !== undefined);
   for (const meeting of series.meetings) {
+    // Every read passes here: the lists are only gathered when one of them lacks a number (older data).
+    if (meeting.agenda.every((i) => numbered(i.notes)) && numbered(meeting.announcements) && numbered(meeting.questions)) continue;
     const notes = meeting.agenda.flatMap((i) => i.notes);
     for (const [counter, list] of [
       ['note', notes],
       ['announcement', meeting.announcements],
       ['question', meeting.questions],
     ] as const) {
-      if (list.every((r) => r.number !== undefined)) continue;
+      if (numbered(list)) continue;
       meeting.next ??= {};
       let n = Math.max(0, ...list.map((r) => r.number ?? 0)) + 1;
       for (const r of list) if (r.number === undefined) r.number = n++;
