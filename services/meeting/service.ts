@@ -111,7 +111,7 @@ export class MeetingService {
         const other = alongside?.change(alongside ? items[alongside.key] : undefined, result, now);
         if (alongside && other !== undefined) changes[alongside.key] = other;
         const changed = key in changes || pkey in changes || Object.keys(chunks).length > 0;
-        // What was written is kept by its new eTag: the next read of this chat does not read it again.
+        // What was written is kept by its new eTag (the chunks with this write's token too): the next read of this chat does not read it again.
         const committed = (eTags: Record<string, string>) => {
           this.records.remember(chunks, eTags, rev);
           const eTag = eTags[pkey];

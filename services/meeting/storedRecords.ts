@@ -8,6 +8,9 @@
 // parsed from that write is current, and is not asked of the store at all, so a turn reads what changed
 // (the series document, and a chunk another turn or instance wrote since), not every chunk of the meeting.
 // A chunk without a token (older data) is asked for by its eTag and not read again while that holds.
+// Every chunk written here gets a new token, so the series document is rewritten with it. A version
+// before the tokens does not always rewrite it (on PostgreSQL a change to one record writes the chunk
+// alone): it must not write beside this one, so an upgrade from it stops every instance first.
 // Parsed records are frozen: a chunk is unchanged when every record in it is the same object as read.
 // So the domain replaces a record to correct it (corrections, completing an action), never edits it.
 import { randomBytes } from 'node:crypto';
@@ -19,7 +22,7 @@ import type { Series } from './types';
 /** Records to a chunk: about 5 KB of announcements. */
 export const CHUNK = 32;
 
-/** Parsed chunks kept, by key with the eTag they were read with. */
+/** Parsed chunks kept, by key with the eTag they were read with and the token of the write that stored them. */
 const CHUNK_CACHE_SIZE = 2048;
 
 type MeetingListKind = 'announcements' | 'questions' | 'decisions' | 'notes';
@@ -31,7 +34,7 @@ export interface RecordCounts {
   meetings?: Record<string, Partial<Record<MeetingListKind, number>>>;
   /**
    * By list, the token of the write that stored each of its chunks last (null: not known, older data).
-   * Inside the counts, so a version that does not know them drops them with the counts it rewrites.
+   * Inside the counts, so a version that does not know them drops them whenever it rewrites the counts.
    */
   revs?: Record<string, (string | null)[]>;
 }
@@ -156,9 +159,10 @@ export class StoredRecords {
    * counts and tokens) and every chunk whose records are not the ones read (null: a chunk no longer
    * needed). The chunks written carry `rev`, this write's token.
    */
-  changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null>; rev: string } {
+  changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null>; rev?: string } {
     const now = lists(series);
-    const rev = randomBytes(9).toString('base64url');
+    // This write's token, drawn once a chunk is written (most turns write one, a turn that changes nothing none).
+    let rev: string | undefined;
     const chunks: Record<string, StoreItem | null> = {};
     const written = new Map<string, (string | null)[]>();
     for (const name of new Set([...read.keys(), ...now.keys()])) {
@@ -168,15 +172,16 @@ export class StoredRecords {
       const revs: (string | null)[] = [];
       for (let i = 0; i * CHUNK < count; i++) {
         const from = i * CHUNK;
+        // Past the end of the list now (it held more before): no longer needed.
         if (from >= after.records.length) {
-          if (!sameChunk(before, after, i)) chunks[chunkKey(seriesKey, name, i)] = null;
+          chunks[chunkKey(seriesKey, name, i)] = null;
           continue;
         }
         if (sameChunk(before, after, i)) {
           revs.push(before.revs?.[i] ?? null);
           continue;
         }
-        revs.push(rev);
+        revs.push((rev ??= randomBytes(9).toString('base64url')));
         chunks[chunkKey(seriesKey, name, i)] = {
           records: after.records.slice(from, from + CHUNK),
           ...(after.itemIds ? { itemIds: after.itemIds.slice(from, from + CHUNK) } : {}),
@@ -192,7 +197,7 @@ export class StoredRecords {
    * token: the next read of the chat holds them, as if it had parsed them itself. Their records are
    * frozen from here on.
    */
-  remember(chunks: Record<string, StoreItem | null>, eTags: Record<string, string>, rev: string): void {
+  remember(chunks: Record<string, StoreItem | null>, eTags: Record<string, string>, rev: string | undefined): void {
     for (const [key, chunk] of Object.entries(chunks)) {
       const eTag = eTags[key];
       if (!chunk || eTag === undefined) continue;
