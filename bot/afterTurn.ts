@@ -213,7 +213,9 @@ export class AfterTurn {
       return;
     }
     const p = outcome.meeting.minutes.publication;
-    this.deps.log.info({ meetingId, state: p?.state, files: p?.files.length, error: p?.error }, 'minutes published');
+    // A failed publish is told in the chat; the log keeps why, at a level an operator watches.
+    if (p?.state === 'failed') this.deps.log.warn({ meetingId, error: p.error }, 'minutes not published');
+    else this.deps.log.info({ meetingId, state: p?.state, files: p?.files.length }, 'minutes published');
     const card = this.publicationCard(where, outcome.meeting);
     if (cardId) await this.deps.cards.edit(where, cardId, async () => card);
     else await this.deps.cards.post(where, card);

@@ -36,12 +36,14 @@ export class MeetingService {
   /** Proposals change seldom and are read on every card edit: parsed once per version, not per read. */
   private readonly proposalCache = new Map<string, CachedProposals>();
   /** The records of each list, stored apart in chunks (storedRecords.ts). */
-  private readonly records = new StoredRecords();
+  private readonly records: StoredRecords;
 
   constructor(
     private readonly store: DocumentStore,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.records = new StoredRecords({ confirmByETag: store.shared });
+  }
 
   static key(tenantId: string, conversationId: string): string {
     return `series:${encodeURIComponent(tenantId)}:${encodeURIComponent(conversationId)}`;

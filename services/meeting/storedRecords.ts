@@ -10,7 +10,10 @@
 // A chunk without a token (older data) is asked for by its eTag and not read again while that holds.
 // Every chunk written here gets a new token, so the series document is rewritten with it. A version
 // before the tokens does not always rewrite it (on PostgreSQL a change to one record writes the chunk
-// alone): it must not write beside this one, so an upgrade from it stops every instance first.
+// alone), so on a store other processes write (PostgreSQL) a chunk current by its token is still
+// confirmed by its eTag, in the same query as the chunks read: it is not parsed again, but a chunk an
+// older instance beside this one changed is read. The embedded SQLite file has one process: there a
+// chunk current by its token is not asked for at all.
 // Parsed records are frozen: a chunk is unchanged when every record in it is the same object as read.
 // So the domain replaces a record to correct it (corrections, completing an action), never edits it.
 import { randomBytes } from 'node:crypto';
@@ -72,6 +75,11 @@ interface Held {
   byETag: Map<string, CachedChunk>;
 }
 
+export interface StoredRecordsOptions {
+  /** Other processes write the store (DocumentStore.shared): a chunk current by its token is confirmed by its eTag. */
+  confirmByETag: boolean;
+}
+
 export class StoredRecords {
   private readonly cache = new Map<string, CachedChunk>();
   /**
@@ -80,6 +88,8 @@ export class StoredRecords {
    * whatever the cache holds by then (another turn may have replaced them).
    */
   private readonly heldBy = new WeakMap<StoreItems, Held>();
+
+  constructor(private readonly opts: StoredRecordsOptions) {}
 
   /** What `store.read(…, { more })` should read beside the series document under `seriesKey`. */
   more(seriesKey: string): (items: StoreItems) => { keys: string[]; held: HeldETags } {
@@ -90,7 +100,7 @@ export class StoredRecords {
       const entries: Held = { current: new Map(), byETag: new Map() };
       for (const { key, rev } of chunkRefs(seriesKey, counts)) {
         const cached = this.cache.get(key);
-        if (cached && rev && cached.rev === rev) {
+        if (cached && rev && cached.rev === rev && !this.opts.confirmByETag) {
           entries.current.set(key, cached);
           continue;
         }

@@ -27,6 +27,12 @@ export interface ReadOptions {
 }
 
 export interface DocumentStore {
+  /**
+   * Other processes write here too (PostgreSQL, instances side by side, perhaps of an older version):
+   * what this process keeps of a document is confirmed by its eTag, never taken for current on the word
+   * of another document. The embedded SQLite file has one process.
+   */
+  readonly shared: boolean;
   /** Returns the stored documents for the keys that exist, each with its current eTag. */
   read(keys: string[], options?: ReadOptions): Promise<StoreItems>;
   /**

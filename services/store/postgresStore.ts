@@ -80,6 +80,7 @@ class KeyQueue {
 }
 
 export class PostgresDocumentStore implements DocumentStore {
+  readonly shared = true;
   private readonly pool: Pool;
   private readonly queue = new KeyQueue();
   private closed = false;

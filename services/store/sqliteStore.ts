@@ -22,6 +22,7 @@ import {
 } from './documentStore';
 
 export class SqliteDocumentStore implements DocumentStore {
+  readonly shared = false;
   private readonly db: Database.Database;
   private readonly selectOne: Database.Statement<[string], { etag: string; value: string }>;
   private readonly selectUnlessHeld: Database.Statement<[string, string], { etag: string; value: string | null }>;
