@@ -34,8 +34,9 @@ async function time(label: string, runs: number, fn: () => unknown): Promise<voi
 }
 
 async function main(): Promise<void> {
-  // `npm run bench -- load`: only the bots beside each other.
+  // `npm run bench -- load`: only the bots beside each other; `-- full`: only the full meetings against empty ones.
   if (process.argv[2] === 'load') return beside();
+  if (process.argv[2] === 'full') return beside({ fullOnly: true });
   const s = strings('nl-NL');
   const series = seedSeries();
   const meeting = series.meetings.find((m) => m.id === OCTOBER_MEETING_ID)!;
@@ -322,6 +323,8 @@ async function startNotulistChild(dataDir: string): Promise<BotProcess> {
     dataDir,
     cwd: dataDir,
     env: { MINUTES_DIR: join(dataDir, 'minutes') },
+    // BENCH_NODE_FLAGS: node flags for Notulist alone (a profile: --cpu-prof --cpu-prof-dir=DIR).
+    nodeFlags: process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean),
     logLevel: 'warn',
     sourceMaps: false,
   });
@@ -380,7 +383,7 @@ function rssMb(pid: number): number {
  * Notulist beside the bare EchoBot, each in a process of its own as production runs them; the load and the
  * one local Bot Connector both answer to live in this process.
  */
-async function beside(): Promise<void> {
+async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
   const crowd: Record<string, TeamsUser> = {};
   for (let i = 0; i < 500; i++) crowd[`c${i}`] = { id: `29:c-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-c-${i}` };
   const users = { ...TEST_USERS, ...crowd };
@@ -407,37 +410,7 @@ async function beside(): Promise<void> {
     // Warmed up alike before anything is measured (the JIT, SQLite's page cache, the heap's size).
     await load(echo.url, theirs, 20, 3);
     await load(ours.url, oursClients, 20, 3);
-    const httpRatios: number[] = [];
-    const replyRatios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const e = await fixedRate(theirs, connector, 100, 5, 50);
-      const o = await fixedRate(oursClients, connector, 100, 5, 50);
-      const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
-      httpRatios.push(o.http.p99 / e.http.p99);
-      replyRatios.push(o.reply.p99 / e.reply.p99);
-      console.log(
-        `${'HTTP: 100 turns/s offered over 100 chats, 50 connections'.padEnd(52)} served ${o.served}/${o.offered} vs ${e.served}/${e.offered}; ` +
-          `HTTP p50/p99 ${o.http.p50.toFixed(0)}/${o.http.p99.toFixed(0)} vs ${e.http.p50.toFixed(0)}/${e.http.p99.toFixed(0)} ms (p99 ${r(o.http.p99, e.http.p99)}×); ` +
-          `reply p50/p99 ${o.reply.p50.toFixed(0)}/${o.reply.p99.toFixed(0)} vs ${e.reply.p50.toFixed(0)}/${e.reply.p99.toFixed(0)} ms (p99 ${r(o.reply.p99, e.reply.p99)}×)`,
-      );
-    }
-    console.log(`${'  p99 ratios at 100 turns/s'.padEnd(52)} HTTP ${ratios(httpRatios)}; reply ${ratios(replyRatios)}`);
-    for (const connections of [20, 200]) {
-      const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const e = await load(echo.url, theirs, connections, 5);
-        const o = await load(ours.url, oursClients, connections, 5);
-        rounds.push({ ours: o.perSecond, theirs: e.perSecond, oursP99: o.p99, theirsP99: e.p99 });
-      }
-      const ratio = ratios(rounds.map((r) => r.ours / r.theirs));
-      console.log(
-        `${`HTTP: turns/s over ${chats} chats, ${connections} connections`.padEnd(52)} Notulist ${rounds.map((r) => r.ours.toFixed(0)).join(' / ')}, EchoBot ${rounds
-          .map((r) => r.theirs.toFixed(0))
-          .join(
-            ' / ',
-          )}: ${ratio}× (p99 ${rounds.map((r) => r.oursP99.toFixed(0)).join('/')} vs ${rounds.map((r) => r.theirsP99.toFixed(0)).join('/')} ms)`,
-      );
-    }
+    if (!opts.fullOnly) await beside100(ours, oursClients, echo, theirs, connector);
     // The same bot, 10 chats each: empty meetings against full ones (60 items with an 11 KB proposal, 500
     // records), both started, so each turn edits the same live cards (agenda and current item).
     const full = Array.from({ length: fullChats }, (_, i) => client(ours.url, i, fullChatId(i)));
@@ -475,6 +448,48 @@ async function beside(): Promise<void> {
     await echo.stop();
     await connector.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The 100 chats: a fixed 100 turns/s, then turns/s at 20 and 200 connections, Notulist beside the EchoBot. */
+async function beside100(
+  ours: BotProcess,
+  oursClients: TeamsClient[],
+  echo: BotProcess,
+  theirs: TeamsClient[],
+  connector: Connector,
+): Promise<void> {
+  const chats = oursClients.length;
+  const httpRatios: number[] = [];
+  const replyRatios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const e = await fixedRate(theirs, connector, 100, 5, 50);
+    const o = await fixedRate(oursClients, connector, 100, 5, 50);
+    const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
+    httpRatios.push(o.http.p99 / e.http.p99);
+    replyRatios.push(o.reply.p99 / e.reply.p99);
+    console.log(
+      `${'HTTP: 100 turns/s offered over 100 chats, 50 connections'.padEnd(52)} served ${o.served}/${o.offered} vs ${e.served}/${e.offered}; ` +
+        `HTTP p50/p99 ${o.http.p50.toFixed(0)}/${o.http.p99.toFixed(0)} vs ${e.http.p50.toFixed(0)}/${e.http.p99.toFixed(0)} ms (p99 ${r(o.http.p99, e.http.p99)}×); ` +
+        `reply p50/p99 ${o.reply.p50.toFixed(0)}/${o.reply.p99.toFixed(0)} vs ${e.reply.p50.toFixed(0)}/${e.reply.p99.toFixed(0)} ms (p99 ${r(o.reply.p99, e.reply.p99)}×)`,
+    );
+  }
+  console.log(`${'  p99 ratios at 100 turns/s'.padEnd(52)} HTTP ${ratios(httpRatios)}; reply ${ratios(replyRatios)}`);
+  for (const connections of [20, 200]) {
+    const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const e = await load(echo.url, theirs, connections, 5);
+      const o = await load(ours.url, oursClients, connections, 5);
+      rounds.push({ ours: o.perSecond, theirs: e.perSecond, oursP99: o.p99, theirsP99: e.p99 });
+    }
+    const ratio = ratios(rounds.map((r) => r.ours / r.theirs));
+    console.log(
+      `${`HTTP: turns/s over ${chats} chats, ${connections} connections`.padEnd(52)} Notulist ${rounds.map((r) => r.ours.toFixed(0)).join(' / ')}, EchoBot ${rounds
+        .map((r) => r.theirs.toFixed(0))
+        .join(
+          ' / ',
+        )}: ${ratio}× (p99 ${rounds.map((r) => r.oursP99.toFixed(0)).join('/')} vs ${rounds.map((r) => r.theirsP99.toFixed(0)).join('/')} ms)`,
+    );
   }
 }
 

@@ -133,6 +133,8 @@ export interface ChildBotOptions {
   readyTimeoutMs?: number;
   /** false: without --enable-source-maps, as `npm start` runs it (the bench); the tests map every stack. */
   sourceMaps?: boolean;
+  /** More node flags (the bench's profile: --cpu-prof, which NODE_OPTIONS does not take). */
+  nodeFlags?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -167,7 +169,7 @@ export class ChildBot {
       [HOST_GUARD_ENV]: '1',
       ...opts.env,
     });
-    const flags = opts.sourceMaps === false ? [] : ['--enable-source-maps'];
+    const flags = [...(opts.sourceMaps === false ? [] : ['--enable-source-maps']), ...(opts.nodeFlags ?? [])];
     const child = spawn(process.execPath, [...flags, '-r', __filename, BOT_ENTRY], {
       cwd: opts.cwd,
       env,

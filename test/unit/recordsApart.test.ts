@@ -202,7 +202,11 @@ function recordsApart(
         correctRecord(s, SECRETARY, { kind: 'announcement', label: '2', edit: { kind: 'announcement', text: 'Hier verbeterd' } }, now),
       );
       const afresh = texts(await new MeetingService(await harness!.again()).read(T, chat));
-      assert.deepEqual(afresh.slice(0, 2), ['Door de oude versie verbeterd', 'Hier verbeterd'], 'and the next write of this instance keeps it');
+      assert.deepEqual(
+        afresh.slice(0, 2),
+        ['Door de oude versie verbeterd', 'Hier verbeterd'],
+        'and the next write of this instance keeps it',
+      );
       assert.equal(afresh.length, CHUNK + 2);
     });
 
