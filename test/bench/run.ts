@@ -297,7 +297,10 @@ interface BotProcess {
 /** The EchoBot as a child process (`node echoBot.js 0`), ready once it prints its URL. */
 async function startEchoChild(): Promise<BotProcess> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(__dirname, 'echoBot.js'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...PROBE_FLAGS, join(__dirname, 'echoBot.js'), '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HEAP_PROBE_DIR: PROBE_DIR },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -322,9 +325,9 @@ async function startNotulistChild(dataDir: string): Promise<BotProcess> {
     port: await freePort(),
     dataDir,
     cwd: dataDir,
-    env: { MINUTES_DIR: join(dataDir, 'minutes') },
-    // BENCH_NODE_FLAGS: node flags for Notulist alone (a profile: --cpu-prof --cpu-prof-dir=DIR).
-    nodeFlags: process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean),
+    env: { MINUTES_DIR: join(dataDir, 'minutes'), HEAP_PROBE_DIR: PROBE_DIR },
+    // BENCH_NODE_FLAGS: more node flags for Notulist alone (a profile: --cpu-prof --cpu-prof-dir=DIR).
+    nodeFlags: [...PROBE_FLAGS, ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
     logLevel: 'warn',
     sourceMaps: false,
   });
@@ -373,10 +376,18 @@ async function writeFullMeetings(file: string, chats: number): Promise<void> {
   await store.close();
 }
 
-/** Resident memory of a process, in MB (Linux). */
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return kb ? Number(kb) / 1024 : NaN;
+/** Where the bots' heap probes (heapProbe.ts) write; both bots are started with it. */
+const PROBE_DIR = mkdtempSync(join(tmpdir(), 'notulist-heap-'));
+const PROBE_FLAGS = ['--expose-gc', '-r', join(__dirname, 'heapProbe.js')];
+
+/** A bot's rss and the heap alive after a full collection, in MB, from its heap probe. */
+async function probe(pid: number): Promise<{ rss: number; alive: number }> {
+  const file = join(PROBE_DIR, `${pid}.json`);
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { rss: number; heapUsed: number; external: number };
+  return { rss: m.rss / 2 ** 20, alive: (m.heapUsed + m.external) / 2 ** 20 };
 }
 
 /**
@@ -394,6 +405,8 @@ async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
   const echo = await startEchoChild();
   const ours = await startNotulistChild(dataDir);
   try {
+    // What the bot holds before any chat is served (its code, its settings): the data held is what comes on top.
+    const idle = await probe(ours.pid);
     console.log(
       `${'start: process start to ready'.padEnd(52)} Notulist ${ours.startMs.toFixed(0)} ms (/readyz), EchoBot ${echo.startMs.toFixed(0)} ms (listening)`,
     );
@@ -432,22 +445,26 @@ async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
         .map((r) => r.empty.toFixed(0))
         .join(' / ')}: ${ratios(fullRounds.map((r) => r.full / r.empty))}×`,
     );
-    const [o, e] = [rssMb(ours.pid), rssMb(echo.pid)];
-    // The data the bot holds: what its store holds (the goal is twice the EchoBot's rss plus that).
-    const data =
+    const [o, e] = [await probe(ours.pid), await probe(echo.pid)];
+    // The data the bot holds: its heap alive after a collection, beyond the idle bot's (the caches of
+    // parsed chunks, proposals and cards, the live cards' state). The goal: twice the EchoBot's rss plus that.
+    const held = Math.max(0, o.alive - idle.alive);
+    const stored =
       ['notulist.sqlite', 'notulist.sqlite-wal']
         .map((f) => join(dataDir, f))
         .reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0) /
       2 ** 20;
     console.log(
-      `${'memory after the load (rss)'.padEnd(52)} Notulist ${o.toFixed(0)} MB, EchoBot ${e.toFixed(0)} MB: ${(o / e).toFixed(2)}×; ` +
-        `data stored ${data.toFixed(0)} MB: ${(o / (2 * e + data)).toFixed(2)}× of twice the EchoBot's plus the data`,
+      `${'memory after the load (rss)'.padEnd(52)} Notulist ${o.rss.toFixed(0)} MB, EchoBot ${e.rss.toFixed(0)} MB: ${(o.rss / e.rss).toFixed(2)}×; ` +
+        `data held ${held.toFixed(0)} MB (heap alive ${o.alive.toFixed(0)} MB, idle ${idle.alive.toFixed(0)} MB; stored ${stored.toFixed(0)} MB): ` +
+        `${(o.rss / (2 * e.rss + held)).toFixed(2)}× of twice the EchoBot's plus the data held`,
     );
   } finally {
     await ours.stop();
     await echo.stop();
     await connector.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(PROBE_DIR, { recursive: true, force: true });
   }
 }
 
