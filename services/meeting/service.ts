@@ -65,7 +65,8 @@ export class MeetingService {
     const held = this.proposalCache.get(pkey);
     const items = await this.store.read([key, pkey], { held: held && { [pkey]: held.eTag }, more: this.records.more(key) });
     const { series } = this.parseSeries(items, key, tenantId, conversationId);
-    new Proposals(() => this.storedProposals(items, pkey, held)).attach(series);
+    const proposalsRead = this.proposalsRead(items, pkey, held);
+    new Proposals(() => proposalsRead?.map() ?? {}).attach(series);
     const meeting = unfold ? series.meetings.find((m) => m.id === unfold && m.folded) : undefined;
     if (meeting) {
       const key = MeetingService.recordsKey(tenantId, conversationId, meeting.id);
@@ -97,7 +98,8 @@ export class MeetingService {
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
         // (renumbered or inline older data then differs, and is written), else serialized before the change.
         const json = storedText(items, key) ?? headAsRead(series, read);
-        const proposals = new Proposals(() => this.storedProposals(items, pkey, held));
+        const proposalsRead = this.proposalsRead(items, pkey, held);
+        const proposals = new Proposals(() => proposalsRead?.map() ?? {});
         proposals.attach(series);
         const now = this.clock().toISOString();
         const result = change(series, now);
@@ -138,18 +140,33 @@ export class MeetingService {
     return { series, read, inline };
   }
 
-  /** The stored proposals (never changed in place: Proposals copies what it changes), parsed once per eTag. */
-  private storedProposals(items: StoreItems, key: string, held: CachedProposals | undefined): ProposalMap {
+  /**
+   * The version of the stored proposals a read got (never changed in place: Proposals copies what it
+   * changes): the one held, when the store did not send it again (the cache may have moved on meanwhile);
+   * else the one sent, held from now on and parsed when first used. Held even when no proposal is read,
+   * so a chat whose proposals nobody opens does not have their text (up to 1 MB) sent again every turn.
+   */
+  private proposalsRead(items: StoreItems, key: string, held: CachedProposals | undefined): CachedProposals | undefined {
     const eTag = storedETag(items, key);
-    // The version asked about: the store did not read it again (the cache may have moved on meanwhile).
-    if (eTag !== undefined && held?.eTag === eTag) return held.map;
-    const map = (items[key]?.proposals as ProposalMap | undefined) ?? {};
-    if (eTag !== undefined) this.keepProposals(key, eTag, map);
-    return map;
+    if (eTag === undefined) return undefined;
+    if (held?.eTag === eTag) return held;
+    // The answer is let go once parsed (until then it holds the text).
+    let source: StoreItems | undefined = items;
+    let map: ProposalMap = {};
+    const read: CachedProposals = {
+      eTag,
+      map: () => {
+        if (source) map = (source[key]?.proposals as ProposalMap | undefined) ?? {};
+        source = undefined;
+        return map;
+      },
+    };
+    setNewest(this.proposalCache, key, read, PROPOSAL_CACHE_SIZE);
+    return read;
   }
 
   private keepProposals(key: string, eTag: string, map: ProposalMap): void {
-    setNewest(this.proposalCache, key, { eTag, map }, PROPOSAL_CACHE_SIZE);
+    setNewest(this.proposalCache, key, { eTag, map: () => map }, PROPOSAL_CACHE_SIZE);
   }
 }
 
@@ -157,7 +174,8 @@ type ProposalMap = Record<string, Record<string, Proposal>>;
 
 interface CachedProposals {
   eTag: string;
-  map: ProposalMap;
+  /** Parsed once, when first used. */
+  map(): ProposalMap;
 }
 
 /**

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as ops from '../../services/meeting/operations';
 import { MeetingService } from '../../services/meeting/service';
 import type { Proposal, Series } from '../../services/meeting/types';
+import type { ReadOptions } from '../../services/store/documentStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
 import { SECRETARY } from '../support/seedMeeting';
 
@@ -99,6 +100,25 @@ describe('proposals stored beside the series', () => {
     assert.equal(item(await meetings.read(T, C), 'D1').proposal?.subject, 'Van elders');
     await meetings.update(T, C, (s, now) => ops.addContribution(s, SECRETARY, 'announcement', 'Hier', undefined, now));
     assert.equal(item(await other.read(T, C), 'D1').proposal?.subject, 'Van elders', 'and a write here keeps it');
+  });
+
+  it('an instance that opens no proposal holds their version all the same: later turns do not have their text sent again', async () => {
+    const pkey = MeetingService.proposalsKey(T, C);
+    const heldAsked: (string | undefined)[] = [];
+    const watched = Object.assign(Object.create(store) as SqliteDocumentStore, {
+      read: (keys: string[], options?: ReadOptions) => (heldAsked.push(options?.held?.[pkey]), store.read(keys, options)),
+      update: (keys: string[], change: Parameters<SqliteDocumentStore['update']>[1], options?: ReadOptions) => (
+        heldAsked.push(options?.held?.[pkey]),
+        store.update(keys, change, options)
+      ),
+    });
+    const fresh = new MeetingService(watched);
+    await fresh.read(T, C);
+    await fresh.update(T, C, (s, now) => ops.addContribution(s, SECRETARY, 'announcement', 'Zonder voorstel te openen', undefined, now));
+    await fresh.read(T, C);
+    const eTag = (await proposalsDoc())!.eTag;
+    assert.deepEqual(heldAsked, [undefined, eTag, eTag], 'asked for by the eTag it was sent with, though never parsed');
+    assert.equal(item(await fresh.read(T, C), 'D1').proposal?.subject, 'Camera’s', 'and read from it when opened');
   });
 
   it('a change that changes nothing writes nothing, the series included (told from the text SQLite kept)', async () => {
