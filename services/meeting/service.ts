@@ -250,9 +250,8 @@ class Proposals {
   }
 }
 
-/** Whose proposals an item's accessor reads, and in which meeting. */
 /**
- * The series' proposals and meeting behind an item's accessor, under a symbol: JSON, structuredClone and
+ * Whose proposals an item's accessor reads, and in which meeting, under a symbol: JSON, structuredClone and
  * Object.keys leave it out. (A WeakMap cost twice as much a read of 60 items, about 45 µs against 20, and
  * its entries weigh on every collection.)
  */
