@@ -100,6 +100,8 @@ export class StoredRecords {
       const entries: Held = { current: new Map(), byETag: new Map() };
       for (const { key, rev } of chunkRefs(seriesKey, counts)) {
         const cached = this.cache.get(key);
+        // A chunk in use is made the newest, so the cache lets go of the chunks nobody reads first.
+        if (cached) setNewest(this.cache, key, cached, CHUNK_CACHE_SIZE);
         if (cached && rev && cached.rev === rev && !this.opts.confirmByETag) {
           entries.current.set(key, cached);
           continue;
