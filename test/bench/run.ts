@@ -12,7 +12,10 @@ import { renderDraftPage } from '../../services/minutes/draftPage';
 import { minutesModel, minutesParts } from '../../services/minutes/model';
 import { buildMinutesPackage } from '../../services/minutes/package';
 import { parseProposal } from '../../services/proposal/parseProposal';
+import type { DocumentStore } from '../../services/store/documentStore';
+import { PostgresDocumentStore } from '../../services/store/postgresStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
+import { POSTGRES_SKIP_MESSAGE, startPostgres } from '../support/postgres';
 import { OCTOBER_MEETING_ID, seedSeries, SECRETARY } from '../support/seedMeeting';
 import { startBotHarness, TEST_USERS } from '../support/botHarness';
 import { ChildBot, freePort } from '../support/childBot';
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
 
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  await fullMeetingStores();
   await overHttp();
   await beside();
   global.gc?.();
@@ -350,30 +354,65 @@ const fullChatId = (i: number) => `19:full-${i}@thread.v2`;
 async function writeFullMeetings(file: string, chats: number): Promise<void> {
   const store = new SqliteDocumentStore(file);
   const meetings = new MeetingService(store);
-  const proposal = parseProposal(readFileSync(SEED_PROPOSAL, 'utf8'));
-  for (let i = 0; i < chats; i++)
-    await meetings.update('tenant-1', fullChatId(i), (sr, now) => {
-      ops.planMeeting(sr, SECRETARY, { title: 'Vol', date: '2030-12-12', members: [] }, now);
-      const lines = Array.from({ length: 60 }, (_, k) => ({
-        code: `P${k + 1}`,
-        title: `Agendapunt ${k + 1} met een titel van gewone lengte`,
-        kind: 'discussion' as const,
-        closed: false,
-        attachments: [],
-      }));
-      ops.setAgenda(sr, SECRETARY, lines);
-      for (const line of lines) ops.attachProposal(sr, SECRETARY, line.code, structuredClone(proposal));
-      for (let k = 0; k < 500; k++)
-        ops.addContribution(
-          sr,
-          { id: `29:c-${k}`, name: `Deelnemer ${k}` },
-          'announcement',
-          `Mededeling ${k} van gewone lengte`,
-          undefined,
-          now,
-        );
-    });
+  for (let i = 0; i < chats; i++) await fillMeeting(meetings, 'tenant-1', fullChatId(i));
   await store.close();
+}
+
+/** A full meeting in one chat: 60 items, each with the 12 KB seed proposal, and 500 announcements. */
+async function fillMeeting(meetings: MeetingService, tenantId: string, chat: string): Promise<void> {
+  const proposal = parseProposal(readFileSync(SEED_PROPOSAL, 'utf8'));
+  await meetings.update(tenantId, chat, (sr, now) => {
+    ops.planMeeting(sr, SECRETARY, { title: 'Vol', date: '2030-12-12', members: [] }, now);
+    const lines = Array.from({ length: 60 }, (_, k) => ({
+      code: `P${k + 1}`,
+      title: `Agendapunt ${k + 1} met een titel van gewone lengte`,
+      kind: 'discussion' as const,
+      closed: false,
+      attachments: [],
+    }));
+    ops.setAgenda(sr, SECRETARY, lines);
+    for (const line of lines) ops.attachProposal(sr, SECRETARY, line.code, structuredClone(proposal));
+    for (let k = 0; k < 500; k++)
+      ops.addContribution(
+        sr,
+        { id: `29:c-${k}`, name: `Deelnemer ${k}` },
+        'announcement',
+        `Mededeling ${k} van gewone lengte`,
+        undefined,
+        now,
+      );
+  });
+}
+
+/**
+ * A turn's work in the store, in-process, in a full meeting (60 items with proposals, 500 records): one
+ * announcement and a read, on SQLite and (when installed) PostgreSQL, by a service other than the one that
+ * filled the meeting, as an instance after a restart (it opens no proposal; on PostgreSQL every chunk it
+ * holds is confirmed by eTag).
+ */
+async function fullMeetingStores(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
+  const postgres = await startPostgres();
+  const stores: [string, DocumentStore][] = [['SQLite', new SqliteDocumentStore(join(dir, 'full.sqlite'))]];
+  if (postgres) stores.push(['PostgreSQL', await PostgresDocumentStore.open(postgres.url)]);
+  try {
+    for (const [name, store] of stores) {
+      await fillMeeting(new MeetingService(store), 't', 'full');
+      const meetings = new MeetingService(store);
+      let n = 0;
+      await time(`store: announcement and read, full meeting (${name})`, 200, async () => {
+        await meetings.update('t', 'full', (sr, now) =>
+          ops.addContribution(sr, { id: `29:x${n % 50}`, name: `X ${n % 50}` }, 'announcement', `Mededeling ${n++}`, undefined, now),
+        );
+        await meetings.read('t', 'full');
+      });
+    }
+    if (!postgres) console.log(`  (${POSTGRES_SKIP_MESSAGE})`);
+  } finally {
+    for (const [, store] of stores) await store.close();
+    await postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Where the bots' heap probes (heapProbe.ts) write; both bots are started with it. */
