@@ -358,9 +358,12 @@ async function writeFullMeetings(file: string, chats: number): Promise<void> {
   await store.close();
 }
 
+/** The seed proposal, read and parsed once for every full meeting. */
+let seedProposal: ReturnType<typeof parseProposal> | undefined;
+
 /** A full meeting in one chat: 60 items, each with the 12 KB seed proposal, and 500 announcements. */
 async function fillMeeting(meetings: MeetingService, tenantId: string, chat: string): Promise<void> {
-  const proposal = parseProposal(readFileSync(SEED_PROPOSAL, 'utf8'));
+  const proposal = (seedProposal ??= parseProposal(readFileSync(SEED_PROPOSAL, 'utf8')));
   await meetings.update(tenantId, chat, (sr, now) => {
     ops.planMeeting(sr, SECRETARY, { title: 'Vol', date: '2030-12-12', members: [] }, now);
     const lines = Array.from({ length: 60 }, (_, k) => ({
