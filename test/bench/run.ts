@@ -21,6 +21,7 @@ import { startBotHarness, TEST_USERS } from '../support/botHarness';
 import { ChildBot, freePort } from '../support/childBot';
 import { spawn } from 'node:child_process';
 import { Connector } from '../support/connector';
+import { RemoteConnector } from './connectorProcess';
 import { TeamsClient } from '../support/teamsClient';
 import type { TeamsUser } from '../support/teamsClient';
 import { readFileSync } from 'node:fs';
@@ -190,7 +191,7 @@ async function load(
  * Waits until the connector has heard nothing for a second (20 s at most): the card edits a run leaves
  * behind (coalesced, paced at Teams' rate) are not counted against the next run, of either bot.
  */
-async function quiet(connector: Connector): Promise<void> {
+async function quiet(connector: { log: unknown[] }): Promise<void> {
   const until = performance.now() + 20_000;
   let seen = -1;
   while (seen !== connector.log.length && performance.now() < until) {
@@ -228,11 +229,17 @@ function percentiles(ms: number[]): { p50: number; p99: number } {
  */
 async function fixedRate(
   clients: TeamsClient[],
-  connector: Connector,
+  connector: RemoteConnector,
   rate: number,
   seconds: number,
   connections: number,
-): Promise<{ served: number; offered: number; http: { p50: number; p99: number }; reply: { p50: number; p99: number } }> {
+): Promise<{
+  served: number;
+  offered: number;
+  http: { p50: number; p99: number };
+  reply: { p50: number; p99: number };
+  samples: { http: number[]; reply: number[] };
+}> {
   await quiet(connector);
   const sentAt = new Map<string, number>();
   const replyMs: number[] = [];
@@ -242,7 +249,8 @@ async function fixedRate(
     for (const e of entries) {
       const t0 = e.replyTo ? sentAt.get(e.replyTo) : undefined;
       if (t0 !== undefined) {
-        replyMs.push(performance.now() - t0);
+        // When the connector got it, by its own clock (the same clock as this process's timeOrigin + now).
+        replyMs.push(e.at - (performance.timeOrigin + t0));
         sentAt.delete(e.replyTo!);
       }
     }
@@ -287,7 +295,7 @@ async function fixedRate(
   } finally {
     log.push = push;
   }
-  return { served, offered, http: percentiles(httpMs), reply: percentiles(replyMs) };
+  return { served, offered, http: percentiles(httpMs), reply: percentiles(replyMs), samples: { http: httpMs, reply: replyMs } };
 }
 
 /** A bot in a process of its own: its URL, its pid (for its memory) and how long it took to be ready. */
@@ -422,6 +430,30 @@ async function fullMeetingStores(): Promise<void> {
 const PROBE_DIR = mkdtempSync(join(tmpdir(), 'notulist-heap-'));
 const PROBE_FLAGS = ['--expose-gc', '-r', join(__dirname, 'heapProbe.js')];
 
+/**
+ * The highest rss a process reaches while `work` runs, in MB, sampled every 50 ms from /proc (Linux; 0
+ * elsewhere): the memory a bot needs under a load, whatever its collector has handed back by the end.
+ */
+async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) peak = Math.max(peak, Number(kb) / 1024);
+    } catch {
+      // not Linux, or the process is gone
+    }
+  };
+  const timer = setInterval(sample, 50);
+  try {
+    const result = await work();
+    sample();
+    return { result, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** A bot's rss and the heap alive after a full collection, in MB, from its heap probe. */
 async function probe(pid: number): Promise<{ rss: number; alive: number }> {
   const file = join(PROBE_DIR, `${pid}.json`);
@@ -433,14 +465,14 @@ async function probe(pid: number): Promise<{ rss: number; alive: number }> {
 }
 
 /**
- * Notulist beside the bare EchoBot, each in a process of its own as production runs them; the load and the
- * one local Bot Connector both answer to live in this process.
+ * Notulist beside the bare EchoBot, each in a process of its own as production runs them, and the one
+ * Bot Connector both answer to in a third (connectorProcess.ts); the load lives in this process.
  */
 async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
   const crowd: Record<string, TeamsUser> = {};
   for (let i = 0; i < 500; i++) crowd[`c${i}`] = { id: `29:c-${i}`, name: `Deelnemer ${i}`, aadObjectId: `aad-c-${i}` };
   const users = { ...TEST_USERS, ...crowd };
-  const connector = await Connector.start(Object.values(users));
+  const connector = await RemoteConnector.start(Object.values(users));
   const dataDir = mkdtempSync(join(tmpdir(), 'notulist-bench-'));
   const fullChats = 10;
   await writeFullMeetings(join(dataDir, 'notulist.sqlite'), fullChats);
@@ -455,7 +487,8 @@ async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
     const chats = 100;
     // The load does not wait for the card edits: it measures the answer, as Teams sees it.
     const client = (url: string, i: number, conversationId = `19:bench-${i}@thread.v2`) =>
-      new TeamsClient({ botUrl: url, connector, users, tenantId: 'tenant-1', conversationId });
+      // The load only posts turns: of the connector a client needs its URL (and nextSeq for an invoke).
+      new TeamsClient({ botUrl: url, connector: connector as unknown as Connector, users, tenantId: 'tenant-1', conversationId });
     const oursClients = Array.from({ length: chats }, (_, i) => client(ours.url, i));
     for (const t of oursClients) {
       await t.say('secretary', 'vergadering\ntitel: DVO\ndatum: 12-12-2030');
@@ -465,7 +498,7 @@ async function beside(opts: { fullOnly?: boolean } = {}): Promise<void> {
     // Warmed up alike before anything is measured (the JIT, SQLite's page cache, the heap's size).
     await load(echo.url, theirs, 20, 3);
     await load(ours.url, oursClients, 20, 3);
-    if (!opts.fullOnly) await beside100(ours, oursClients, echo, theirs, connector);
+    if (!opts.fullOnly) await beside100(ours, oursClients, echo, theirs, connector, idle);
     // The same bot, 10 chats each: empty meetings against full ones (60 items with an 11 KB proposal, 500
     // records), both started, so each turn edits the same live cards (agenda and current item).
     const full = Array.from({ length: fullChats }, (_, i) => client(ours.url, i, fullChatId(i)));
@@ -516,14 +549,27 @@ async function beside100(
   oursClients: TeamsClient[],
   echo: BotProcess,
   theirs: TeamsClient[],
-  connector: Connector,
+  connector: RemoteConnector,
+  idle: { alive: number },
 ): Promise<void> {
   const chats = oursClients.length;
   const httpRatios: number[] = [];
   const replyRatios: number[] = [];
+  const peaks = { ours: 0, echo: 0 };
+  // Every round's times together as well: a p99 of 500 turns is their fifth slowest, of 2,000 their twentieth.
+  const pooled = { ours: { http: [] as number[], reply: [] as number[] }, echo: { http: [] as number[], reply: [] as number[] } };
   for (let round = 0; round < ROUNDS; round++) {
-    const e = await fixedRate(theirs, connector, 100, 5, 50);
-    const o = await fixedRate(oursClients, connector, 100, 5, 50);
+    const { result: e, peak: echoPeak } = await peakRss(echo.pid, () => fixedRate(theirs, connector, 100, 5, 50));
+    const { result: o, peak: oursPeak } = await peakRss(ours.pid, () => fixedRate(oursClients, connector, 100, 5, 50));
+    peaks.echo = Math.max(peaks.echo, echoPeak);
+    peaks.ours = Math.max(peaks.ours, oursPeak);
+    for (const [into, from] of [
+      [pooled.echo, e.samples],
+      [pooled.ours, o.samples],
+    ] as const) {
+      into.http.push(...from.http);
+      into.reply.push(...from.reply);
+    }
     const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
     httpRatios.push(o.http.p99 / e.http.p99);
     replyRatios.push(o.reply.p99 / e.reply.p99);
@@ -534,6 +580,17 @@ async function beside100(
     );
   }
   console.log(`${'  p99 ratios at 100 turns/s'.padEnd(52)} HTTP ${ratios(httpRatios)}; reply ${ratios(replyRatios)}`);
+  const [oh, eh, or, er] = [pooled.ours.http, pooled.echo.http, pooled.ours.reply, pooled.echo.reply].map((ms) => percentiles(ms).p99);
+  console.log(
+    `${'  p99 of all rounds together'.padEnd(52)} HTTP ${oh!.toFixed(0)} vs ${eh!.toFixed(0)} ms (${(oh! / eh!).toFixed(2)}×); ` +
+      `reply ${or!.toFixed(0)} vs ${er!.toFixed(0)} ms (${(or! / er!).toFixed(2)}×)`,
+  );
+  // The goal's memory figure: the most each bot took under that load, against twice the EchoBot's plus the data held then.
+  const held = Math.max(0, (await probe(ours.pid)).alive - idle.alive);
+  console.log(
+    `${'memory under 100 turns/s (highest rss)'.padEnd(52)} Notulist ${peaks.ours.toFixed(0)} MB, EchoBot ${peaks.echo.toFixed(0)} MB; ` +
+      `data held ${held.toFixed(0)} MB: ${(peaks.ours / (2 * peaks.echo + held)).toFixed(2)}× of twice the EchoBot's plus the data held`,
+  );
   for (const connections of [20, 200]) {
     const rounds: { ours: number; theirs: number; oursP99: number; theirsP99: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
