@@ -3,9 +3,9 @@
 // collection pauses the bot 11–14 ms and, on a 2-core machine whose other core its concurrent marking takes,
 // holds five to eight answers back 20–60 ms. At 100 turns/s that was the whole p99 (bench, all rounds
 // together): growing to twice what is alive (100) it came every 8 s or so, p99 2.6–3.2× the EchoBot's;
-// growing to four times (300) it comes a third as often, p99 0.9–1.5×, turns/s alike. rss under that load
-// 293–300 MB (a third under the goal of twice the EchoBot's plus the data held), 580 MB after the bench's
-// saturating loads (106 MB alive). V8's default grew 410 MB of old space around 100 MB alive. The flag is
+// growing to four times (300) it comes a third as often, p99 0.9–1.7×, turns/s alike. rss under that load
+// 291–300 MB (a third under the goal of twice the EchoBot's plus the data held), 580–630 MB after the bench's
+// saturating loads (105–109 MB alive). V8's default grew 410 MB of old space around 100 MB alive. The flag is
 // read at every collection, so setting it at start-up is enough.
 import { setFlagsFromString } from 'node:v8';
 
