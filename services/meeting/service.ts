@@ -65,8 +65,7 @@ export class MeetingService {
     const held = this.proposalCache.get(pkey);
     const items = await this.store.read([key, pkey], { held: held && { [pkey]: held.eTag }, more: this.records.more(key) });
     const { series } = this.parseSeries(items, key, tenantId, conversationId);
-    const proposalsRead = this.proposalsRead(items, pkey, held);
-    new Proposals(() => proposalsRead?.map() ?? {}).attach(series);
+    this.proposalsOf(items, pkey, held).attach(series);
     const meeting = unfold ? series.meetings.find((m) => m.id === unfold && m.folded) : undefined;
     if (meeting) {
       const key = MeetingService.recordsKey(tenantId, conversationId, meeting.id);
@@ -98,8 +97,7 @@ export class MeetingService {
         // The series as it was, to tell a change: the store's own text when it keeps JSON.stringify's
         // (renumbered or inline older data then differs, and is written), else serialized before the change.
         const json = storedText(items, key) ?? headAsRead(series, read);
-        const proposalsRead = this.proposalsRead(items, pkey, held);
-        const proposals = new Proposals(() => proposalsRead?.map() ?? {});
+        const proposals = this.proposalsOf(items, pkey, held);
         proposals.attach(series);
         const now = this.clock().toISOString();
         const result = change(series, now);
@@ -138,6 +136,12 @@ export class MeetingService {
     // Older data: records stored before they were numbered get their numbers (kept with the next write).
     numberRecords(series);
     return { series, read, inline };
+  }
+
+  /** The proposals of the version a read got, behind the items' accessors. */
+  private proposalsOf(items: StoreItems, key: string, held: CachedProposals | undefined): Proposals {
+    const read = this.proposalsRead(items, key, held);
+    return new Proposals(() => read?.map() ?? {});
   }
 
   /**
