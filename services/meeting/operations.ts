@@ -541,15 +541,17 @@ export function attachProposal(series: Series, actor: Person, code: string, prop
 
 // ---- running the meeting, and its clock ----
 
+// An item's spans are replaced, never changed in place: the item read shares them with the stored one (storedRecords.ts).
 function enter(item: AgendaItem | undefined, now: string): void {
   if (!item) return;
-  const spans = (item.spans ??= []);
-  if (!spans.length || spans[spans.length - 1]!.to !== undefined) spans.push({ from: now });
+  const spans = item.spans ?? [];
+  if (!spans.length || spans[spans.length - 1]!.to !== undefined) item.spans = [...spans, { from: now }];
 }
 
 function leave(item: AgendaItem | undefined, now: string): void {
-  const last = item?.spans?.[item.spans.length - 1];
-  if (last && last.to === undefined) last.to = now;
+  const spans = item?.spans;
+  const last = spans?.[spans.length - 1];
+  if (item && spans && last && last.to === undefined) item.spans = [...spans.slice(0, -1), { ...last, to: now }];
 }
 
 /** Milliseconds an item was current, up to `now` for a span still open. */

@@ -204,6 +204,8 @@ class Proposals {
     for (const meeting of series.meetings) {
       if (meeting.folded) continue;
       for (const item of meeting.agenda) {
+        // Attached already (attach runs again after every change, for the items it built): nothing to look up.
+        if ((item as Owned)[OWNER]?.proposals === this) continue;
         const own = Object.getOwnPropertyDescriptor(item, 'proposal');
         if (own && !('value' in own)) continue;
         this.define(meeting.id, item);

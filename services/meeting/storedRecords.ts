@@ -16,11 +16,18 @@
 // chunk current by its token is not asked for at all.
 // Parsed records are frozen: a chunk is unchanged when every record in it is the same object as read.
 // So the domain replaces a record to correct it (corrections, completing an action), never edits it.
+//
+// The agenda of each meeting not folded away is stored the same way, as a list of its own (60 items are
+// 9 KB, parsed and written on every turn when they lived in the series document). The domain sets an
+// item's fields (a title, its closed flag) and its notes, so it gets an item of its own for each frozen
+// item read, sharing that item's values; its arrays (attachments, spans) are frozen, replaced to change.
+// An item whose fields are still the ones read is stored as the item read, so only a chunk with a
+// changed item is written. A folded meeting keeps its agenda in the series document, as before.
 import { randomBytes } from 'node:crypto';
 import type { HeldETags, StoreItem, StoreItems } from '../store/documentStore';
 import { setNewest } from '../newest';
 import { storedETag } from '../store/documentStore';
-import type { Series } from './types';
+import type { AgendaItem, Series } from './types';
 
 /** Records to a chunk: about 5 KB of announcements. */
 export const CHUNK = 32;
@@ -28,8 +35,10 @@ export const CHUNK = 32;
 /** Parsed chunks kept, by key with the eTag they were read with and the token of the write that stored them. */
 const CHUNK_CACHE_SIZE = 2048;
 
-type MeetingListKind = 'announcements' | 'questions' | 'decisions' | 'notes';
-const MEETING_LISTS: readonly MeetingListKind[] = ['announcements', 'questions', 'decisions', 'notes'];
+type RecordListKind = 'announcements' | 'questions' | 'decisions' | 'notes';
+type MeetingListKind = 'agenda' | RecordListKind;
+const RECORD_LISTS: readonly RecordListKind[] = ['announcements', 'questions', 'decisions', 'notes'];
+const MEETING_LISTS: readonly MeetingListKind[] = ['agenda', ...RECORD_LISTS];
 
 /** How many records each list holds, as the series document keeps it. */
 export interface RecordCounts {
@@ -132,7 +141,8 @@ export class StoredRecords {
       meeting.announcements = [];
       meeting.questions = [];
       meeting.decisions = [];
-      for (const item of meeting.agenda) item.notes = [];
+      // An agenda in the series document (older data) stays there until the next write.
+      if (meeting.agenda) for (const item of meeting.agenda) item.notes = [];
     }
     const load = (name: string, count: number): List => {
       const records: object[] = [];
@@ -149,9 +159,13 @@ export class StoredRecords {
     };
     if (counts.actions) series.actions = [...load('actions', counts.actions).records] as Series['actions'];
     for (const meeting of series.meetings) {
+      if (meeting.folded) continue;
       const of = counts.meetings?.[meeting.id];
-      if (!of || meeting.folded) continue;
-      for (const kind of MEETING_LISTS) {
+      // Stored apart: the domain's own copies of the items read.
+      if (!meeting.agenda)
+        meeting.agenda = of?.agenda ? (load(listName(meeting.id, 'agenda'), of.agenda).records as StoredItem[]).map(liveItem) : [];
+      if (!of) continue;
+      for (const kind of RECORD_LISTS) {
         const count = of[kind];
         if (!count) continue;
         const list = load(listName(meeting.id, kind), count);
@@ -172,7 +186,7 @@ export class StoredRecords {
    * needed). The chunks written carry `rev`, this write's token.
    */
   changes(series: Series, read: ReadLists, seriesKey: string): { head: string; chunks: Record<string, StoreItem | null>; rev?: string } {
-    const now = lists(series);
+    const now = lists(series, read);
     // This write's token, drawn once a chunk is written (most turns write one, a turn that changes nothing none).
     let rev: string | undefined;
     const chunks: Record<string, StoreItem | null> = {};
@@ -266,11 +280,16 @@ function chunkRefs(seriesKey: string, counts: RecordCounts): { key: string; rev:
   return refs;
 }
 
-/** The series' lists now, by name (folded meetings hold none: their records are in a document of their own). */
-function lists(series: Series): Map<string, ListNow> {
+/**
+ * The series' lists now, by name (folded meetings hold none: their records are in a document of their
+ * own). An agenda item equal to the one read is that item, as read.
+ */
+function lists(series: Series, read: ReadLists): Map<string, ListNow> {
   const out = new Map<string, ListNow>([['actions', { records: series.actions, kind: 'actions' }]]);
   for (const meeting of series.meetings) {
     if (meeting.folded) continue;
+    const agenda = listName(meeting.id, 'agenda');
+    out.set(agenda, { records: storedItems(meeting.agenda, read.get(agenda)?.records), meetingId: meeting.id, kind: 'agenda' });
     for (const kind of ['announcements', 'questions', 'decisions'] as const)
       out.set(listName(meeting.id, kind), { records: meeting[kind], meetingId: meeting.id, kind });
     const records: object[] = [];
@@ -308,11 +327,11 @@ function countsOf(now: Map<string, ListNow>, revsByList: Map<string, readonly (s
  * tell a change by.
  */
 export function headAsRead(series: Series, read: ReadLists): string {
-  return headText(series, countsOf(lists(series), new Map([...read].map(([name, list]) => [name, list.revs]))));
+  return headText(series, countsOf(lists(series, read), new Map([...read].map(([name, list]) => [name, list.revs]))));
 }
 
 /**
- * The series document as stored: without the records of unfolded meetings and the actions, with their
+ * The series document as stored: without the agendas and records of unfolded meetings and the actions, with their
  * counts. Serialized with the records set aside in place for the moment (copying the meetings and
  * their items to leave them out costs more than the text).
  */
@@ -326,8 +345,7 @@ export function headText(series: Series, recordCounts: RecordCounts): string {
   setAside(series, 'actions');
   for (const meeting of series.meetings) {
     if (meeting.folded) continue;
-    for (const kind of ['announcements', 'questions', 'decisions'] as const) setAside(meeting, kind);
-    for (const item of meeting.agenda) setAside(item, 'notes');
+    for (const kind of ['agenda', 'announcements', 'questions', 'decisions'] as const) setAside(meeting, kind);
   }
   try {
     return JSON.stringify({ ...series, recordCounts });
@@ -343,6 +361,76 @@ function sameChunk(before: List, after: List, index: number): boolean {
   for (let i = from; i < Math.min(after.records.length, to); i++)
     if (before.records[i] !== after.records[i] || before.itemIds?.[i] !== after.itemIds?.[i]) return false;
   return true;
+}
+
+/** An agenda item as stored: without its notes (a list of their own) and its proposal (a document of its own, service.ts). */
+type StoredItem = Omit<AgendaItem, 'notes' | 'proposal'>;
+
+/**
+ * An agenda's items as stored: an item whose fields are those of the one read with its id is that one
+ * (frozen), so its chunk is not written again; another is stored afresh.
+ */
+function storedItems(agenda: readonly AgendaItem[], read: readonly object[] | undefined): object[] {
+  const byId = new Map((read as readonly StoredItem[] | undefined)?.map((item) => [item.id, item]));
+  return agenda.map((item) => {
+    const before = byId.get(item.id);
+    return before && sameItem(item, before) ? before : storedItem(item);
+  });
+}
+
+// Each field by name, not a copy of every key: this runs over every item on every turn, and a spread
+// or a loop over the keys costs twenty times as much. STORED_FIELDS fails to compile when AgendaItem
+// gains a field: a reminder to name it in these three functions too.
+const STORED_FIELDS = {
+  id: true,
+  code: true,
+  title: true,
+  kind: true,
+  closed: true,
+  portfolioHolder: true,
+  attachments: true,
+  previousMinutesOf: true,
+  spans: true,
+} satisfies Record<keyof StoredItem, true>;
+void STORED_FIELDS;
+
+/** The domain's own item for one read (frozen): the same values, its notes filled in after. */
+function liveItem(r: StoredItem): AgendaItem {
+  const item: AgendaItem = {
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    kind: r.kind,
+    closed: r.closed,
+    attachments: r.attachments,
+    notes: [],
+  };
+  if (r.portfolioHolder !== undefined) item.portfolioHolder = r.portfolioHolder;
+  if (r.previousMinutesOf !== undefined) item.previousMinutesOf = r.previousMinutesOf;
+  if (r.spans !== undefined) item.spans = r.spans;
+  return item;
+}
+
+function storedItem(i: AgendaItem): StoredItem {
+  const item: StoredItem = { id: i.id, code: i.code, title: i.title, kind: i.kind, closed: i.closed, attachments: i.attachments };
+  if (i.portfolioHolder !== undefined) item.portfolioHolder = i.portfolioHolder;
+  if (i.previousMinutesOf !== undefined) item.previousMinutesOf = i.previousMinutesOf;
+  if (i.spans !== undefined) item.spans = i.spans;
+  return item;
+}
+
+function sameItem(a: AgendaItem, b: StoredItem): boolean {
+  return (
+    a.id === b.id &&
+    a.code === b.code &&
+    a.title === b.title &&
+    a.kind === b.kind &&
+    a.closed === b.closed &&
+    a.portfolioHolder === b.portfolioHolder &&
+    a.attachments === b.attachments &&
+    a.previousMinutesOf === b.previousMinutesOf &&
+    a.spans === b.spans
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -166,7 +166,8 @@ function recordsApart(
     it('a turn asks the store for the chunks written since this instance last held them, not for every chunk', async () => {
       // A shared store confirms every chunk it holds by eTag (not parsed again); the embedded one trusts the tokens.
       const shared = harness!.store.shared;
-      const allChunks = 5;
+      // Five of announcements, one of the agenda.
+      const allChunks = 6;
       await announce(CHUNK * 4 + 3);
       await announce(1, 1000);
       assert.equal(log.asked.at(-1)!.length, shared ? allChunks : 0, 'every chunk current: no chunk is read');
@@ -221,7 +222,7 @@ function recordsApart(
       delete (head.recordCounts as { revs?: unknown }).revs;
       await harness!.store.write({ [key]: head });
       assert.equal(texts(await meetings.read(T, chat))[0], 'Oud verbeterd');
-      assert.equal(log.asked.at(-1)!.length, 2, 'both chunks asked for, by eTag');
+      assert.equal(log.asked.at(-1)!.length, 3, 'both chunks and the agenda asked for, by eTag');
     });
 
     it('a record read is frozen: it is replaced to be corrected, never changed in place', async () => {
@@ -251,6 +252,104 @@ function recordsApart(
       await meetings.update(T, inline, (s, now) => ops.completeAction(s, SECRETARY, '1', now));
       assert.equal((await meetings.read(T, inline)).actions[0]!.status, 'done');
       assert.equal((await new MeetingService(harness!.store).read(T, inline)).actions[0]!.status, 'done', 'read afresh');
+    });
+
+    describe('the agenda, stored apart the same way', () => {
+      const agendaKeys = (keys: string[]) => keys.filter((k) => /\/agenda\/\d+$/.test(k)).map((k) => k.split('/').at(-1));
+      const lines = (count: number) =>
+        Array.from({ length: count }, (_, k) => ({
+          code: `P${k + 1}`,
+          title: `Agendapunt ${k + 1}`,
+          kind: 'discussion' as const,
+          closed: false,
+          attachments: [{ title: `Bijlage ${k + 1}`, url: `https://example.org/${k + 1}` }],
+        }));
+      const setAgenda = (count: number) => meetings.update(T, chat, (s) => void ops.setAgenda(s, SECRETARY, lines(count)));
+
+      it('an announcement in a meeting of 60 items writes none of them; moving on writes the chunks of the items that changed', async () => {
+        await setAgenda(60);
+        await announce(1);
+        assert.deepEqual(agendaKeys(log.last.keys), [], 'no agenda written');
+        assert.ok(log.last.chars < 2500, `${log.last.chars} characters written`);
+        const head = (await harness!.store.read([seriesKey()]))[seriesKey()]!;
+        assert.ok(!JSON.stringify(head).includes('Agendapunt 1'), 'no item in the series document');
+        // The current item (P1, the first after the start) ends its span and P2 starts one: both in the first chunk.
+        await meetings.update(T, chat, (s, now) => void ops.move(s, SECRETARY, { to: 'next' }, now));
+        assert.deepEqual(agendaKeys(log.last.keys), ['0']);
+        await meetings.update(T, chat, (s, now) => void ops.move(s, SECRETARY, { to: 'item', code: `P${CHUNK + 5}` }, now));
+        assert.deepEqual(
+          agendaKeys(log.last.keys),
+          ['0', '1'],
+          'P2 ends its span in the first chunk, the item moved to starts one in the second',
+        );
+        const m = (await new MeetingService(await harness!.again()).read(T, chat)).meetings[0]!;
+        assert.deepEqual(
+          m.agenda.map((i) => i.title),
+          lines(60).map((l) => l.title),
+        );
+        assert.equal(m.agenda[0]!.attachments[0]!.url, 'https://example.org/1');
+        assert.equal(m.currentItemId, m.agenda[CHUNK + 4]!.id);
+        assert.equal(m.agenda[1]!.spans!.length, 1);
+        assert.ok(m.agenda[1]!.spans![0]!.to, 'the span of P2 ended');
+      });
+
+      it('items read are the domain’s to change (their arrays replaced); a change that fails leaves them as stored', async () => {
+        await setAgenda(3);
+        await assert.rejects(
+          meetings.update(T, chat, (s) => {
+            const item = s.meetings[0]!.agenda[0]!;
+            item.title = 'Half veranderd';
+            assert.throws(() => item.attachments.push({ title: 'Erbij' }), TypeError, 'shared with the item read: frozen');
+            item.attachments = [...item.attachments, { title: 'Erbij' }];
+            throw new Error('halfway');
+          }),
+          /halfway/,
+        );
+        const series = await meetings.read(T, chat);
+        assert.equal(series.meetings[0]!.agenda[0]!.title, 'Agendapunt 1');
+        assert.equal(series.meetings[0]!.agenda[0]!.attachments.length, 1);
+        await meetings.update(T, chat, (s) => void (s.meetings[0]!.agenda[2]!.title = 'Anders genoemd'));
+        assert.deepEqual(agendaKeys(log.last.keys), ['0']);
+        assert.equal((await meetings.read(T, chat)).meetings[0]!.agenda[2]!.title, 'Anders genoemd');
+      });
+
+      it('an agenda in the series document (as an earlier version stored it) reads as before and moves apart with the next write', async () => {
+        await setAgenda(3);
+        await meetings.update(T, chat, (s, now) => void ops.addNote(s, SECRETARY, 'Notitie bij P2', 'P2', now));
+        const items = (await meetings.read(T, chat)).meetings[0]!.agenda.map(({ notes: _notes, ...item }) => ({ ...item }));
+        // What the version before stored: the records apart, the agenda (without its notes) in the series document.
+        const key = seriesKey();
+        const { eTag: _eTag, ...head } = (await harness!.store.read([key]))[key]!;
+        const meeting = (head.meetings as Record<string, unknown>[])[0]!;
+        meeting.agenda = items;
+        const counts = head.recordCounts as { meetings: Record<string, { agenda?: number }>; revs?: Record<string, unknown> };
+        const name = `${encodeURIComponent(meeting.id as string)}/agenda`;
+        delete counts.meetings[meeting.id as string]!.agenda;
+        delete counts.revs?.[name];
+        await harness!.store.write({ [key]: head });
+        await harness!.store.delete([`${key}:records:${name}/0`]);
+        const afresh = new MeetingService(await harness!.again());
+        const read = await afresh.read(T, chat);
+        assert.deepEqual(
+          read.meetings[0]!.agenda.map((i) => [i.title, i.notes.map((n) => n.text)]),
+          [
+            ['Agendapunt 1', []],
+            ['Agendapunt 2', ['Notitie bij P2']],
+            ['Agendapunt 3', []],
+          ],
+        );
+        await afresh.update(T, chat, (s, now) => void ops.addContribution(s, member(1), 'announcement', 'Nieuw', undefined, now));
+        const moved = (await harness!.store.read([key]))[key]!;
+        assert.ok(!JSON.stringify(moved).includes('Agendapunt 1'), 'moved out of the series document');
+        assert.deepEqual(
+          (await new MeetingService(await harness!.again()).read(T, chat)).meetings[0]!.agenda.map((i) => [i.title, i.notes.length]),
+          [
+            ['Agendapunt 1', 0],
+            ['Agendapunt 2', 1],
+            ['Agendapunt 3', 0],
+          ],
+        );
+      });
     });
 
     it('older data with its records inline reads as before and is stored apart with the next write', async () => {
