@@ -5,6 +5,7 @@
 import { shortDate } from './dates';
 import { DomainError } from './errors';
 import {
+  copyPerson,
   cleanName,
   cleanText,
   currentMeeting,
@@ -124,7 +125,7 @@ export function correctRecord(series: Series, actor: Person, c: Correction, now:
   if (after !== before)
     (found.meeting.changes ??= []).push({
       at: now,
-      by: { ...actor },
+      by: copyPerson(actor),
       kind: found.kind,
       label,
       change: c.edit ? 'edited' : 'removed',

@@ -24,6 +24,17 @@ export function newSeries(tenantId: string, conversationId: string): Series {
   return { tenantId, conversationId, meetings: [], actions: [], nextActionNumber: 1 };
 }
 
+/**
+ * A person as a record keeps them: their own copy, field by field. A copy by spread ({ ...actor }), once
+ * frozen (storedRecords.ts freezes every record it keeps), got a hidden class of its own in V8: about 170
+ * bytes more for every record held (a heap snapshot after 1,500 turns: 3,700 such classes).
+ */
+export function copyPerson(p: Person): Person {
+  const copy: Person = { id: p.id, name: p.name };
+  if (p.aadObjectId !== undefined) copy.aadObjectId = p.aadObjectId;
+  return copy;
+}
+
 export function sameUser(a: Person, b: Person): boolean {
   return (!!a.aadObjectId && a.aadObjectId === b.aadObjectId) || a.id === b.id;
 }
@@ -300,7 +311,7 @@ export function planMeeting(series: Series, actor: Person, input: MeetingInput, 
     chairName: input.chairName?.trim() || undefined,
     secretaryName: input.secretaryName?.trim() || actor.name,
     members: dedupeNames(input.members.map((n) => cleanName(n, 'members'))),
-    secretary: { ...actor },
+    secretary: copyPerson(actor),
     chairs: [],
     status: 'planned',
     agenda: [],
@@ -365,7 +376,7 @@ export function editMeeting(series: Series, actor: Person, meeting: Meeting, pat
     const before = show(meeting[key]);
     const after = show(value);
     if (before === after) continue;
-    log.push({ at: now, by: { ...actor }, kind: 'meeting', label: key, change: 'edited', before, after });
+    log.push({ at: now, by: copyPerson(actor), kind: 'meeting', label: key, change: 'edited', before, after });
     (meeting as unknown as Record<string, unknown>)[key] = value === '' ? undefined : value;
   }
   if (next.date !== undefined) {
@@ -392,7 +403,7 @@ export function setHouseStyle(series: Series, actor: Person, meeting: Meeting, p
     if (next === style[key]) continue;
     (meeting.changes ??= []).push({
       at: now,
-      by: { ...actor },
+      by: copyPerson(actor),
       kind: 'meeting',
       label: field,
       change: 'edited',
@@ -428,7 +439,7 @@ export function setChair(series: Series, actor: Person, chair: Person): Meeting 
   requireChairOrSecretary(meeting, actor);
   requireOpen(meeting);
   if (meeting.chairs.length >= 20) throw new DomainError('tooMany', { max: 20 });
-  if (!meeting.chairs.some((c) => sameUser(c, chair))) meeting.chairs.push({ ...chair });
+  if (!meeting.chairs.some((c) => sameUser(c, chair))) meeting.chairs.push(copyPerson(chair));
   meeting.chairName ??= chair.name;
   return meeting;
 }
@@ -754,7 +765,7 @@ export function addContribution(
     number: take(meeting, kind),
     author,
     text: value,
-    by: { ...actor },
+    by: copyPerson(actor),
     at: now,
   };
   (kind === 'announcement' ? meeting.announcements : meeting.questions).push(contribution);
@@ -773,7 +784,7 @@ export function addNote(series: Series, actor: Person, text: string, code: strin
   const item = recordItem(meeting, code);
   requireRoom(series, meeting, value);
   const number = take(meeting, 'note');
-  item.notes.push({ number, text: value, by: { ...actor }, at: now });
+  item.notes.push({ number, text: value, by: copyPerson(actor), at: now });
   return { item, number };
 }
 
@@ -799,7 +810,7 @@ export function addDecision(
   requireRoom(series, meeting, value);
   const closedSeries = item.closed || undefined;
   const number = closedSeries ? take(meeting, 'closedDecision') : meeting.nextDecisionNumber++;
-  const decision: Decision = { number, closedSeries, itemId: item.id, text: value, outcome, by: { ...actor }, at: now };
+  const decision: Decision = { number, closedSeries, itemId: item.id, text: value, outcome, by: copyPerson(actor), at: now };
   meeting.decisions.push(decision);
   return { decision, item, adoptedMeetingId: adoptIfApproval(series, meeting, item, outcome) };
 }
@@ -871,7 +882,7 @@ export function completeAction(series: Series, actor: Person, label: string, now
   if (!allowed) throw new DomainError('onlyChairSecretaryOrOwner');
   if (action.status === 'done') throw new DomainError('actionAlreadyDone', { number: recordLabel(action) });
   // A new record in its place, never a change in place (see storedRecords.ts).
-  const done: ActionItem = { ...action, status: 'done', doneAt: now, doneBy: { ...actor } };
+  const done: ActionItem = { ...action, status: 'done', doneAt: now, doneBy: copyPerson(actor) };
   series.actions = series.actions.map((a) => (a === action ? done : a));
   return done;
 }
