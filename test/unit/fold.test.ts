@@ -120,6 +120,40 @@ describe('folding old meetings away', () => {
     );
   });
 
+  it('a meeting whose agenda was stored apart folds with it back in the series document', async () => {
+    const original = longSeries(3);
+    await seed(original);
+    await touch();
+    const chunk = `${MeetingService.key(T, C)}:records:m4/agenda/0`;
+    assert.ok((await store.read([chunk]))[chunk], 'm4, not folded, has its agenda stored apart');
+    // m4's minutes are adopted and published, and a sixth meeting comes: m4 is no longer among the two newest.
+    await meetings.update(T, C, (s) => {
+      s.meetings[3]!.minutes = {
+        status: 'adopted',
+        adoptedOn: '2017-05-10',
+        publication: { state: 'published', at: '', status: 'adopted', files: [] },
+      };
+      s.meetings.push({ ...structuredClone(original.meetings[4]!), id: 'm6', date: '2017-06-10' });
+    });
+    const stored = (await head()) as unknown as Series;
+    assert.deepEqual(
+      stored.meetings.map((m) => Boolean(m.folded)),
+      [true, true, true, true, false, false],
+    );
+    assert.equal((await store.read([chunk]))[chunk], undefined, 'its agenda chunk is gone');
+    assert.deepEqual(
+      stored.meetings[3]!.agenda.map((i) => [i.code, i.title, i.notes.length]),
+      original.meetings[3]!.agenda.map((i) => [i.code, i.title, 0]),
+      'its agenda is in the series document again',
+    );
+    const m4 = (await new MeetingService(store).read(T, C, 'm4')).meetings[3]!;
+    assert.deepEqual(m4.decisions, original.meetings[3]!.decisions);
+    assert.deepEqual(
+      m4.agenda.map((i) => [i.code, i.proposal, i.notes]),
+      original.meetings[3]!.agenda.map((i) => [i.code, i.proposal, i.notes]),
+    );
+  });
+
   it('later changes keep the folded records where they are', async () => {
     await seed(longSeries(5));
     await touch();

@@ -9,7 +9,7 @@ import { correctRecord } from '../../services/meeting/corrections';
 import * as ops from '../../services/meeting/operations';
 import { MeetingService } from '../../services/meeting/service';
 import { CHUNK } from '../../services/meeting/storedRecords';
-import type { Series } from '../../services/meeting/types';
+import type { AgendaItem, Series } from '../../services/meeting/types';
 import type { DocumentStore, ReadOptions, StoreItem } from '../../services/store/documentStore';
 import { PostgresDocumentStore } from '../../services/store/postgresStore';
 import { SqliteDocumentStore } from '../../services/store/sqliteStore';
@@ -291,6 +291,32 @@ function recordsApart(
         assert.equal(m.currentItemId, m.agenda[CHUNK + 4]!.id);
         assert.equal(m.agenda[1]!.spans!.length, 1);
         assert.ok(m.agenda[1]!.spans![0]!.to, 'the span of P2 ended');
+      });
+
+      it('every field of an item comes back as stored, and a change to any one of them alone is written', async () => {
+        await setAgenda(2);
+        // One value for every field an item stores (a field AgendaItem gains fails to compile here until it is added).
+        const values: Required<Omit<AgendaItem, 'notes' | 'proposal'>> = {
+          id: 'x-id',
+          code: 'Z9',
+          title: 'Anders',
+          kind: 'decision',
+          closed: true,
+          portfolioHolder: 'Wethouder',
+          attachments: [{ title: 'Nieuw', url: 'https://example.org/nieuw' }],
+          previousMinutesOf: 'elders',
+          spans: [{ from: '2030-12-12T10:00:00.000Z', to: '2030-12-12T10:05:00.000Z' }],
+        };
+        const afresh = async () => (await new MeetingService(await harness!.again()).read(T, chat)).meetings[0]!.agenda[0]!;
+        for (const [field, value] of Object.entries(values)) {
+          await meetings.update(T, chat, (s) => void ((s.meetings[0]!.agenda[0] as unknown as Record<string, unknown>)[field] = value));
+          assert.deepEqual(agendaKeys(log.last.keys), ['0'], `a change of ${field} alone is written`);
+          assert.deepEqual((await afresh())[field as keyof AgendaItem], value, field);
+        }
+        const { notes: _notes, ...item } = await afresh();
+        assert.deepEqual(item, values, 'every field as set');
+        await meetings.update(T, chat, (s, now) => void ops.addContribution(s, member(1), 'announcement', 'Nieuw', undefined, now));
+        assert.deepEqual(agendaKeys(log.last.keys), [], 'and then, unchanged, not written again');
       });
 
       it('items read are the domain’s to change (their arrays replaced); a change that fails leaves them as stored', async () => {
