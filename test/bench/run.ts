@@ -24,6 +24,7 @@ import { Connector } from '../support/connector';
 import { RemoteConnector } from './connectorProcess';
 import { TeamsClient } from '../support/teamsClient';
 import type { TeamsUser } from '../support/teamsClient';
+import type { GcCounts } from './heapProbe';
 import { readFileSync } from 'node:fs';
 
 /** The 12 KB seed proposal (voorstel 001). */
@@ -240,7 +241,6 @@ async function fixedRate(
   reply: { p50: number; p99: number };
   samples: { http: number[]; reply: number[] };
 }> {
-  await quiet(connector);
   const sentAt = new Map<string, number>();
   const replyMs: number[] = [];
   const log = connector.log;
@@ -454,6 +454,34 @@ async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result
   }
 }
 
+/** A bot's collections so far, as its heap probe last wrote them (none yet: zero). */
+function gcCounts(pid: number): GcCounts {
+  try {
+    return JSON.parse(readFileSync(join(PROBE_DIR, `${pid}.gc.json`), 'utf8')) as GcCounts;
+  } catch {
+    return { minor: 0, minorMs: 0, major: [] };
+  }
+}
+
+/** The collections a bot made while `work` ran (read a little after, as the probe writes every 100 ms). */
+async function collecting<T extends object>(pid: number, work: () => Promise<T>): Promise<T & { gc: GcCounts }> {
+  const before = gcCounts(pid);
+  const result = await work();
+  await new Promise((r) => setTimeout(r, 250));
+  const after = gcCounts(pid);
+  return {
+    ...result,
+    gc: { minor: after.minor - before.minor, minorMs: after.minorMs - before.minorMs, major: after.major.slice(before.major.length) },
+  };
+}
+
+/** "12 scavenges (avg 4.1 ms), 1 full (12 ms)". */
+function gcText(gc: GcCounts): string {
+  const avg = gc.minor ? gc.minorMs / gc.minor : 0;
+  const full = gc.major.length ? `${gc.major.length} full (${gc.major.map((ms) => ms.toFixed(0)).join(', ')} ms)` : 'no full';
+  return `${gc.minor} scavenges (avg ${avg.toFixed(1)} ms), ${full}`;
+}
+
 /** A bot's rss and the heap alive after a full collection, in MB, from its heap probe. */
 async function probe(pid: number): Promise<{ rss: number; alive: number }> {
   const file = join(PROBE_DIR, `${pid}.json`);
@@ -558,9 +586,21 @@ async function beside100(
   const peaks = { ours: 0, echo: 0 };
   // Every round's times together as well: a p99 of 500 turns is their fifth slowest, of 2,000 their twentieth.
   const pooled = { ours: { http: [] as number[], reply: [] as number[] }, echo: { http: [] as number[], reply: [] as number[] } };
+  // Each round's ratios, by whether a full collection paused Notulist during its round.
+  const byPause = { none: { http: [] as number[], reply: [] as number[] }, some: { http: [] as number[], reply: [] as number[] } };
   for (let round = 0; round < ROUNDS; round++) {
-    const { result: e, peak: echoPeak } = await peakRss(echo.pid, () => fixedRate(theirs, connector, 100, 5, 50));
-    const { result: o, peak: oursPeak } = await peakRss(ours.pid, () => fixedRate(oursClients, connector, 100, 5, 50));
+    await quiet(connector);
+    const {
+      result: e,
+      peak: echoPeak,
+      gc: echoGc,
+    } = await collecting(echo.pid, () => peakRss(echo.pid, () => fixedRate(theirs, connector, 100, 5, 50)));
+    await quiet(connector);
+    const {
+      result: o,
+      peak: oursPeak,
+      gc: oursGc,
+    } = await collecting(ours.pid, () => peakRss(ours.pid, () => fixedRate(oursClients, connector, 100, 5, 50)));
     peaks.echo = Math.max(peaks.echo, echoPeak);
     peaks.ours = Math.max(peaks.ours, oursPeak);
     for (const [into, from] of [
@@ -573,13 +613,25 @@ async function beside100(
     const r = (a: number, b: number) => (b ? (a / b).toFixed(1) : '–');
     httpRatios.push(o.http.p99 / e.http.p99);
     replyRatios.push(o.reply.p99 / e.reply.p99);
+    const into = oursGc.major.length ? byPause.some : byPause.none;
+    into.http.push(o.http.p99 / e.http.p99);
+    into.reply.push(o.reply.p99 / e.reply.p99);
     console.log(
       `${'HTTP: 100 turns/s offered over 100 chats, 50 connections'.padEnd(52)} served ${o.served}/${o.offered} vs ${e.served}/${e.offered}; ` +
         `HTTP p50/p99 ${o.http.p50.toFixed(0)}/${o.http.p99.toFixed(0)} vs ${e.http.p50.toFixed(0)}/${e.http.p99.toFixed(0)} ms (p99 ${r(o.http.p99, e.http.p99)}×); ` +
-        `reply p50/p99 ${o.reply.p50.toFixed(0)}/${o.reply.p99.toFixed(0)} vs ${e.reply.p50.toFixed(0)}/${e.reply.p99.toFixed(0)} ms (p99 ${r(o.reply.p99, e.reply.p99)}×)`,
+        `reply p50/p99 ${o.reply.p50.toFixed(0)}/${o.reply.p99.toFixed(0)} vs ${e.reply.p50.toFixed(0)}/${e.reply.p99.toFixed(0)} ms (p99 ${r(o.reply.p99, e.reply.p99)}×); ` +
+        `collections ${gcText(oursGc)} vs ${gcText(echoGc)}`,
     );
   }
   console.log(`${'  p99 ratios at 100 turns/s'.padEnd(52)} HTTP ${ratios(httpRatios)}; reply ${ratios(replyRatios)}`);
+  for (const [label, rounds] of [
+    ['without a full collection', byPause.none],
+    ['with one or more', byPause.some],
+  ] as const)
+    if (rounds.http.length)
+      console.log(
+        `${`  rounds ${label} in Notulist`.padEnd(52)} ${rounds.http.length}: HTTP ${ratios(rounds.http)}; reply ${ratios(rounds.reply)}`,
+      );
   const [oh, eh, or, er] = [pooled.ours.http, pooled.echo.http, pooled.ours.reply, pooled.echo.reply].map((ms) => percentiles(ms).p99);
   console.log(
     `${'  p99 of all rounds together'.padEnd(52)} HTTP ${oh!.toFixed(0)} vs ${eh!.toFixed(0)} ms (${(oh! / eh!).toFixed(2)}×); ` +
