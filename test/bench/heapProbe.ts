@@ -4,7 +4,7 @@
 // It also counts the process's own collections, forcing none, in HEAP_PROBE_DIR/<pid>.gc.json (written
 // when they change, at most every 100 ms): the bench reads it around each round, so a round's p99 can be
 // told apart by whether a full collection paused the bot during it.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
@@ -42,6 +42,9 @@ if (dir) {
   setInterval(() => {
     if (!changed) return;
     changed = false;
-    writeFileSync(join(dir, `${process.pid}.gc.json`), JSON.stringify(counts));
+    // Renamed into place: the bench never reads half a file.
+    const file = join(dir, `${process.pid}.gc.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(counts));
+    renameSync(`${file}.tmp`, file);
   }, 100).unref();
 }
