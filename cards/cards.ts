@@ -22,7 +22,7 @@ import messageTemplate from './message.json';
 import minutesTemplate from './minutes.json';
 import publishTemplate from './publish.json';
 import welcomeTemplate from './welcome.json';
-import { AdaptiveCard, cardBytes, changingTexts, MAX_CARD_BYTES, renderCard } from './render';
+import { AdaptiveCard, cardBytes, changingTexts, constantData, MAX_CARD_BYTES, renderCard, withKeys } from './render';
 import { Verb, type CardKind } from './verbs';
 
 export type BannerStyle = 'default' | 'good' | 'attention' | 'warning' | 'accent' | 'emphasis';
@@ -37,7 +37,8 @@ const bannerData = (b?: Banner) => (b ? { banner: plainText(b.text), bannerStyle
 const isChair = (role: Role) => role !== 'member';
 
 /** What every template gets besides its own data: button titles and card texts, apart (never merged). */
-const common = (s: Strings) => ({ labels: s.actions, text: s.card });
+// A language's catalogue is the same object in every card: named in the memo key, not hashed (render.ts).
+const common = (s: Strings) => ({ labels: constantData(s.actions, `${s.lang}:actions`), text: constantData(s.card, `${s.lang}:card`) });
 
 // The live cards' texts that change with every record or minute while the rest stays: put into a card
 // expanded once for the rest (render.ts).
@@ -81,7 +82,7 @@ export function shared(card: AdaptiveCard, ref: CardRef, userIds: string[] | 'ev
   if (ref.itemId) data.itemId = ref.itemId;
   if (ref.page !== undefined) data.page = ref.page;
   const action = { type: 'Action.Execute', verb: Verb.refresh, data };
-  return { ...card, refresh: userIds === 'everyone' ? { action } : { action, userIds } };
+  return withKeys(card, { refresh: userIds === 'everyone' ? { action } : { action, userIds } });
 }
 
 // ---- small cards ----

@@ -117,13 +117,35 @@ function expand(template: object, data: object): AdaptiveCard {
   }
   let memo = rendered.get(template);
   if (!memo) rendered.set(template, (memo = new Map()));
-  const key = createHash('sha1').update(JSON.stringify(data)).digest('base64');
+  const key = createHash('sha1').update(digestText(data)).digest('base64');
   const hit = memo.get(key);
   if (hit) return hit;
   // Every template names its verbs from the one table: ${$root.verbs.next}.
   const card = deepFreeze(t.expand({ $root: { ...data, verbs: Verb } }) as AdaptiveCard);
   setNewest(memo, key, card, RENDERED_PER_TEMPLATE);
   return card;
+}
+
+/**
+ * Objects bound into many cards that never change (a language's catalogue of texts, kilobytes of them): a
+ * card's memo key names them instead of spelling them out, so a render hashes only the data of its own.
+ */
+const constants = new WeakMap<object, string>();
+
+/** Marks `value` as constant under `name` (unique among constants) and returns it. */
+export function constantData<T extends object>(value: T, name: string): T {
+  if (!constants.has(value)) constants.set(value, name);
+  return value;
+}
+
+/** The text a card's memo key is the digest of: its data's JSON, each constant at the top level by its name. */
+function digestText(data: object): string {
+  let named: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(data)) {
+    const name = value !== null && typeof value === 'object' ? constants.get(value) : undefined;
+    if (name !== undefined) (named ??= { ...data })[key] = { $constant: name };
+  }
+  return JSON.stringify(named ?? data);
 }
 
 const jsonOf = new WeakMap<object, string>();
@@ -137,6 +159,23 @@ export function cardJson(card: object): string {
     if (Object.isFrozen(card)) jsonOf.set(card, json);
   }
   return json;
+}
+
+/**
+ * `card` with more top-level keys (a refresh), frozen when the card is (a rendered one). Its JSON is the card's own (made
+ * once) with theirs appended, as JSON.stringify would write it, so a shared live card is not serialized again
+ * to be weighed and compared with what a message shows.
+ */
+export function withKeys(card: AdaptiveCard, more: Record<string, unknown>): AdaptiveCard {
+  const extended = { ...card, ...deepFreeze(more) } as AdaptiveCard;
+  // A card made by hand may still change: then neither is this one frozen, nor its JSON kept.
+  if (!Object.isFrozen(card)) return extended;
+  Object.freeze(extended);
+  const own = jsonOf.get(card);
+  const keys = Object.keys(more);
+  if (own !== undefined && own !== '{}' && keys.length && !keys.some((k) => k in card))
+    jsonOf.set(extended, `${own.slice(0, -1)},${JSON.stringify(more).slice(1)}`);
+  return extended;
 }
 
 export function cardBytes(card: object): number {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as ACData from 'adaptivecards-templating';
 import { agendaCard, itemCard } from '../../cards/cards';
-import { cardJson, changingTexts, renderCard } from '../../cards/render';
+import { cardJson, changingTexts, constantData, renderCard, withKeys } from '../../cards/render';
 import { strings } from '../../services/i18n';
 import * as ops from '../../services/meeting/operations';
 import { SECRETARY } from '../support/seedMeeting';
@@ -117,5 +117,53 @@ describe('renderCard: changing texts', function () {
       assert.match(cardJson(later[1]!), /10\.00 uur.*9 min/, "the item's clock");
     });
     assert.equal(n, 0, 'no expansion: only the clock and the last record changed');
+  });
+});
+
+describe('renderCard: constants and added keys', function () {
+  const named = {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: '${text.hello}, ${name}' }],
+  };
+
+  it('names a constant in the memo key: the same data hits, another language or other data expands', function () {
+    const nl = constantData({ hello: 'Goedemorgen' }, 'test-nl');
+    const en = constantData({ hello: 'Good morning' }, 'test-en');
+    const first = renderCard(named, { text: nl, name: 'Kok' });
+    assert.equal(
+      expansions(() => assert.equal(renderCard(named, { text: nl, name: 'Kok' }), first)),
+      0,
+      'the same data: the card rendered before',
+    );
+    let other: object | undefined;
+    assert.equal(
+      expansions(() => {
+        assert.match(cardJson(renderCard(named, { text: en, name: 'Kok' })), /Good morning, Kok/);
+        other = renderCard(named, { text: nl, name: 'Slot' });
+      }),
+      2,
+    );
+    assert.match(cardJson(other!), /Goedemorgen, Slot/);
+  });
+
+  it('adds top-level keys to a rendered card with the JSON that JSON.stringify writes, frozen', function () {
+    const card = renderCard(template, { title: 'Agenda "2030"', note: 'é \u2028 ✓', count: 2 });
+    const refresh = { action: { type: 'Action.Execute', verb: 'refresh', data: { card: 'agenda', meetingId: 'm1' } }, userIds: ['29:a'] };
+    const shared = withKeys(card, { refresh });
+    assert.equal(cardJson(shared), JSON.stringify(shared));
+    assert.deepEqual(JSON.parse(cardJson(shared)), { ...JSON.parse(cardJson(card)), refresh });
+    assert.ok(Object.isFrozen(shared) && Object.isFrozen(refresh.action.data));
+    // A key the card has already is replaced where it stands, as a spread would.
+    const again = withKeys(shared, { refresh: { action: refresh.action } });
+    assert.equal(cardJson(again), JSON.stringify(again));
+  });
+
+  it('leaves a card made by hand unfrozen, so its JSON is made anew when it changes', function () {
+    const card = { type: 'AdaptiveCard' as const, version: '1.5', body: [{ type: 'TextBlock', text: 'een' }] };
+    const shared = withKeys(card, { refresh: { action: { type: 'Action.Execute' } } });
+    assert.equal(Object.isFrozen(shared), false);
+    (card.body[0] as { text: string }).text = 'twee';
+    assert.match(cardJson(shared), /twee/);
   });
 });
