@@ -172,9 +172,10 @@ export function withKeys(card: AdaptiveCard, more: Record<string, unknown>): Ada
   if (!Object.isFrozen(card)) return extended;
   Object.freeze(extended);
   const own = jsonOf.get(card);
-  const keys = Object.keys(more);
-  if (own !== undefined && own !== '{}' && keys.length && !keys.some((k) => k in card))
-    jsonOf.set(extended, `${own.slice(0, -1)},${JSON.stringify(more).slice(1)}`);
+  // What the keys add to the JSON: nothing when all of them are undefined (then JSON.stringify writes '{}').
+  const added = JSON.stringify(more);
+  if (own !== undefined && own !== '{}' && added !== '{}' && !Object.keys(more).some((k) => k in card))
+    jsonOf.set(extended, `${own.slice(0, -1)},${added.slice(1)}`);
   return extended;
 }
 

@@ -157,6 +157,9 @@ describe('renderCard: constants and added keys', function () {
     // A key the card has already is replaced where it stands, as a spread would.
     const again = withKeys(shared, { refresh: { action: refresh.action } });
     assert.equal(cardJson(again), JSON.stringify(again));
+    // Keys that add nothing to the JSON (undefined) leave it as it was.
+    const none = withKeys(card, { refresh: undefined });
+    assert.equal(cardJson(none), JSON.stringify(none));
   });
 
   it('leaves a card made by hand unfrozen, so its JSON is made anew when it changes', function () {
