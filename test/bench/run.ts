@@ -588,19 +588,14 @@ async function beside100(
   const pooled = { ours: { http: [] as number[], reply: [] as number[] }, echo: { http: [] as number[], reply: [] as number[] } };
   // Each round's ratios, by whether a full collection paused Notulist during its round.
   const byPause = { none: { http: [] as number[], reply: [] as number[] }, some: { http: [] as number[], reply: [] as number[] } };
+  // One bot's round at the fixed rate, once the connector is quiet: its times, highest rss and collections.
+  const measured = async (bot: BotProcess, clients: TeamsClient[]) => {
+    await quiet(connector);
+    return collecting(bot.pid, () => peakRss(bot.pid, () => fixedRate(clients, connector, 100, 5, 50)));
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    await quiet(connector);
-    const {
-      result: e,
-      peak: echoPeak,
-      gc: echoGc,
-    } = await collecting(echo.pid, () => peakRss(echo.pid, () => fixedRate(theirs, connector, 100, 5, 50)));
-    await quiet(connector);
-    const {
-      result: o,
-      peak: oursPeak,
-      gc: oursGc,
-    } = await collecting(ours.pid, () => peakRss(ours.pid, () => fixedRate(oursClients, connector, 100, 5, 50)));
+    const { result: e, peak: echoPeak, gc: echoGc } = await measured(echo, theirs);
+    const { result: o, peak: oursPeak, gc: oursGc } = await measured(ours, oursClients);
     peaks.echo = Math.max(peaks.echo, echoPeak);
     peaks.ours = Math.max(peaks.ours, oursPeak);
     for (const [into, from] of [
