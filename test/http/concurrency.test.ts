@@ -87,4 +87,48 @@ describe('HTTP: thirty members at once', function () {
     const card = h.connector.cards(t.conversationId).find((c) => c.id === id);
     assert.ok(card, 'the agenda card is still there');
   });
+
+  // An edit's body is the card's JSON spliced into the activity (bot/liveCards.ts), sent through the turn's
+  // connector client: its retries of a 5xx are the SDK's, as a typed call's would be.
+  const agendaCard = () => h.connector.cards(t.conversationId).find((c) => c.id === agendaIdNow)?.card;
+  let agendaIdNow = '';
+  // The items the meeting is past: those the agenda card marks done.
+  const past = async () => {
+    const m = await meeting();
+    return m.agenda.findIndex((i) => i.id === m.currentItemId);
+  };
+  const markedDone = (card: unknown) => (JSON.stringify(card ?? {}).match(/"behandeld"/g) ?? []).length;
+
+  it('an edit answered 503 is retried by the connector client, and the card ends current', async () => {
+    agendaIdNow = await agendaCardId();
+    const mark = h.connector.mark();
+    h.connector.refuseNext((a) => a.id === agendaIdNow, 503, 'update');
+    ok(await t.say('secretary', 'volgende'), 'a change the agenda card shows');
+    await h.connector.waitFor(() => putsTo(agendaIdNow, mark) >= 1, 10000);
+    await settle(h, 1500);
+    assert.deepEqual(
+      h.connector.refused.filter((r) => r.op === 'update').map((r) => r.activity.id),
+      [agendaIdNow],
+      'the first PUT was refused',
+    );
+    assert.equal(putsTo(agendaIdNow, mark), 1, 'the retry landed once');
+    assert.equal(markedDone(agendaCard()), await past(), 'the card shows the item the meeting is at');
+  });
+
+  it('an edit refused outright (403) is not retried and loses nothing: the next change edits the card to the newest state', async () => {
+    agendaIdNow = await agendaCardId();
+    const refusedBefore = h.connector.refused.length;
+    const mark = h.connector.mark();
+    h.connector.refuseNext((a) => a.id === agendaIdNow, 403, 'update');
+    ok(await t.say('member', 'mededeling: Geweigerd'), 'a change the agenda card shows');
+    await settle(h, 1500);
+    assert.equal(h.connector.refused.length, refusedBefore + 1, 'the PUT was refused');
+    assert.equal(putsTo(agendaIdNow, mark), 0, 'and not sent again');
+    ok(await t.say('member', 'mededeling: Na de weigering'), 'the next change');
+    await h.connector.waitFor(() => putsTo(agendaIdNow, mark) >= 1, 8000);
+    await settle(h, 1500);
+    const newest = (await meeting()).announcements.at(-1)!;
+    assert.equal(newest.text, 'Na de weigering');
+    assert.ok(JSON.stringify(agendaCard()).includes(`mededeling ${newest.number}.`), 'the card names the newest announcement');
+  });
 });

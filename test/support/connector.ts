@@ -1,6 +1,6 @@
 // A local Bot Connector for the HTTP tests: the bot's serviceUrl points here, and everything the bot posts,
 // edits or deletes is recorded. Roster lookups answer from a members list. The next N sends (or edits) can
-// be answered with 429 + Retry-After to exercise the bot's retry, or a chosen send refused outright.
+// be answered with 429 + Retry-After to exercise the bot's retry, or a chosen send or edit refused outright.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -54,8 +54,8 @@ export class Connector {
   private seq = 0;
   private throttle = { count: 0, ops: new Set<ConnectorOp>(['send']) };
   /** Sends answered by `refuseNext`, for the tests to see the refusal happened. */
-  readonly refused: { conv: string; activity: ConnectorActivity }[] = [];
-  private refusals: { status: number; matches: (activity: ConnectorActivity) => boolean }[] = [];
+  readonly refused: { conv: string; op: ConnectorOp; activity: ConnectorActivity }[] = [];
+  private refusals: { status: number; op: ConnectorOp; matches: (activity: ConnectorActivity) => boolean }[] = [];
   url = '';
 
   constructor(members: ConnectorMember[] = []) {
@@ -78,9 +78,9 @@ export class Connector {
     this.throttle = { count, ops: new Set(ops) };
   }
 
-  /** Answers the next send whose activity `matches` with `status` (once), as a connector in trouble would. */
-  refuseNext(matches: (activity: ConnectorActivity) => boolean, status = 500): void {
-    this.refusals.push({ status, matches });
+  /** Answers the next send (or edit: `op`) whose activity `matches` with `status` (once), as a connector in trouble would. */
+  refuseNext(matches: (activity: ConnectorActivity) => boolean, status = 500, op: ConnectorOp = 'send'): void {
+    this.refusals.push({ status, op, matches });
   }
 
   private async listen(): Promise<void> {
@@ -124,10 +124,10 @@ export class Connector {
         this.throttled.push({ op, conv });
         return json(429, { error: { code: 'TooManyRequests', message: 'throttled' } }, { 'Retry-After': '1' });
       }
-      const refusal = op === 'send' && activity ? this.refusals.findIndex((r) => r.matches(activity)) : -1;
+      const refusal = activity ? this.refusals.findIndex((r) => r.op === op && r.matches(activity)) : -1;
       if (refusal >= 0) {
         const { status } = this.refusals.splice(refusal, 1)[0]!;
-        this.refused.push({ conv, activity: activity! });
+        this.refused.push({ conv, op, activity: activity! });
         return json(status, { error: { code: 'ServiceError', message: 'refused by the test' } });
       }
       if (op === 'send') {

@@ -17,8 +17,13 @@ interface Sent {
   card: unknown;
 }
 
+/**
+ * The adapter's proactive turn, as CloudAdapter makes it: the continuation activity, and a connector client
+ * in the turn state that edits go through (a PUT to v3/conversations/{id}/activities/{id}, decoded here).
+ */
 class FakeAdapter {
   readonly sent: Sent[] = [];
+  readonly ConnectorClientKey = Symbol('ConnectorClient');
   /** Proactive turns made (each builds a connector client in the real adapter). */
   turns = 0;
   private n = 0;
@@ -27,8 +32,9 @@ class FakeAdapter {
     _appId: string,
     ref: Partial<ConversationReference>,
     logic: (ctx: {
+      activity: Record<string, unknown>;
+      turnState: Map<symbol, unknown>;
       sendActivity(a: { attachments?: { content?: unknown }[] }): Promise<{ id: string }>;
-      updateActivity(a: { id?: string; attachments?: { content?: unknown }[] }): Promise<void>;
     }) => Promise<void>,
   ): Promise<void> {
     this.turns++;
@@ -37,14 +43,40 @@ class FakeAdapter {
       tenantId: ref.conversation?.tenantId ?? '',
       conversationId: ref.conversation?.id ?? '',
     };
+    const client = {
+      sendRequest: async (request: { url: string; method: string; body?: unknown }) => {
+        const path = new URL(request.url).pathname.split('/').map(decodeURIComponent);
+        assert.equal(request.method, 'PUT');
+        assert.deepEqual(path.slice(0, 3), ['', 'v3', 'conversations']);
+        assert.equal(path[3], base.conversationId, 'the edit goes to its own conversation');
+        const activity = JSON.parse(String(request.body)) as { id: string; serviceUrl: string; attachments?: { content?: unknown }[] };
+        assert.equal(activity.id, path[5], 'the body names the message the URL does');
+        this.sent.push({
+          ...base,
+          serviceUrl: activity.serviceUrl,
+          op: 'update',
+          activityId: path[5],
+          card: activity.attachments?.[0]?.content,
+        });
+        return { status: 200, bodyAsText: JSON.stringify({ id: path[5] }) };
+      },
+    };
     await logic({
+      activity: {
+        type: 'event',
+        name: 'ContinueConversation',
+        id: `continue-${this.turns}`,
+        channelId: ref.channelId,
+        serviceUrl: ref.serviceUrl,
+        conversation: ref.conversation,
+        recipient: ref.bot,
+        from: ref.user,
+      },
+      turnState: new Map([[this.ConnectorClientKey, client]]),
       sendActivity: async (a) => {
         const id = `act-${++this.n}`;
         this.sent.push({ ...base, op: 'send', activityId: id, card: a.attachments?.[0]?.content });
         return { id };
-      },
-      updateActivity: async (a) => {
-        this.sent.push({ ...base, op: 'update', activityId: a.id, card: a.attachments?.[0]?.content });
       },
     });
   }
