@@ -1,16 +1,24 @@
-// Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (7 per
-// second, 60 per 30 seconds per conversation), so edits to one conversation are coalesced: a burst of
-// changes becomes one edit per message, rendered from the newest state when it is sent, one flush per
-// interval per conversation at most, and a flush of several edits waits as long as Teams' 60 per 30 s
-// needs for them (an interval per two edits). A process under load (its event loop busy most of the
-// time, edits waiting in other chats too) spaces the flushes further apart, up to four times: the
-// answers to commands come first, and every card still shows the newest state when its edit goes. A
-// chat with no edit in its last gap gets its edit at once, after the turn: one person typing sees the
-// card change with the answer. An edit goes through the connector client of a proactive turn, as the
-// SDK's updateActivity sends it: that client signs it and retries a 429 (after its Retry-After) and a
-// 5xx; what still fails reaches the caller, not the adapter's onTurnError. Its body is written here
-// around the card's JSON (made once per card), not by the SDK's model serializer, which walks and copies
-// the card again: a quarter of an edit's allocation (165 → 120 KB), and an edit follows most turns.
+// Sends and edits the bot's cards in a chat without flooding it. Teams counts an edit as a send (per bot
+// and conversation: 7 a second, 8 in 2 s, 60 in 30 s, 1,800 an hour), and the answers to commands are
+// sends too, so the edits take at most half of each of those budgets and leave the rest to the answers:
+// - Edits to one conversation are coalesced: a burst of changes becomes one edit per message, rendered
+//   from the newest state when it is sent, in one flush per interval at most.
+// - A flush of several edits makes the next wait an interval per edit (one a second: 30 in 30 s); it
+//   sends them three at a time, an interval apart.
+// - Over the hour a chat's edits draw on a reserve (EDIT_BUDGET: 300, one more every 6 s; never more
+//   than 900 an hour): a chat busy for many minutes on end gets an edit every 6 s, instead of one a second
+//   until Teams refuses its answers.
+// - A process under load (its event loop busy most of the time, edits waiting in other chats too) spaces
+//   the flushes further apart, up to four times: the answers to commands come first, and every card
+//   still shows the newest state when its edit goes.
+// - A chat with no edit in its last gap gets its edit at once, after the turn: one person typing sees
+//   the card change with the answer.
+//
+// An edit goes through the connector client of a proactive turn, as the SDK's updateActivity sends it:
+// that client signs it and retries a 429 (after its Retry-After) and a 5xx; what still fails reaches the
+// caller, not the adapter's onTurnError. Its body is written here around the card's JSON (made once per
+// card), not by the SDK's model serializer, which walks and copies the card again: a quarter of an
+// edit's allocation (165 → 120 KB), and an edit follows most turns.
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
@@ -53,6 +61,24 @@ export interface LiveCardsOptions {
    * would wait this long more.
    */
   debounceMs?: number;
+  /** A chat's edits over the hour (EDIT_BUDGET by default; tests make it small). */
+  editBudget?: EditBudget;
+}
+
+/** A chat's edits at once, and how often one more is allowed: at most burst + 3600 s / refillMs an hour. */
+export interface EditBudget {
+  burst: number;
+  refillMs: number;
+}
+
+/** At most 300 + 600 in any hour: half of Teams' 1,800 sends an hour per conversation. */
+const EDIT_BUDGET: EditBudget = { burst: 300, refillMs: 6000 };
+
+/** When a chat's last edits went out, how long the next must wait, and its budget left then (may be below 0). */
+interface Pace {
+  at: number;
+  gap: number;
+  budget: number;
 }
 
 /** A process this busy (the event loop's utilization) starts spacing the edits further apart ... */
@@ -67,14 +93,15 @@ const chatKey = (w: Pick<Where, 'tenantId' | 'conversationId'>) => `${w.tenantId
 
 export class LiveCards implements CardSender {
   private readonly queues = new Map<string, Queue>();
-  /** When each chat's last edits went out and how long the next must wait; kept while its queue comes and goes. */
-  private readonly lastSent = new Map<string, { at: number; gap: number }>();
+  /** When each chat's last edits went out and what it may send next; kept while its queue comes and goes. */
+  private readonly lastSent = new Map<string, Pace>();
   /** How busy the event loop was lately (0..1), measured at most every ELU_EVERY_MS. */
   private busy = { at: 0, utilization: 0, mark: performance.eventLoopUtilization() };
   /** What each message shows now (a digest of its card), so an edit that would change nothing is not sent. */
   private readonly shown = new Map<string, string>();
   private readonly intervalMs: number;
   private readonly debounceMs: number;
+  private readonly budget: EditBudget;
   /** Who waits for every scheduled edit to have been sent (idle()). */
   private idlers: (() => void)[] = [];
 
@@ -86,6 +113,7 @@ export class LiveCards implements CardSender {
   ) {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.debounceMs = opts.debounceMs ?? 0;
+    this.budget = opts.editBudget ?? EDIT_BUDGET;
   }
 
   edit(where: Where, activityId: string, render: Render): Promise<void> {
@@ -143,21 +171,23 @@ export class LiveCards implements CardSender {
   private arm(key: string, q: Queue): void {
     if (q.armed || q.running) return;
     const last = this.lastSent.get(key);
-    const since = last ? Date.now() - last.at : Infinity;
+    const now = Date.now();
     // The load factor only when other chats wait for edits too: a chat alone keeps its pace.
     const gap = last ? last.gap * (this.queues.size > 1 ? this.loadFactor() : 1) : 0;
+    // A chat whose hour's budget is spent waits until it holds one edit again.
+    const wait = last ? Math.max(gap - (now - last.at), (1 - this.budgetAt(last, now)) * this.budget.refillMs) : 0;
     const go = () => {
       q.armed = undefined;
       this.start(key, q);
     };
     // Quiet: after the turn's own changes (setImmediate runs after them, a millisecond before a timer of
     // 0 would). Busy: coalesced, a gap apart.
-    if (since >= gap) {
+    if (wait <= 0) {
       const soon = setImmediate(go);
       q.armed = () => clearImmediate(soon);
       return;
     }
-    const timer = setTimeout(go, Math.max(this.debounceMs, gap - since));
+    const timer = setTimeout(go, Math.max(this.debounceMs, wait));
     timer.unref?.();
     q.armed = () => clearTimeout(timer);
   }
@@ -169,6 +199,11 @@ export class LiveCards implements CardSender {
       else this.queues.delete(key);
       if (!this.queues.size) for (const done of this.idlers.splice(0)) done();
     });
+  }
+
+  /** The edits a chat may send at `now`: its budget then, refilled since. */
+  private budgetAt(pace: Pace, now: number): number {
+    return Math.min(this.budget.burst, pace.budget + (now - pace.at) / this.budget.refillMs);
   }
 
   /** 1 while the process is not busy, up to BUSY_FACTOR when its event loop never rests. */
@@ -197,8 +232,10 @@ export class LiveCards implements CardSender {
     for (const edits of byConnector.values()) {
       try {
         await this.proactive(edits[0]![1].ref, async (ctx) => {
-          // A few at a time: the cards of one change reach everyone together, within Teams' 7 sends a second.
+          // A few at a time: the cards of one change reach everyone together, within half of Teams' 7
+          // sends a second; more (cards retired as new ones are posted) an interval later.
           for (let i = 0; i < edits.length; i += EDITS_AT_ONCE) {
+            if (i > 0) await new Promise((r) => setTimeout(r, this.intervalMs));
             const went = await Promise.all(edits.slice(i, i + EDITS_AT_ONCE).map(([id, edit]) => this.send(ctx, key, id, edit)));
             sent += went.filter(Boolean).length;
           }
@@ -210,9 +247,13 @@ export class LiveCards implements CardSender {
         for (const [, { waiters }] of edits) for (const done of waiters) done();
       }
     }
-    // Teams' 60 sends per 30 s in a chat: two edits per interval, kept up.
-    if (sent)
-      setNewest(this.lastSent, key, { at: Date.now(), gap: Math.max(this.intervalMs, (sent * this.intervalMs) / 2) }, MAX_LAST_SENT);
+    // Half of Teams' 60 sends per 30 s in a chat: an interval per edit; and the hour's budget drawn on.
+    if (sent) {
+      const now = Date.now();
+      const last = this.lastSent.get(key);
+      const budget = (last ? this.budgetAt(last, now) : this.budget.burst) - sent;
+      setNewest(this.lastSent, key, { at: now, gap: Math.max(this.intervalMs, sent * this.intervalMs), budget }, MAX_LAST_SENT);
+    }
   }
 
   /**

@@ -223,15 +223,43 @@ describe('LiveCards: when an edit goes', () => {
     );
   });
 
-  it('a flush of several edits waits an interval per two before the next (Teams: 60 sends per 30 s)', async () => {
+  it('a flush of several edits makes the next wait an interval per edit (half of Teams’ 60 sends per 30 s), three at a time', async () => {
     const adapter = new FakeAdapter();
     const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 200, debounceMs: 10 });
+    const started = Date.now();
     await Promise.all(['act-1', 'act-2', 'act-3', 'act-4'].map((id) => cards.edit(chat, id, async () => card(id))));
     const flushed = Date.now();
+    assert.ok(flushed - started >= 190, `the fourth edit went an interval after the first three (${flushed - started} ms)`);
     await cards.edit(chat, 'act-1', async () => card('again'));
     const waited = Date.now() - flushed;
-    assert.ok(waited >= 380, `four edits: the next waited two intervals (${waited} ms)`);
+    assert.ok(waited >= 760, `four edits: the next waited four intervals (${waited} ms)`);
     assert.equal(adapter.sent.length, 5);
+  });
+
+  it('over the hour a chat draws on a budget of its own: spent, its next edit waits for one more to come in', async () => {
+    const adapter = new FakeAdapter();
+    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), {
+      intervalMs: 10,
+      debounceMs: 1,
+      editBudget: { burst: 2, refillMs: 400 },
+    });
+    const other = where('tenant-1', 'https://smba.one.example/', '19:other@thread.v2');
+    const timed = async (w: Where, text: string) => {
+      const from = Date.now();
+      await cards.edit(w, 'act-1', async () => card(text));
+      return Date.now() - from;
+    };
+    assert.ok((await timed(chat, '1')) < 100, 'the first edit goes at once');
+    assert.ok((await timed(chat, '2')) < 100, 'the second after its interval');
+    const third = await timed(chat, '3');
+    assert.ok(third >= 300, `the budget spent, the third waited for it to refill (${third} ms)`);
+    assert.ok((await timed(other, 'elders')) < 100, 'another chat keeps a budget of its own');
+    const fourth = await timed(chat, '4');
+    assert.ok(fourth >= 300, `and so did the fourth (${fourth} ms)`);
+    assert.deepEqual(
+      adapter.sent.map((s) => textOf(s.card)),
+      ['1', '2', '3', 'elders', '4'],
+    );
   });
 
   it('a busy process spaces the edits further apart while other chats wait for theirs; a chat alone keeps its pace', async () => {
