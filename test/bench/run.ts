@@ -39,8 +39,10 @@ async function time(label: string, runs: number, fn: () => unknown): Promise<voi
 }
 
 async function main(): Promise<void> {
-  // `npm run bench -- load`: only the bots beside each other; `-- full`: only the full meetings against empty ones.
+  // `npm run bench -- load`: only the bots beside each other; `-- full`: only the full meetings against empty ones;
+  // `-- http`: only the typed commands over HTTP in this process.
   if (process.argv[2] === 'load') return beside();
+  if (process.argv[2] === 'http') return overHttp();
   if (process.argv[2] === 'full') return beside({ fullOnly: true });
   const s = strings('nl-NL');
   const series = seedSeries();
@@ -136,11 +138,12 @@ async function overHttp(): Promise<void> {
     for (const text of ['vergadering\ntitel: DVO\ndatum: 12-12-2016', 'agenda\nA Opening\nB Mededelingen\nF Sluiting', 'start'])
       await t.say('secretary', text);
     await time('HTTP: help (no card to edit)', 30, () => t.say('member', 'help'));
-    // A chat with no edit in the last second gets its edit at once: one person typing now and then.
+    // A chat with no edit in its last gap gets its edit at once: one person typing now and then. The gap
+    // is a second per edit of the chat's last flush: here two (the agenda and the current item's card).
     let k = 0;
     let total = 0;
     for (let i = 0; i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 1100));
+      await new Promise((r) => setTimeout(r, 2100));
       const t0 = performance.now();
       await t.say('member', `mededeling: Bench ${k++}`);
       total += performance.now() - t0;
