@@ -94,9 +94,10 @@ export class StoredRecords {
   /**
    * The cached chunks a read holds, by the items it read: those current by the series' tokens (not
    * asked for) and those the store answered with their eTag alone. These are what the read is made of,
-   * whatever the cache holds by then (another turn may have replaced them).
+   * whatever the cache holds by then (another turn may have replaced them). Kept on the items under this
+   * symbol, not in a WeakMap (see READ in services/store/documentStore.ts).
    */
-  private readonly heldBy = new WeakMap<StoreItems, Held>();
+  private readonly held = Symbol('held');
 
   constructor(private readonly opts: StoredRecordsOptions) {}
 
@@ -120,7 +121,7 @@ export class StoredRecords {
         held[key] = cached.eTag;
         entries.byETag.set(key, cached);
       }
-      this.heldBy.set(items, entries);
+      Object.defineProperty(items, this.held, { value: entries, configurable: true });
       return { keys, held };
     };
   }
@@ -237,7 +238,7 @@ export class StoredRecords {
    * the token the series document gives it, kept with the version read (read in the same snapshot).
    */
   private chunk(items: StoreItems, key: string, rev: string | undefined): Chunk {
-    const held = this.heldBy.get(items);
+    const held = (items as { [key: symbol]: Held | undefined })[this.held];
     const current = held?.current.get(key);
     if (current) return current;
     const eTag = storedETag(items, key);

@@ -106,8 +106,7 @@ export function isEtagConflict(err: unknown): err is EtagConflictError {
  */
 export function lazyItems(rows: Iterable<StoredRow>, exact = false): StoreItems {
   const out: StoreItems = {};
-  eTags.set(out, new Map());
-  if (exact) texts.set(out, new Map());
+  Object.defineProperty(out, READ, { value: { eTags: new Map(), texts: exact ? new Map() : undefined } satisfies ReadMeta });
   return addRows(out, rows);
 }
 
@@ -120,8 +119,7 @@ export interface StoredRow {
 
 /** More documents into what lazyItems made (read after it, in the same snapshot). */
 export function addRows(out: StoreItems, rows: Iterable<StoredRow>): StoreItems {
-  const tags = eTags.get(out)!;
-  const written = texts.get(out);
+  const { eTags: tags, texts: written } = readMeta(out)!;
   for (const { key, etag, text } of rows) {
     tags.set(key, etag);
     if (text !== null) written?.set(key, text);
@@ -142,8 +140,17 @@ export function addRows(out: StoreItems, rows: Iterable<StoredRow>): StoreItems 
   return out;
 }
 
-const eTags = new WeakMap<StoreItems, Map<string, string>>();
-const texts = new WeakMap<StoreItems, Map<string, string>>();
+/**
+ * What a read knows of its documents beside them, under a symbol on the items it returned (JSON and
+ * Object.keys leave it out): not in a WeakMap, whose entries a full collection marks in its pause, after
+ * everything else (800 reads' worth under load, each holding its maps).
+ */
+const READ = Symbol('read');
+interface ReadMeta {
+  eTags: Map<string, string>;
+  texts?: Map<string, string>;
+}
+const readMeta = (items: StoreItems) => (items as { [READ]?: ReadMeta })[READ];
 
 /**
  * The text a document was stored as, when the store keeps JSON.stringify's own text (SQLite; PostgreSQL's
@@ -151,10 +158,10 @@ const texts = new WeakMap<StoreItems, Map<string, string>>();
  * serializing what it read.
  */
 export function storedText(items: StoreItems, key: string): string | undefined {
-  return texts.get(items)?.get(key);
+  return readMeta(items)?.texts?.get(key);
 }
 
 /** The eTag a document was read with, without parsing it (for a cache of parsed documents). */
 export function storedETag(items: StoreItems, key: string): string | undefined {
-  return eTags.get(items)?.get(key);
+  return readMeta(items)?.eTags.get(key);
 }
