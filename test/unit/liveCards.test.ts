@@ -2,10 +2,14 @@
 // through the reference it was asked with (issue 12 item 2). A fake adapter records, for each call, the
 // reference it was given and what was sent through it.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Where } from '../../bot/afterTurn';
 import { LiveCards } from '../../bot/liveCards';
+import { connectorHttpClient } from '../../bot/connectorHttp';
 import { createLogger } from '../../services/log';
 
 interface Sent {
@@ -290,5 +294,77 @@ describe('LiveCards: when an edit goes', () => {
     release();
     await other;
     assert.ok(waited >= 500, `with other chats waiting: the next edit waited more than its interval (${waited} ms)`);
+  });
+});
+
+describe('LiveCards: an edit through the SDK’s own connector client', () => {
+  it('is signed by the client’s credentials and a 503 is retried by its pipeline, as the SDK’s own calls are', async () => {
+    const seen: { method: string; path: string; authorization?: string; body: string }[] = [];
+    let refuse = 1;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body });
+        const busy = refuse-- > 0;
+        res.writeHead(busy ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(busy ? JSON.stringify({ error: { code: 'ServiceError', message: 'busy' } }) : JSON.stringify({ id: 'act-1' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const log = createLogger('silent');
+      // What the adapter's connector factory builds: botframework-connector's client over our HTTP client,
+      // with credentials that sign each request (here a fixed token instead of one from Entra).
+      const credentials = {
+        signRequest: async <R extends { headers: { set(name: string, value: string): void } }>(request: R) => {
+          request.headers.set('Authorization', 'Bearer signed-by-the-credentials');
+          return request;
+        },
+      } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
+      const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connectorHttpClient({ timeoutMs: 5000, log }) });
+      const key = Symbol('ConnectorClient');
+      const conversation = { id: '19:signed@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' };
+      const adapter = {
+        ConnectorClientKey: key,
+        async continueConversationAsync(_appId: string, ref: Partial<ConversationReference>, logic: (ctx: unknown) => Promise<void>) {
+          const activity = {
+            type: 'event',
+            name: 'ContinueConversation',
+            channelId: 'msteams',
+            serviceUrl,
+            conversation,
+            recipient: ref.bot,
+          };
+          await logic({ activity, turnState: new Map([[key, client]]) });
+        },
+      };
+      const cards = new LiveCards(adapter as unknown as CloudAdapter, '', log, { intervalMs: 0 });
+      const where: Where = {
+        tenantId: conversation.tenantId,
+        conversationId: conversation.id,
+        ref: { channelId: 'msteams', serviceUrl, conversation, bot: { id: '28:bot', name: 'Notulist' } },
+      };
+      await cards.edit(where, 'act-1', async () => card('signed'));
+      assert.equal(seen.length, 2, 'the 503 was retried once');
+      for (const request of seen) {
+        assert.equal(request.method, 'PUT');
+        assert.equal(request.path, `/v3/conversations/${encodeURIComponent(conversation.id)}/activities/act-1`);
+        assert.equal(request.authorization, 'Bearer signed-by-the-credentials');
+        const body = JSON.parse(request.body) as {
+          type: string;
+          id: string;
+          conversation: { id: string };
+          attachments: { content: unknown }[];
+        };
+        assert.equal(body.type, 'message');
+        assert.equal(body.id, 'act-1');
+        assert.equal(body.conversation.id, conversation.id);
+        assert.deepEqual(body.attachments[0]!.content, card('signed'));
+      }
+    } finally {
+      server.close();
+    }
   });
 });
