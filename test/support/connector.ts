@@ -53,7 +53,7 @@ export class Connector {
   private n = 0;
   private seq = 0;
   private throttle = { count: 0, ops: new Set<ConnectorOp>(['send']) };
-  /** Sends answered by `refuseNext`, for the tests to see the refusal happened. */
+  /** Sends and edits answered by `refuseNext`, for the tests to see the refusal happened. */
   readonly refused: { conv: string; op: ConnectorOp; activity: ConnectorActivity }[] = [];
   private refusals: { status: number; op: ConnectorOp; matches: (activity: ConnectorActivity) => boolean }[] = [];
   url = '';

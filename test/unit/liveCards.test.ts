@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Where } from '../../bot/afterTurn';
@@ -19,6 +19,8 @@ interface Sent {
   op: 'send' | 'update';
   activityId?: string;
   card: unknown;
+  /** When it reached the fake connector (Date.now()). */
+  at: number;
 }
 
 /**
@@ -61,6 +63,7 @@ class FakeAdapter {
           op: 'update',
           activityId: path[5],
           card: activity.attachments?.[0]?.content,
+          at: Date.now(),
         });
         return { status: 200, bodyAsText: JSON.stringify({ id: path[5] }) };
       },
@@ -79,7 +82,7 @@ class FakeAdapter {
       turnState: new Map([[this.ConnectorClientKey, client]]),
       sendActivity: async (a) => {
         const id = `act-${++this.n}`;
-        this.sent.push({ ...base, op: 'send', activityId: id, card: a.attachments?.[0]?.content });
+        this.sent.push({ ...base, op: 'send', activityId: id, card: a.attachments?.[0]?.content, at: Date.now() });
         return { id };
       },
     });
@@ -233,7 +236,10 @@ describe('LiveCards: when an edit goes', () => {
     const started = Date.now();
     await Promise.all(['act-1', 'act-2', 'act-3', 'act-4'].map((id) => cards.edit(chat, id, async () => card(id))));
     const flushed = Date.now();
-    assert.ok(flushed - started >= 190, `the fourth edit went an interval after the first three (${flushed - started} ms)`);
+    const [a, , c, d] = adapter.sent.map((x) => x.at) as [number, number, number, number];
+    assert.ok(c - a < 100, `the first three went together (${c - a} ms)`);
+    assert.ok(d - c >= 390, `the fourth went two intervals after them (${d - c} ms)`);
+    assert.ok(flushed - started >= 390);
     await cards.edit(chat, 'act-1', async () => card('again'));
     const waited = Date.now() - flushed;
     assert.ok(waited >= 760, `four edits: the next waited four intervals (${waited} ms)`);
@@ -299,13 +305,19 @@ describe('LiveCards: when an edit goes', () => {
 
 describe('LiveCards: an edit through the SDK’s own connector client', () => {
   it('is signed by the client’s credentials and a 503 is retried by its pipeline, as the SDK’s own calls are', async () => {
-    const seen: { method: string; path: string; authorization?: string; body: string }[] = [];
+    const seen: { method: string; path: string; authorization?: string; contentType?: string; body: string }[] = [];
     let refuse = 1;
     const server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
-        seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body });
+        seen.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          contentType: req.headers['content-type'],
+          body,
+        });
         const busy = refuse-- > 0;
         res.writeHead(busy ? 503 : 200, { 'content-type': 'application/json' });
         res.end(busy ? JSON.stringify({ error: { code: 'ServiceError', message: 'busy' } }) : JSON.stringify({ id: 'act-1' }));
@@ -325,19 +337,13 @@ describe('LiveCards: an edit through the SDK’s own connector client', () => {
       } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
       const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connectorHttpClient({ timeoutMs: 5000, log }) });
       const key = Symbol('ConnectorClient');
+      const continuation = (ref: Partial<ConversationReference>) =>
+        ({ type: 'event', name: 'ContinueConversation', channelId: 'msteams', serviceUrl, conversation, recipient: ref.bot }) as Activity;
       const conversation = { id: '19:signed@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' };
       const adapter = {
         ConnectorClientKey: key,
         async continueConversationAsync(_appId: string, ref: Partial<ConversationReference>, logic: (ctx: unknown) => Promise<void>) {
-          const activity = {
-            type: 'event',
-            name: 'ContinueConversation',
-            channelId: 'msteams',
-            serviceUrl,
-            conversation,
-            recipient: ref.bot,
-          };
-          await logic({ activity, turnState: new Map([[key, client]]) });
+          await logic({ activity: continuation(ref), turnState: new Map([[key, client]]) });
         },
       };
       const cards = new LiveCards(adapter as unknown as CloudAdapter, '', log, { intervalMs: 0 });
@@ -363,6 +369,17 @@ describe('LiveCards: an edit through the SDK’s own connector client', () => {
         assert.equal(body.conversation.id, conversation.id);
         assert.deepEqual(body.attachments[0]!.content, card('signed'));
       }
+      // The same edit as TurnContext.updateActivity makes it, through the client's operation: the same request.
+      const sdkActivity = TurnContext.applyConversationReference(
+        { type: 'message', id: 'act-1', attachments: [CardFactory.adaptiveCard(card('signed'))] },
+        TurnContext.getConversationReference(continuation(where.ref)),
+      );
+      await client.conversations.updateActivity(conversation.id, 'act-1', sdkActivity as Activity);
+      const [ours, sdk] = [seen[1]!, seen[2]!];
+      assert.equal(ours.path, sdk.path);
+      assert.equal(ours.contentType, sdk.contentType);
+      assert.equal(ours.authorization, sdk.authorization);
+      assert.deepEqual(JSON.parse(ours.body), JSON.parse(sdk.body), 'the body the SDK would send');
     } finally {
       server.close();
     }
