@@ -205,10 +205,10 @@ export class LiveCards implements CardSender {
     });
   }
 
-  /** The edits a chat may send at `now`: its budget then, refilled since. */
-  private budgetAt(pace: Pace, now: number): number {
+  /** The edits a chat may send at `now`: its budget then, refilled since (all of it, never having sent). */
+  private budgetAt(pace: Pace | undefined, now: number): number {
     // No refill time (an interval of 0, in tests): no budget to wait for.
-    if (this.budget.refillMs <= 0) return this.budget.burst;
+    if (!pace || this.budget.refillMs <= 0) return this.budget.burst;
     return Math.min(this.budget.burst, pace.budget + (now - pace.at) / this.budget.refillMs);
   }
 
@@ -256,9 +256,8 @@ export class LiveCards implements CardSender {
     // Half of Teams' 60 sends per 30 s in a chat: an interval per edit; and the hour's budget drawn on.
     if (sent) {
       const now = Date.now();
-      const last = this.lastSent.get(key);
-      const budget = (last ? this.budgetAt(last, now) : this.budget.burst) - sent;
-      setNewest(this.lastSent, key, { at: now, gap: Math.max(this.intervalMs, sent * this.intervalMs), budget }, MAX_LAST_SENT);
+      const budget = this.budgetAt(this.lastSent.get(key), now) - sent;
+      setNewest(this.lastSent, key, { at: now, gap: sent * this.intervalMs, budget }, MAX_LAST_SENT);
     }
   }
 
