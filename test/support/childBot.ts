@@ -11,6 +11,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import dns from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { GraphStandIn } from './graphStandIn';
@@ -18,6 +19,20 @@ import type { DriverGraphSettings, DriverJob } from './publishDriver';
 
 export const BOT_ENTRY = path.join(__dirname, '../../bot/index.js');
 const DRIVER = path.join(__dirname, 'publishDriver.js');
+
+/**
+ * The node flags `npm start` gives the bot (package.json's start script: V8's young generation is sized on
+ * the command line or not at all), so a child runs as production runs it.
+ */
+export const START_FLAGS: readonly string[] = startFlags();
+
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const start = pkg.scripts?.start ?? '';
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/bot\/index\.js\b/.exec(start);
+  if (!flags) throw new Error(`package.json's start script does not run node dist/bot/index.js: ${start}`);
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
 
 const HOST_GUARD_ENV = 'NOTULIST_TEST_HOST_GUARD';
 const LOOKUP_MARK = '[host-guard] lookup ';
@@ -156,7 +171,7 @@ export class ChildBot {
     void this.exited.then(() => running.delete(child));
   }
 
-  /** Starts `node dist/bot/index.js` and waits until GET /readyz answers 200. */
+  /** Starts `node dist/bot/index.js` (with START_FLAGS) and waits until GET /readyz answers 200. */
   static async start(opts: ChildBotOptions): Promise<ChildBot> {
     const env: Record<string, string> = {};
     for (const name of PASS_THROUGH) if (process.env[name] !== undefined) env[name] = process.env[name]!;
@@ -169,7 +184,7 @@ export class ChildBot {
       [HOST_GUARD_ENV]: '1',
       ...opts.env,
     });
-    const flags = [...(opts.sourceMaps === false ? [] : ['--enable-source-maps']), ...(opts.nodeFlags ?? [])];
+    const flags = [...START_FLAGS, ...(opts.sourceMaps === false ? [] : ['--enable-source-maps']), ...(opts.nodeFlags ?? [])];
     const child = spawn(process.execPath, [...flags, '-r', __filename, BOT_ENTRY], {
       cwd: opts.cwd,
       env,
