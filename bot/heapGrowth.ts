@@ -10,12 +10,9 @@
 //
 // The young generation is the other half, and V8 sizes it when the process starts, so it is set where the
 // process is started: package.json's start script (`--max-semi-space-size=4`, MB), which the tests' and the
-// bench's child bots copy. Each scavenge pauses the bot about 1 ms plus a quarter of a millisecond per MB of
-// semi-space (what survives it grows with the space; what is promoted does not: 4.9 MB/s at 100 turns/s at
-// 2, 4 and 16 MB). At V8's 16 MB a scavenge came every 0.3 s for 4.5 ms, and a p99 of 500 turns held one
-// (reply p99 1.3–1.9× the EchoBot's in rounds without a full collection); at 4 MB one comes every 80 ms for
-// 1.9 ms (0.65–1.2× in eight such rounds of nine), for no more CPU at that load than could be measured and a
-// few per cent fewer turns/s when saturated. At 2 MB (1.4 ms) the tail was no clearer.
+// bench's child bots copy. A scavenge pauses the bot about 1 ms plus a quarter of a millisecond per MB of
+// semi-space, and at V8's 16 MB a p99 of 500 turns held one 4.5 ms pause; at 4 MB they are 1.9 ms (figures:
+// the README's benchmarks).
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--heap-growing-percent=300');

@@ -24,7 +24,7 @@ const DRIVER = path.join(__dirname, 'publishDriver.js');
  * The node flags `npm start` gives the bot (package.json's start script: V8's young generation is sized on
  * the command line or not at all), so a child runs as production runs it.
  */
-export const START_FLAGS: readonly string[] = startFlags();
+const START_FLAGS: readonly string[] = startFlags();
 
 function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { scripts?: { start?: string } };
