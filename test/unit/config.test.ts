@@ -35,6 +35,16 @@ describe('configuration', () => {
     assert.equal(c.sharePoint?.closedDecisionsListId, undefined, 'no closed lists unless set: nothing closed goes to a list');
   });
 
+  it('a variable that must name a place and is set blank says so, not in the validator’s words', () => {
+    refused({ DATA_DIR: '  ' }, /^Configuration: DATA_DIR must be a directory, not blank \(got " {2}"\)$/);
+    refused({ SHAREPOINT_FOLDER: '' }, /^Configuration: SHAREPOINT_FOLDER must be a folder name, not blank \(got ""\)$/);
+    refused({ SHAREPOINT_CLOSED_FOLDER: ' ' }, /^Configuration: SHAREPOINT_CLOSED_FOLDER must be a folder name, not blank/);
+    refused(
+      { LOG_LEVEL: 'luid' },
+      /^Configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "luid"\)$/,
+    );
+  });
+
   it('the closed part’s places: MINUTES_CLOSED_DIR follows MINUTES_DIR; each must be a place of its own', () => {
     assert.equal(loadConfig({ MINUTES_DIR: '/srv/notulen/' }).minutesClosedDir, '/srv/notulen/besloten');
     assert.equal(loadConfig({ MINUTES_CLOSED_DIR: '/srv/vertrouwelijk' }).minutesClosedDir, '/srv/vertrouwelijk');
