@@ -10,9 +10,8 @@
 //
 // The young generation is the other half, and V8 sizes it when the process starts, so it is set where the
 // process is started: package.json's start script (`--max-semi-space-size=4`, MB), which the tests' and the
-// bench's child bots copy. A scavenge pauses the bot about 1 ms plus a quarter of a millisecond per MB of
-// semi-space, and at V8's 16 MB a p99 of 500 turns held one 4.5 ms pause; at 4 MB they are 1.9 ms (figures:
-// the README's benchmarks).
+// bench's child bots copy. A smaller one scavenges more often for shorter pauses, so a p99 of 500 turns no
+// longer holds a long one (figures: the README's benchmarks).
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--heap-growing-percent=300');

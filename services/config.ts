@@ -10,6 +10,7 @@ const optionalText = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+const folderName = z.string().trim().min(1, 'a folder name, not blank');
 const isHttpUrl = (v: string) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v);
 const url = (what: string) =>
   z
@@ -62,10 +63,10 @@ const schema = z
     MINUTES_LOGOS: optionalText,
     SHAREPOINT_SITE_ID: optionalText,
     SHAREPOINT_DRIVE_ID: optionalText,
-    SHAREPOINT_FOLDER: z.string().trim().min(1, 'a folder name, not blank').default('Besluitenlijsten'),
+    SHAREPOINT_FOLDER: folderName.default('Besluitenlijsten'),
     SHAREPOINT_DECISIONS_LIST_ID: optionalText,
     SHAREPOINT_ACTIONS_LIST_ID: optionalText,
-    SHAREPOINT_CLOSED_FOLDER: z.string().trim().min(1, 'a folder name, not blank').default('Besloten'),
+    SHAREPOINT_CLOSED_FOLDER: folderName.default('Besloten'),
     SHAREPOINT_CLOSED_DECISIONS_LIST_ID: optionalText,
     SHAREPOINT_CLOSED_ACTIONS_LIST_ID: optionalText,
     GRAPH_TENANT_ID: optionalText,
@@ -176,9 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(issue.path[0] ?? 'configuration');
     // Secrets (and a connection URL holding a password) are never echoed back.
     const given = /PASSWORD|SECRET|DATABASE_URL/i.test(name) ? undefined : env[name];
-    throw new ConfigError(
-      `Configuration: ${name} must be ${issue.message.replace(/^Invalid input: /, '')}${given !== undefined ? ` (got "${given}")` : ''}`,
-    );
+    throw new ConfigError(`Configuration: ${name} must be ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`);
   }
   const c = parsed.data;
   const localMode = !c.MicrosoftAppId;
