@@ -87,6 +87,16 @@ export class NotulistAdapter extends CloudAdapter {
     }
   }
 
+  /**
+   * The credentials a proactive turn's connector client for `serviceUrl` signs with (the SDK's kept client,
+   * asked as continueConversationAsync asks, with no audience of its own): the bot's own requests outside
+   * a turn sign with them.
+   */
+  async connectorCredentials(appId: string, serviceUrl: string): Promise<ConnectorClient['credentials']> {
+    const factory = this.auth.createConnectorFactory(this.createClaimsIdentity(appId));
+    return (await factory.create(serviceUrl, undefined)).credentials;
+  }
+
   /** Runs an authenticated turn; the invoke response, if the turn made one. */
   run(
     auth: AuthenticateRequestResult,

@@ -21,7 +21,8 @@ import { SqliteDocumentStore } from '../services/store/sqliteStore';
 import { BotAuthentication, NotulistAdapter } from './adapter';
 import { AfterTurn } from './afterTurn';
 import { BOT_FRAMEWORK, TokenGate } from './auth';
-import { connectorHttpClient } from './connectorHttp';
+import { connectorHttp } from './connectorHttp';
+import { Replies } from './replies';
 import { TurnLimits } from './limits';
 import { LiveCards, LiveCardsOptions } from './liveCards';
 import { NotulistBot } from './notulistBot';
@@ -229,8 +230,8 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
     house: { body: config.house.body, line: config.house.line, ...logos },
   });
 
-  const httpClient = connectorHttpClient({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });
-  const { auth, gate } = botAuthentication(config, { httpClient });
+  const connector = connectorHttp({ timeoutMs: opts.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS, log });
+  const { auth, gate } = botAuthentication(config, { httpClient: connector.sdk });
   const adapter = new NotulistAdapter(auth, gate);
   adapter.onTurnError = async (ctx: TurnContext, err: Error) => {
     log.error({ err: err?.message ?? String(err), activityType: ctx.activity.type }, 'unhandled turn error');
@@ -242,11 +243,11 @@ export async function startNotulist(config: Config, opts: StartOptions = {}): Pr
     }
   };
 
-  const liveCards = new LiveCards(adapter, config.bot.appId ?? '', log, opts.liveCards);
+  const liveCards = new LiveCards(adapter, config.bot.appId ?? '', connector.send, log, opts.liveCards);
   const background = new Set<Promise<unknown>>();
   const services = { meetings, minutes };
   const afterTurn = new AfterTurn({ services, cards: liveCards, log, background });
-  const bot = new NotulistBot({ services, afterTurn, liveCards, log, limits: opts.limits });
+  const bot = new NotulistBot({ services, afterTurn, liveCards, replies: new Replies(connector.send), log, limits: opts.limits });
   const http = createServer({ adapter, bot, log, ready: () => store.ping(), drafts: minutes });
   const { server, inFlight } = http;
 

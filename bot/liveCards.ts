@@ -15,17 +15,17 @@
 // - A chat with no edit in its last gap gets its edit at once, after the turn: one person typing sees
 //   the card change with the answer.
 //
-// An edit goes through the connector client of a proactive turn, as the SDK's updateActivity sends it:
-// that client signs it and retries a 429 (after its Retry-After) and a 5xx; what still fails reaches the
-// caller, not the adapter's onTurnError. Its body is written here around the card's JSON (made once per
-// card), not by the SDK's model serializer, which walks and copies the card again: a quarter of an
-// edit's allocation, and an edit follows most turns. Unlike TurnContext.updateActivity it runs no
-// onUpdateActivity handlers (the bot registers none), and the client's sendRequest signs it once more
-// than its operations do (a cached token).
+// An edit goes out without a turn, through connectorHttp's pipeline of the bot's own: signed by the
+// credentials a proactive turn's connector client would have (NotulistAdapter.connectorCredentials), a 429
+// retried after its Retry-After and a 5xx with backoff, as the SDK's client does; what still fails reaches
+// the caller, not the adapter's onTurnError. Not through a proactive turn and the SDK's client: their
+// generator functions keep each edit (its card) alive into the old generation (connectorHttp.ts). Its body
+// is written here around the card's JSON (made once per card), not by the SDK's model serializer, which
+// walks and copies the card again. Unlike TurnContext.updateActivity it runs no onUpdateActivity handlers
+// (the bot registers none).
 //
 // Conversations are told apart by tenant and conversation id together (an id can repeat across
 // tenants), and every edit goes out through the reference of the turn that asked for it.
-import { createHttpHeaders, createPipelineRequest, PipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { ActivityTypes, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -33,8 +33,14 @@ import { AdaptiveCard, cardJson } from '../cards/render';
 import type { Logger } from '../services/log';
 import { setNewest } from '../services/newest';
 import type { CardSender, Where } from './afterTurn';
+import { connectorFailure, ConnectorCredentials, ConnectorSend } from './connectorHttp';
 
 type Render = () => Promise<AdaptiveCard | undefined>;
+
+/** What LiveCards needs of the adapter: a proactive turn to post in, the credentials an edit is signed with. */
+export interface LiveCardsAdapter extends Pick<CloudAdapter, 'continueConversationAsync'> {
+  connectorCredentials(appId: string, serviceUrl: string): Promise<ConnectorCredentials>;
+}
 
 /** An edit waiting to be sent, with its own reference, and who waits for it (also for the edits it replaced). */
 interface PendingEdit {
@@ -109,8 +115,9 @@ export class LiveCards implements CardSender {
   private idlers: (() => void)[] = [];
 
   constructor(
-    private readonly adapter: CloudAdapter,
+    private readonly adapter: LiveCardsAdapter,
     private readonly appId: string,
+    private readonly send: ConnectorSend,
     private readonly log: Logger,
     opts: LiveCardsOptions = {},
   ) {
@@ -226,32 +233,16 @@ export class LiveCards implements CardSender {
     const batch = [...q.pending.entries()];
     q.pending.clear();
     let sent = 0;
-    // The edits that go through one connector (a queue is one chat) share one proactive turn, and so one
-    // connector client.
-    const byConnector = new Map<string, typeof batch>();
-    for (const entry of batch) {
-      const url = entry[1].ref.serviceUrl ?? '';
-      const edits = byConnector.get(url);
-      if (edits) edits.push(entry);
-      else byConnector.set(url, [entry]);
-    }
-    for (const edits of byConnector.values()) {
-      try {
-        await this.proactive(edits[0]![1].ref, async (ctx) => {
-          // A few at a time: the cards of one change reach everyone together, within half of Teams' 7
-          // sends a second and 8 in 2 s; more (cards retired as new ones are posted) two intervals later.
-          for (let i = 0; i < edits.length; i += EDITS_AT_ONCE) {
-            if (i > 0) await new Promise((r) => setTimeout(r, 2 * this.intervalMs));
-            const went = await Promise.all(edits.slice(i, i + EDITS_AT_ONCE).map(([id, edit]) => this.send(ctx, key, id, edit)));
-            sent += went.filter(Boolean).length;
-          }
-        });
-      } catch (err) {
-        // The turn itself could not be made (no connector client): none of its edits went.
-        this.log.warn({ err: errorSummary(err) }, 'card updates failed');
-      } finally {
-        for (const [, { waiters }] of edits) for (const done of waiters) done();
+    try {
+      // A few at a time: the cards of one change reach everyone together, within half of Teams' 7 sends a
+      // second and 8 in 2 s; more (cards retired as new ones are posted) two intervals later.
+      for (let i = 0; i < batch.length; i += EDITS_AT_ONCE) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 2 * this.intervalMs));
+        const went = await Promise.all(batch.slice(i, i + EDITS_AT_ONCE).map(([id, edit]) => this.editOne(key, id, edit)));
+        sent += went.filter(Boolean).length;
       }
+    } finally {
+      for (const [, { waiters }] of batch) for (const done of waiters) done();
     }
     // Half of Teams' 60 sends per 30 s in a chat: an interval per edit; and the hour's budget drawn on.
     if (sent) {
@@ -265,13 +256,13 @@ export class LiveCards implements CardSender {
    * One edit: rendered now, sent unless the message shows it already; a failure is logged, not passed on.
    * True when it was sent.
    */
-  private async send(ctx: TurnContext, key: string, activityId: string, { render }: PendingEdit): Promise<boolean> {
+  private async editOne(key: string, activityId: string, { ref, render }: PendingEdit): Promise<boolean> {
     try {
       const card = await render();
       const shownKey = `${key}|${activityId}`;
       const shown = card && fingerprint(card);
       if (!card || this.shown.get(shownKey) === shown) return false;
-      await this.put(ctx, activityId, card);
+      await this.put(ref, activityId, card);
       setNewest(this.shown, shownKey, shown!, MAX_SHOWN);
       return true;
     } catch (err) {
@@ -281,27 +272,20 @@ export class LiveCards implements CardSender {
   }
 
   /**
-   * Replaces a message's card: the request TurnContext.updateActivity makes (the turn's reference applied,
-   * PUT v3/conversations/{id}/activities/{id}), through the turn's connector client (its auth and retries).
+   * Replaces a message's card: the request TurnContext.updateActivity makes in a proactive turn (the
+   * reference applied, PUT v3/conversations/{id}/activities/{id}), signed by the credentials such a turn's
+   * connector client has.
    */
-  private async put(ctx: TurnContext, activityId: string, card: AdaptiveCard): Promise<void> {
-    const client = ctx.turnState.get<ConnectorPipeline | undefined>(this.adapter.ConnectorClientKey);
-    if (!client) throw new Error('the proactive turn has no connector client');
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Message, id: activityId }, ref);
-    const body = `${JSON.stringify(activity).slice(0, -1)},"attachments":[{"contentType":${JSON.stringify(CardFactory.contentTypes.adaptiveCard)},"content":${cardJson(card)}}]}`;
+  private async put(ref: Partial<ConversationReference>, activityId: string, card: AdaptiveCard): Promise<void> {
     const { serviceUrl, conversation } = ref;
     if (!serviceUrl || !conversation?.id) throw new Error('the reference names no serviceUrl or conversation');
+    const credentials = await this.adapter.connectorCredentials(this.appId, serviceUrl);
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Message, id: activityId }, ref);
+    const body = `${JSON.stringify(activity).slice(0, -1)},"attachments":[{"contentType":${JSON.stringify(CardFactory.contentTypes.adaptiveCard)},"content":${cardJson(card)}}]}`;
     const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
     const url = `${base}v3/conversations/${encodeURIComponent(conversation.id)}/activities/${encodeURIComponent(activityId)}`;
-    const headers = createHttpHeaders({ 'Content-Type': 'application/json; charset=utf-8' });
-    // As the client's own operations set it: a local connector (Playground, tests) speaks plain HTTP.
-    const request = createPipelineRequest({ url, method: 'PUT', headers, body, allowInsecureConnection: url.startsWith('http:') });
-    const response = await client.sendRequest(request);
-    if (response.status >= 200 && response.status < 300) return;
-    throw new RestError(connectorMessage(response.bodyAsText) ?? `the Bot Connector answered ${response.status}`, {
-      statusCode: response.status,
-    });
+    const response = await this.send({ method: 'PUT', url, body, credentials });
+    if (response.status < 200 || response.status >= 300) throw connectorFailure(response);
   }
 
   /** A proactive turn whose failure goes to the caller: the adapter would hand it to onTurnError and swallow it. */
@@ -315,21 +299,6 @@ export class LiveCards implements CardSender {
       }
     });
     if (failure !== undefined) throw failure;
-  }
-}
-
-/** What an edit needs of the connector client a turn holds: its pipeline (auth, retries, our HTTP client). */
-interface ConnectorPipeline {
-  sendRequest(request: PipelineRequest): Promise<{ status: number; bodyAsText?: string | null }>;
-}
-
-/** The message of the connector's error answer (`{ error: { code, message } }`), when it gave one. */
-function connectorMessage(body: string | null | undefined): string | undefined {
-  try {
-    const message = (JSON.parse(body ?? '') as { error?: { message?: unknown } })?.error?.message;
-    return typeof message === 'string' && message ? message : undefined;
-  } catch {
-    return undefined;
   }
 }
 

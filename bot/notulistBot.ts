@@ -26,6 +26,7 @@ import { storableText } from './activityInput';
 import { CardRequest, Command, Mention, parseCardData, parseText } from './commands';
 import { handle, refusedTurn, Services, Turn, TurnResult } from './handlers';
 import type { LiveCards } from './liveCards';
+import type { Replies } from './replies';
 import { TurnLimits } from './limits';
 
 /** Longer messages are refused before parsing; proposals are the longest legitimate texts. */
@@ -38,6 +39,8 @@ export interface BotDeps {
   services: Services;
   afterTurn: AfterTurn;
   liveCards: LiveCards;
+  /** The answers of typed commands (bot/replies.ts). */
+  replies: Replies;
   log: Logger;
   limits?: TurnLimits;
 }
@@ -85,7 +88,7 @@ export class NotulistBot extends TeamsActivityHandler {
     }
     const raw = a.text ?? '';
     if (raw.length > MAX_MESSAGE_CHARS) {
-      await ctx.sendActivity(s.input.tooLong(MAX_MESSAGE_CHARS));
+      await this.deps.replies.reply(ctx, { text: s.input.tooLong(MAX_MESSAGE_CHARS) });
       return;
     }
     const text = stripNul(TurnContext.removeRecipientMention(a) ?? raw).replace(/^\s*<at>[^<]*<\/at>\s*/i, '');
@@ -193,7 +196,7 @@ export class NotulistBot extends TeamsActivityHandler {
       const text = turn.s.input.slowDown();
       log?.info('turn refused: flood limit');
       if (!turn.isInvoke) {
-        await ctx.sendActivity(text);
+        await this.deps.replies.reply(ctx, { text });
         return { replies: [], effects: [] };
       }
       return refusedTurn(turn, this.deps.services, text).catch(() => ({
@@ -211,8 +214,8 @@ export class NotulistBot extends TeamsActivityHandler {
           'card' in reply
             ? { type: 'message', text: reply.text, attachments: [CardFactory.adaptiveCard(reply.card)] }
             : { type: 'message', text: reply.text };
-        const sent = await ctx.sendActivity(activity);
-        if ('card' in reply && sent?.id) this.deps.liveCards.remember(where, sent.id, reply.card);
+        const id = await this.deps.replies.reply(ctx, activity);
+        if ('card' in reply && id) this.deps.liveCards.remember(where, id, reply.card);
       }
     }
     // Posts belong to the answer; the live cards' edits follow on the chat's own schedule (bot/liveCards.ts:

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Where } from '../../bot/afterTurn';
-import { LiveCards } from '../../bot/liveCards';
-import { connectorHttpClient } from '../../bot/connectorHttp';
+import { LiveCards, LiveCardsAdapter } from '../../bot/liveCards';
+import { connectorHttp, ConnectorSend } from '../../bot/connectorHttp';
 import { createLogger } from '../../services/log';
 
 interface Sent {
@@ -25,10 +25,42 @@ interface Sent {
 
 /**
  * The adapter's proactive turn, as CloudAdapter makes it: the continuation activity, and a connector client
- * in the turn state that edits go through (a PUT to v3/conversations/{id}/activities/{id}, decoded here).
+ * in the turn state whose credentials sign the edits; `send` is the connector that gets them (a PUT to
+ * v3/conversations/{id}/activities/{id}, decoded here, with the turn its credentials came from).
  */
 class FakeAdapter {
   readonly sent: Sent[] = [];
+  /** The credentials asked for, by service URL (each signs as the client for that URL would). */
+  readonly credentialsAskedFor: string[] = [];
+  async connectorCredentials(_appId: string, serviceUrl: string) {
+    this.credentialsAskedFor.push(serviceUrl);
+    return { signRequest: async <R>(r: R) => r, serviceUrl };
+  }
+  readonly send: ConnectorSend = async (request) => {
+    const path = new URL(request.url).pathname.split('/').map(decodeURIComponent);
+    assert.equal(request.method, 'PUT');
+    assert.deepEqual(path.slice(0, 3), ['', 'v3', 'conversations']);
+    const activity = JSON.parse(request.body) as {
+      id: string;
+      serviceUrl: string;
+      conversation: { id: string; tenantId: string };
+      attachments?: { content?: unknown }[];
+    };
+    assert.equal(path[3], activity.conversation.id, 'the edit goes to its own conversation');
+    assert.equal(activity.id, path[5], 'the body names the message the URL does');
+    assert.ok(request.url.startsWith(activity.serviceUrl), 'to the connector the reference names');
+    assert.equal((request.credentials as unknown as { serviceUrl: string }).serviceUrl, activity.serviceUrl, 'signed for that connector');
+    this.sent.push({
+      tenantId: activity.conversation.tenantId,
+      conversationId: activity.conversation.id,
+      serviceUrl: activity.serviceUrl,
+      op: 'update',
+      activityId: path[5],
+      card: activity.attachments?.[0]?.content,
+      at: Date.now(),
+    });
+    return { status: 200, bodyAsText: JSON.stringify({ id: path[5] }) };
+  };
   readonly ConnectorClientKey = Symbol('ConnectorClient');
   /** Proactive turns made (each builds a connector client in the real adapter). */
   turns = 0;
@@ -49,25 +81,6 @@ class FakeAdapter {
       tenantId: ref.conversation?.tenantId ?? '',
       conversationId: ref.conversation?.id ?? '',
     };
-    const client = {
-      sendRequest: async (request: { url: string; method: string; body?: unknown }) => {
-        const path = new URL(request.url).pathname.split('/').map(decodeURIComponent);
-        assert.equal(request.method, 'PUT');
-        assert.deepEqual(path.slice(0, 3), ['', 'v3', 'conversations']);
-        assert.equal(path[3], base.conversationId, 'the edit goes to its own conversation');
-        const activity = JSON.parse(String(request.body)) as { id: string; serviceUrl: string; attachments?: { content?: unknown }[] };
-        assert.equal(activity.id, path[5], 'the body names the message the URL does');
-        this.sent.push({
-          ...base,
-          serviceUrl: activity.serviceUrl,
-          op: 'update',
-          activityId: path[5],
-          card: activity.attachments?.[0]?.content,
-          at: Date.now(),
-        });
-        return { status: 200, bodyAsText: JSON.stringify({ id: path[5] }) };
-      },
-    };
     await logic({
       activity: {
         type: 'event',
@@ -79,7 +92,7 @@ class FakeAdapter {
         recipient: ref.bot,
         from: ref.user,
       },
-      turnState: new Map([[this.ConnectorClientKey, client]]),
+      turnState: new Map(),
       sendActivity: async (a) => {
         const id = `act-${++this.n}`;
         this.sent.push({ ...base, op: 'send', activityId: id, card: a.attachments?.[0]?.content, at: Date.now() });
@@ -112,7 +125,10 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
   beforeEach(() => {
     adapter = new FakeAdapter();
     // A long debounce: nothing goes out before drain(), so every edit below is pending at the same time.
-    cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { debounceMs: 60_000, intervalMs: 0 });
+    cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
+      debounceMs: 60_000,
+      intervalMs: 0,
+    });
   });
 
   afterEach(() => cards.drain());
@@ -166,7 +182,7 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
     ]);
   });
 
-  it('the edits of one chat that share a reference go out in one proactive turn', async () => {
+  it('the edits of one chat go out without a proactive turn, each signed for its connector', async () => {
     const done = [
       cards.edit(tenant1, 'act-1', async () => card('Agenda')),
       cards.edit(tenant1, 'act-2', async () => card('Punt')),
@@ -178,7 +194,8 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
       adapter.sent.map((s) => s.activityId),
       ['act-1', 'act-2', 'act-3'],
     );
-    assert.equal(adapter.turns, 1, 'one connector client for the three');
+    assert.equal(adapter.turns, 0, 'no proactive turn');
+    assert.deepEqual(adapter.credentialsAskedFor, Array(3).fill('https://smba.one.example/'));
   });
 
   it('posts go through the reference of their own chat', async () => {
@@ -200,7 +217,10 @@ describe('LiveCards: when an edit goes', () => {
 
   it('a quiet chat’s edit goes at once; within the interval the next ones wait and coalesce into one', async () => {
     const adapter = new FakeAdapter();
-    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 500, debounceMs: 50 });
+    const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
+      intervalMs: 500,
+      debounceMs: 50,
+    });
     const started = Date.now();
     await cards.edit(chat, 'act-1', async () => card('1'));
     assert.ok(Date.now() - started < 400, 'the first edit did not wait for the interval');
@@ -218,7 +238,10 @@ describe('LiveCards: when an edit goes', () => {
 
   it('the interval holds across messages and queues: a chat just edited waits, though nothing was pending', async () => {
     const adapter = new FakeAdapter();
-    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 500, debounceMs: 50 });
+    const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
+      intervalMs: 500,
+      debounceMs: 50,
+    });
     await cards.edit(chat, 'act-1', async () => card('1'));
     const next = cards.edit(chat, 'act-2', async () => card('2'));
     await sleep(100);
@@ -232,7 +255,10 @@ describe('LiveCards: when an edit goes', () => {
 
   it('a flush of several edits makes the next wait an interval per edit (half of Teams’ 60 sends per 30 s), three at a time', async () => {
     const adapter = new FakeAdapter();
-    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 200, debounceMs: 10 });
+    const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
+      intervalMs: 200,
+      debounceMs: 10,
+    });
     const started = Date.now();
     await Promise.all(['act-1', 'act-2', 'act-3', 'act-4'].map((id) => cards.edit(chat, id, async () => card(id))));
     const flushed = Date.now();
@@ -248,7 +274,7 @@ describe('LiveCards: when an edit goes', () => {
 
   it('over the hour a chat draws on a budget of its own: spent, its next edit waits for one more to come in', async () => {
     const adapter = new FakeAdapter();
-    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), {
+    const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
       intervalMs: 10,
       debounceMs: 1,
       editBudget: { burst: 2, refillMs: 400 },
@@ -274,7 +300,10 @@ describe('LiveCards: when an edit goes', () => {
 
   it('a busy process spaces the edits further apart while other chats wait for theirs; a chat alone keeps its pace', async () => {
     const adapter = new FakeAdapter();
-    const cards = new LiveCards(adapter as unknown as CloudAdapter, '', createLogger('silent'), { intervalMs: 200, debounceMs: 10 });
+    const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', adapter.send, createLogger('silent'), {
+      intervalMs: 200,
+      debounceMs: 10,
+    });
     const busyFor = (ms: number) => {
       // The event loop never rests, as under a load it cannot keep up with.
       const from = Date.now();
@@ -303,8 +332,8 @@ describe('LiveCards: when an edit goes', () => {
   });
 });
 
-describe('LiveCards: an edit through the SDK’s own connector client', () => {
-  it('is signed by the client’s credentials and a 503 is retried by its pipeline, as the SDK’s own calls are', async () => {
+describe('LiveCards: an edit signed by the SDK’s connector client', () => {
+  it('is signed by the client’s credentials and a 503 is retried, as the SDK’s own calls are, and is the request the SDK makes', async () => {
     const seen: { method: string; path: string; authorization?: string; contentType?: string; body: string }[] = [];
     let refuse = 1;
     const server = http.createServer((req, res) => {
@@ -335,18 +364,12 @@ describe('LiveCards: an edit through the SDK’s own connector client', () => {
           return request;
         },
       } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
-      const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connectorHttpClient({ timeoutMs: 5000, log }) });
-      const key = Symbol('ConnectorClient');
-      const continuation = (ref: Partial<ConversationReference>) =>
-        ({ type: 'event', name: 'ContinueConversation', channelId: 'msteams', serviceUrl, conversation, recipient: ref.bot }) as Activity;
+      const connector = connectorHttp({ timeoutMs: 5000, log });
+      const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connector.sdk });
       const conversation = { id: '19:signed@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' };
-      const adapter = {
-        ConnectorClientKey: key,
-        async continueConversationAsync(_appId: string, ref: Partial<ConversationReference>, logic: (ctx: unknown) => Promise<void>) {
-          await logic({ activity: continuation(ref), turnState: new Map([[key, client]]) });
-        },
-      };
-      const cards = new LiveCards(adapter as unknown as CloudAdapter, '', log, { intervalMs: 0 });
+      // NotulistAdapter gives the credentials of its kept client for the connector.
+      const adapter = { connectorCredentials: async () => client.credentials };
+      const cards = new LiveCards(adapter as unknown as LiveCardsAdapter, '', connector.send, log, { intervalMs: 0 });
       const where: Where = {
         tenantId: conversation.tenantId,
         conversationId: conversation.id,
@@ -372,7 +395,7 @@ describe('LiveCards: an edit through the SDK’s own connector client', () => {
       // The same edit as TurnContext.updateActivity makes it, through the client's operation: the same request.
       const sdkActivity = TurnContext.applyConversationReference(
         { type: 'message', id: 'act-1', attachments: [CardFactory.adaptiveCard(card('signed'))] },
-        TurnContext.getConversationReference(continuation(where.ref)),
+        where.ref,
       );
       await client.conversations.updateActivity(conversation.id, 'act-1', sdkActivity as Activity);
       const [ours, sdk] = [seen[1]!, seen[2]!];
