@@ -1,0 +1,114 @@
+// A typed command's answer goes through the bot's own pipeline (bot/replies.ts), as the request the SDK's
+// sendActivity makes: a reply to the turn's activity, signed by the turn's connector client's credentials,
+// a 503 retried; the connector's id comes back, and what it refuses is an error the turn sees.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Activity, TurnContext } from 'botbuilder';
+import { ConnectorClient } from 'botframework-connector';
+import { connectorHttp } from '../../bot/connectorHttp';
+import { Replies } from '../../bot/replies';
+import { createLogger } from '../../services/log';
+
+interface Seen {
+  method: string;
+  path: string;
+  authorization?: string;
+  contentType?: string;
+  body: string;
+}
+
+describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
+  let server: http.Server;
+  let seen: Seen[];
+  let answers: { status: number; body: unknown }[];
+  let serviceUrl: string;
+
+  beforeEach(async () => {
+    seen = [];
+    answers = [];
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          contentType: req.headers['content-type'],
+          body,
+        });
+        const answer = answers.shift() ?? { status: 200, body: { id: `msg-${seen.length}` } };
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterEach(() => server.close());
+
+  /** A turn as CloudAdapter makes it: the activity, and the connector client (its credentials) in the turn state. */
+  function turn() {
+    const log = createLogger('silent');
+    const credentials = {
+      signRequest: async <R extends { headers: { set(name: string, value: string): void } }>(request: R) => {
+        request.headers.set('Authorization', 'Bearer signed-by-the-credentials');
+        return request;
+      },
+    } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
+    const connector = connectorHttp({ timeoutMs: 5000, log });
+    const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connector.sdk });
+    const key = Symbol('ConnectorClient');
+    const incoming = {
+      type: 'message',
+      id: 'f:incoming-1',
+      channelId: 'msteams',
+      serviceUrl,
+      text: 'mededeling: x',
+      from: { id: '29:member', name: 'Lid' },
+      recipient: { id: '28:bot', name: 'Notulist' },
+      conversation: { id: '19:chat@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' },
+      locale: 'nl-NL',
+    } as unknown as Activity;
+    const ctx = new TurnContext({ ConnectorClientKey: key } as never, incoming);
+    ctx.turnState.set(key, client);
+    return { ctx, client, replies: new Replies(connector.send), incoming };
+  }
+
+  it('is the request sendActivity makes, signed by the turn’s credentials, and gives the connector’s id', async () => {
+    const { ctx, client, replies, incoming } = turn();
+    const id = await replies.reply(ctx, { text: 'Mededeling geregistreerd.' });
+    assert.equal(id, 'msg-1');
+    assert.equal(ctx.responded, true);
+    const sdkActivity = TurnContext.applyConversationReference(
+      { type: 'message', text: 'Mededeling geregistreerd.' },
+      TurnContext.getConversationReference(incoming),
+    );
+    await client.conversations.replyToActivity(incoming.conversation.id, incoming.id!, sdkActivity as Activity);
+    const [ours, sdk] = [seen[0]!, seen[1]!];
+    assert.equal(ours.method, 'POST');
+    assert.equal(
+      ours.path,
+      `/v3/conversations/${encodeURIComponent(incoming.conversation.id)}/activities/${encodeURIComponent(incoming.id!)}`,
+    );
+    assert.equal(ours.path, sdk.path);
+    assert.equal(ours.contentType, sdk.contentType);
+    assert.equal(ours.authorization, 'Bearer signed-by-the-credentials');
+    assert.equal(ours.authorization, sdk.authorization);
+    assert.deepEqual(JSON.parse(ours.body), JSON.parse(sdk.body), 'the body the SDK would send');
+  });
+
+  it('a 503 is retried as the SDK’s client retries it; a 400 is an error with the connector’s own message', async () => {
+    const { ctx, replies } = turn();
+    answers.push({ status: 503, body: { error: { code: 'ServiceError', message: 'busy' } } });
+    assert.equal(await replies.reply(ctx, { text: 'een' }), 'msg-2');
+    assert.equal(seen.length, 2, 'retried once');
+    answers.push({ status: 400, body: { error: { code: 'BadArgument', message: 'Activity text too long' } } });
+    await assert.rejects(replies.reply(ctx, { text: 'twee' }), (err: Error & { statusCode?: number }) => {
+      assert.equal(err.statusCode, 400);
+      assert.match(err.message, /Activity text too long/);
+      return true;
+    });
+  });
+});
