@@ -9,7 +9,7 @@
 // client: botbuilder is compiled to generator functions (TypeScript's __awaiter), and V8 gives every
 // generator closure a map of its own in the old generation, which holds what the closure captured (the
 // request, its 10 KB body) until the next full collection. Through the SDK an edit's request outlived
-// two scavenges and was promoted; at 100 turns/s that was a quarter of the old generation's growth.
+// two scavenges and was promoted; at 100 turns/s that was a fifth of the old generation's growth.
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import {
   createEmptyPipeline,

@@ -2,7 +2,7 @@
 // its activity (POST v3/conversations/{id}/activities/{replyToId}), signed by the credentials of the turn's
 // connector client. Not through that client: botbuilder's generator functions keep each answer and the
 // turn around it alive into the old generation (connectorHttp.ts); with edits and answers through the
-// bot's own pipeline, a turn at 100 a second allocates a third less and promotes a quarter less. Unlike
+// bot's own pipeline, the bot at 100 turns a second allocates and promotes a third less. Unlike
 // sendActivity it runs no onSendActivities handlers (the bot registers none) and does not buffer answers
 // for an ExpectReplies turn (Teams never asks for one): a turn that is not Teams' own goes through the SDK.
 import { Activity, CloudAdapter, TurnContext } from 'botbuilder';
