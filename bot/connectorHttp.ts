@@ -5,9 +5,9 @@
 // pipeline still retries what the connector itself answers (429 with Retry-After, 5xx). An unreachable
 // connector is logged once, until it answers again.
 //
-// The bot's own requests (card edits) go through a pipeline of this module's, not the SDK's connector
-// client: botbuilder is compiled to generator functions (TypeScript's __awaiter), and V8 gives every
-// generator closure a map of its own in the old generation, which holds what the closure captured (the
+// The bot's own requests (card edits, typed commands' answers) go through a pipeline of this module's, not
+// the SDK's connector client: botbuilder is compiled to generator functions (TypeScript's __awaiter), and V8
+// gives every generator closure maps of its own in the old generation, which hold what it captured (the
 // request, its 10 KB body) until the next full collection. Through the SDK an edit's request outlived
 // two scavenges and was promoted; at 100 turns/s that was a fifth of the old generation's growth.
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
