@@ -4,6 +4,7 @@
 import { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
 import { setNewest } from '../services/newest';
 import { AuthRejected, AuthUnavailable, TokenGate } from './auth';
+import type { ConnectorCredentials } from './connectorHttp';
 
 export type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
@@ -92,7 +93,7 @@ export class NotulistAdapter extends CloudAdapter {
    * asked as continueConversationAsync asks, with no audience of its own): the bot's own requests outside
    * a turn sign with them.
    */
-  async connectorCredentials(appId: string, serviceUrl: string): Promise<ConnectorClient['credentials']> {
+  async connectorCredentials(appId: string, serviceUrl: string): Promise<ConnectorCredentials> {
     const factory = this.auth.createConnectorFactory(this.createClaimsIdentity(appId));
     return (await factory.create(serviceUrl, undefined)).credentials;
   }

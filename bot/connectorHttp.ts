@@ -8,8 +8,8 @@
 // The bot's own requests (card edits, typed commands' answers) go through a pipeline of this module's, not
 // the SDK's connector client: botbuilder is compiled to generator functions (TypeScript's __awaiter), and V8
 // gives every generator closure maps of its own in the old generation, which hold what it captured (the
-// request, its 10 KB body) until the next full collection. Through the SDK an edit's request outlived
-// two scavenges and was promoted; at 100 turns/s that was a fifth of the old generation's growth.
+// request, its 10 KB body) until the next full collection: through the SDK each edit and answer outlived
+// two scavenges and was promoted (the README's benchmarks, "The SDK's generators").
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import {
   createEmptyPipeline,
@@ -20,7 +20,10 @@ import {
   Pipeline,
   PipelineRequest,
   PipelineResponse,
+  proxyPolicy,
   RestError,
+  setClientRequestIdPolicy,
+  userAgentPolicy,
 } from '@azure/core-rest-pipeline';
 import http from 'node:http';
 import https from 'node:https';
@@ -61,7 +64,15 @@ export interface ConnectorRequest {
   body: string;
   credentials: ConnectorCredentials;
 }
-export type ConnectorSend = (request: ConnectorRequest) => Promise<{ status: number; bodyAsText: string }>;
+/** Sends a request; its answer's body on success, else a RestError with the connector's own message. */
+export type ConnectorSend = (request: ConnectorRequest) => Promise<string>;
+
+/** A connector's activities (v3/conversations/{id}/activities[/{activityId}]), as the SDK's client names them. */
+export function activitiesUrl(serviceUrl: string, conversationId: string, activityId?: string): string {
+  const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
+  const activity = activityId ? `/${encodeURIComponent(activityId)}` : '';
+  return `${base}v3/conversations/${encodeURIComponent(conversationId)}/activities${activity}`;
+}
 
 export interface ConnectorHttp {
   /** The SDK's connector clients' HTTP client (ConfigurationBotFrameworkAuthentication's httpClient). */
@@ -70,14 +81,10 @@ export interface ConnectorHttp {
   send: ConnectorSend;
 }
 
-export function connectorHttpClient(options: ConnectorHttpOptions): ConnectorHttpClient {
-  return connectorHttp(options).sdk;
-}
-
 export function connectorHttp({ timeoutMs, log }: ConnectorHttpOptions): ConnectorHttp {
   const down = new Set<string>();
   // Kept-alive connections, as the SDK's own client keeps them; a proxy's agent (HTTPS_PROXY, set on the
-  // request by the pipeline's proxy policy) takes their place.
+  // request by either pipeline's proxy policy) takes their place.
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const once = async (request: Outgoing): Promise<Answer> => {
     const url = new URL(request.url);
@@ -117,7 +124,7 @@ export function connectorHttp({ timeoutMs, log }: ConnectorHttpOptions): Connect
         abortSignal: request.abortSignal,
         agent: request.agent as http.Agent | undefined,
       });
-      return { request, status, headers: new Headers(headers), bodyAsText } as CompatResponse;
+      return { request, status, headers: new CompatHeaders(headers), bodyAsText } as CompatResponse;
     },
   };
   const client: HttpClient = {
@@ -139,16 +146,18 @@ export function connectorHttp({ timeoutMs, log }: ConnectorHttpOptions): Connect
   const send: ConnectorSend = async ({ method, url, body, credentials }) => {
     let pipeline = pipelines.get(credentials);
     if (!pipeline) pipelines.set(credentials, (pipeline = connectorPipeline(credentials)));
-    const headers = createHttpHeaders({ 'Content-Type': 'application/json; charset=utf-8' });
-    const request = createPipelineRequest({ url, method, headers, body, allowInsecureConnection: url.startsWith('http:') });
-    const { status, bodyAsText } = await pipeline.sendRequest(client, request);
-    return { status, bodyAsText: bodyAsText ?? '' };
+    // The SDK's connector client sends these too (its factory sets the accept header).
+    const headers = createHttpHeaders({ 'Content-Type': 'application/json; charset=utf-8', Accept: '*/*' });
+    const response = await pipeline.sendRequest(client, createPipelineRequest({ url, method, headers, body }));
+    const answer = { status: response.status, bodyAsText: response.bodyAsText ?? '' };
+    if (answer.status < 200 || answer.status >= 300) throw connectorFailure(answer);
+    return answer.bodyAsText;
   };
   return { sdk, send };
 }
 
 /** A connector's answer that is not a success, as the error the SDK's client would throw for it. */
-export function connectorFailure({ status, bodyAsText }: { status: number; bodyAsText: string }): RestError {
+function connectorFailure({ status, bodyAsText }: { status: number; bodyAsText: string }): RestError {
   return new RestError(connectorMessage(bodyAsText) ?? `the Bot Connector answered ${status}`, { statusCode: status });
 }
 
@@ -162,16 +171,23 @@ function connectorMessage(body: string): string | undefined {
   }
 }
 
-/** Retries as the SDK's connector clients do (429 after its Retry-After, 5xx with backoff); signs each try. */
+/**
+ * The policies of the SDK's connector clients that change what is sent: retries (429 after its
+ * Retry-After, 5xx with backoff), the proxy, a request id, the Bot Framework's user agent; and each try
+ * signed by the credentials.
+ */
 function connectorPipeline(credentials: ConnectorCredentials): Pipeline {
   const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(setClientRequestIdPolicy());
+  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: USER_AGENT }));
+  pipeline.addPolicy(proxyPolicy());
   pipeline.addPolicy(defaultRetryPolicy(), { phase: 'Retry' });
   pipeline.addPolicy(
     {
       name: 'connectorCredentials',
       async sendRequest(request, next) {
         // The credentials sign a request of the SDK's shape; only its headers are read and written.
-        const headers = new Headers();
+        const headers = new CompatHeaders();
         await credentials.signRequest({ headers } as unknown as Parameters<ConnectorCredentials['signRequest']>[0]);
         for (const [name, value] of Object.entries(headers.rawHeaders())) request.headers.set(name, value);
         return next(request);
@@ -255,8 +271,11 @@ function failureReason(err: unknown): string {
   return e?.code ?? e?.name ?? 'network error';
 }
 
-/** core-http's HttpHeaders shape, over the fetch answer's headers. */
-class Headers implements HeadersLike {
+/** The user agent's first word in Bot Framework requests (the SDK's own starts so). */
+const USER_AGENT = 'Microsoft-BotFramework/3.1 Notulist';
+
+/** core-http's HttpHeaders shape (the SDK's compat client and its credentials use it). */
+class CompatHeaders implements HeadersLike {
   private readonly map = new Map<string, { name: string; value: string }>();
 
   constructor(from?: Record<string, string>) {
@@ -286,8 +305,8 @@ class Headers implements HeadersLike {
   headerValues(): string[] {
     return [...this.map.values()].map((h) => h.value);
   }
-  clone(): Headers {
-    return new Headers(this.rawHeaders());
+  clone(): CompatHeaders {
+    return new CompatHeaders(this.rawHeaders());
   }
   toJson(options: { preserveCase?: boolean } = {}): Record<string, string> {
     const out: Record<string, string> = {};

@@ -33,7 +33,7 @@ import { AdaptiveCard, cardJson } from '../cards/render';
 import type { Logger } from '../services/log';
 import { setNewest } from '../services/newest';
 import type { CardSender, Where } from './afterTurn';
-import { connectorFailure, ConnectorCredentials, ConnectorSend } from './connectorHttp';
+import { activitiesUrl, ConnectorCredentials, ConnectorSend } from './connectorHttp';
 
 type Render = () => Promise<AdaptiveCard | undefined>;
 
@@ -281,14 +281,13 @@ export class LiveCards implements CardSender {
     if (!serviceUrl || !conversation?.id) throw new Error('the reference names no serviceUrl or conversation');
     const credentials = await this.adapter.connectorCredentials(this.appId, serviceUrl);
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Message, id: activityId }, ref);
+    // An edit answers nothing (in a proactive turn the SDK names a continuation id no message has).
+    delete activity.replyToId;
     const body = `${JSON.stringify(activity).slice(0, -1)},"attachments":[{"contentType":${JSON.stringify(CardFactory.contentTypes.adaptiveCard)},"content":${cardJson(card)}}]}`;
-    const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
-    const url = `${base}v3/conversations/${encodeURIComponent(conversation.id)}/activities/${encodeURIComponent(activityId)}`;
-    const response = await this.send({ method: 'PUT', url, body, credentials });
-    if (response.status < 200 || response.status >= 300) throw connectorFailure(response);
+    await this.send({ method: 'PUT', url: activitiesUrl(serviceUrl, conversation.id, activityId), body, credentials });
   }
 
-  /** A proactive turn whose failure goes to the caller: the adapter would hand it to onTurnError and swallow it. */
+  /** A proactive turn (posts' only), whose failure goes to the caller: the adapter would hand it to onTurnError and swallow it. */
   private async proactive(ref: Partial<ConversationReference>, work: (ctx: TurnContext) => Promise<void>): Promise<void> {
     let failure: unknown;
     await this.adapter.continueConversationAsync(this.appId, ref, async (ctx) => {

@@ -88,7 +88,7 @@ export class NotulistBot extends TeamsActivityHandler {
     }
     const raw = a.text ?? '';
     if (raw.length > MAX_MESSAGE_CHARS) {
-      await this.deps.replies.reply(ctx, { text: s.input.tooLong(MAX_MESSAGE_CHARS) });
+      await this.deps.replies.text(ctx, s.input.tooLong(MAX_MESSAGE_CHARS));
       return;
     }
     const text = stripNul(TurnContext.removeRecipientMention(a) ?? raw).replace(/^\s*<at>[^<]*<\/at>\s*/i, '');
@@ -196,7 +196,7 @@ export class NotulistBot extends TeamsActivityHandler {
       const text = turn.s.input.slowDown();
       log?.info('turn refused: flood limit');
       if (!turn.isInvoke) {
-        await this.deps.replies.reply(ctx, { text });
+        await this.deps.replies.text(ctx, text);
         return { replies: [], effects: [] };
       }
       return refusedTurn(turn, this.deps.services, text).catch(() => ({

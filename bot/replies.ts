@@ -1,12 +1,11 @@
 // A turn's answers, sent as TurnContext.sendActivity sends them: the turn's reference applied, a reply to
 // its activity (POST v3/conversations/{id}/activities/{replyToId}), signed by the credentials of the turn's
 // connector client. Not through that client: botbuilder's generator functions keep each answer and the
-// turn around it alive into the old generation (connectorHttp.ts); with edits and answers through the
-// bot's own pipeline, the bot at 100 turns a second allocates and promotes a third less. Unlike
-// sendActivity it runs no onSendActivities handlers (the bot registers none) and does not buffer answers
-// for an ExpectReplies turn (Teams never asks for one): a turn that is not Teams' own goes through the SDK.
+// turn around it alive into the old generation (connectorHttp.ts). Unlike sendActivity it runs no
+// onSendActivities handlers (the bot registers none); a turn that asks for its answers in the HTTP answer
+// (ExpectReplies, which Teams never does), or has no connector client or reference, gets them from the SDK.
 import { Activity, CloudAdapter, TurnContext } from 'botbuilder';
-import { connectorFailure, ConnectorCredentials, ConnectorSend } from './connectorHttp';
+import { activitiesUrl, ConnectorCredentials, ConnectorSend } from './connectorHttp';
 
 export class Replies {
   constructor(private readonly send: ConnectorSend) {}
@@ -18,14 +17,19 @@ export class Replies {
     const { serviceUrl, conversation } = ref;
     if (!client?.credentials || ctx.activity.deliveryMode === 'expectReplies' || !serviceUrl || !conversation?.id)
       return (await ctx.sendActivity(activity))?.id;
-    const out = TurnContext.applyConversationReference({ type: 'message', ...activity }, ref);
-    const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
-    const to = out.replyToId ? `/${encodeURIComponent(out.replyToId)}` : '';
-    const url = `${base}v3/conversations/${encodeURIComponent(conversation.id)}/activities${to}`;
-    const response = await this.send({ method: 'POST', url, body: JSON.stringify(out), credentials: client.credentials });
-    if (response.status < 200 || response.status >= 300) throw connectorFailure(response);
+    // As sendActivities makes it: the reference applied, a message unless typed otherwise, no id of its own.
+    const out = TurnContext.applyConversationReference({ ...activity }, ref);
+    out.type ||= 'message';
+    delete out.id;
+    const url = activitiesUrl(serviceUrl, conversation.id, out.replyToId);
+    const answer = await this.send({ method: 'POST', url, body: JSON.stringify(out), credentials: client.credentials });
     ctx.responded = true;
-    return idOf(response.bodyAsText);
+    return idOf(answer);
+  }
+
+  /** A text answer, as sendActivity(text) sends it. */
+  text(ctx: TurnContext, text: string): Promise<string | undefined> {
+    return this.reply(ctx, { type: 'message', text, inputHint: 'acceptingInput' });
   }
 }
 

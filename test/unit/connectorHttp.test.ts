@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import pino from 'pino';
-import { ConnectorHttpClient, connectorHttpClient, ConnectorUnreachable } from '../../bot/connectorHttp';
+import { ConnectorHttpClient, connectorHttp, ConnectorUnreachable } from '../../bot/connectorHttp';
 import { freePort } from '../support/childBot';
 
 type Request = Parameters<ConnectorHttpClient['sendRequest']>[0];
@@ -50,7 +50,7 @@ describe('Bot Connector HTTP client', () => {
 
   it('sends the body with its length and gives the answer decompressed, with its status and headers', async () => {
     received = [];
-    const client = connectorHttpClient({ timeoutMs: 2000, log });
+    const client = connectorHttp({ timeoutMs: 2000, log }).sdk;
     const res = await client.sendRequest(request(url));
     assert.equal(res.status, 201);
     assert.deepEqual(JSON.parse(res.bodyAsText ?? ''), { id: 'act-1' });
@@ -67,13 +67,13 @@ describe('Bot Connector HTTP client', () => {
         return super.createConnection(...args);
       }
     }
-    const client = connectorHttpClient({ timeoutMs: 2000, log });
+    const client = connectorHttp({ timeoutMs: 2000, log }).sdk;
     await client.sendRequest(request(url, { agent: new CountingAgent() }));
     assert.equal(connections, 1);
   });
 
   it('a refused connection fails at once, logged once per host until the host answers again', async () => {
-    const client = connectorHttpClient({ timeoutMs: 2000, log });
+    const client = connectorHttp({ timeoutMs: 2000, log }).sdk;
     const dead = `http://127.0.0.1:${await freePort()}/v3/conversations/c/activities`;
     const mark = logs.length;
     for (let i = 0; i < 3; i++) {
@@ -93,7 +93,7 @@ describe('Bot Connector HTTP client', () => {
     const sockets: net.Socket[] = [];
     silent.on('connection', (s) => sockets.push(s));
     try {
-      const client = connectorHttpClient({ timeoutMs: 300, log });
+      const client = connectorHttp({ timeoutMs: 300, log }).sdk;
       const started = Date.now();
       const target = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`;
       await assert.rejects(

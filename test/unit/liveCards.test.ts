@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
+import { ActivityEx } from 'botframework-schema';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Where } from '../../bot/afterTurn';
 import { LiveCards, LiveCardsAdapter } from '../../bot/liveCards';
@@ -24,9 +25,9 @@ interface Sent {
 }
 
 /**
- * The adapter's proactive turn, as CloudAdapter makes it: the continuation activity, and a connector client
- * in the turn state whose credentials sign the edits; `send` is the connector that gets them (a PUT to
- * v3/conversations/{id}/activities/{id}, decoded here, with the turn its credentials came from).
+ * The adapter as LiveCards uses it: a proactive turn (the continuation activity) for posts, the credentials
+ * an edit is signed with for its connector; `send` is the connector that gets the edits (a PUT to
+ * v3/conversations/{id}/activities/{id}, decoded here, with the connector its credentials are for).
  */
 class FakeAdapter {
   readonly sent: Sent[] = [];
@@ -59,9 +60,8 @@ class FakeAdapter {
       card: activity.attachments?.[0]?.content,
       at: Date.now(),
     });
-    return { status: 200, bodyAsText: JSON.stringify({ id: path[5] }) };
+    return JSON.stringify({ id: path[5] });
   };
-  readonly ConnectorClientKey = Symbol('ConnectorClient');
   /** Proactive turns made (each builds a connector client in the real adapter). */
   turns = 0;
   private n = 0;
@@ -182,20 +182,29 @@ describe('LiveCards: edits by tenant and conversation, each through its own refe
     ]);
   });
 
-  it('the edits of one chat go out without a proactive turn, each signed for its connector', async () => {
+  it('the edits of one chat go out without a proactive turn, each signed for its own connector', async () => {
+    const elsewhere = where('tenant-1', 'https://smba.other-region.example/');
     const done = [
       cards.edit(tenant1, 'act-1', async () => card('Agenda')),
-      cards.edit(tenant1, 'act-2', async () => card('Punt')),
+      cards.edit(elsewhere, 'act-2', async () => card('Punt')),
       cards.edit(tenant1, 'act-3', async () => card('Vergadering')),
     ];
     await cards.drain();
     await Promise.all(done);
     assert.deepEqual(
-      adapter.sent.map((s) => s.activityId),
-      ['act-1', 'act-2', 'act-3'],
+      adapter.sent.map((s) => [s.activityId, s.serviceUrl]),
+      [
+        ['act-1', 'https://smba.one.example/'],
+        ['act-2', 'https://smba.other-region.example/'],
+        ['act-3', 'https://smba.one.example/'],
+      ],
     );
     assert.equal(adapter.turns, 0, 'no proactive turn');
-    assert.deepEqual(adapter.credentialsAskedFor, Array(3).fill('https://smba.one.example/'));
+    assert.deepEqual(adapter.credentialsAskedFor, [
+      'https://smba.one.example/',
+      'https://smba.other-region.example/',
+      'https://smba.one.example/',
+    ]);
   });
 
   it('posts go through the reference of their own chat', async () => {
@@ -334,7 +343,15 @@ describe('LiveCards: when an edit goes', () => {
 
 describe('LiveCards: an edit signed by the SDK’s connector client', () => {
   it('is signed by the client’s credentials and a 503 is retried, as the SDK’s own calls are, and is the request the SDK makes', async () => {
-    const seen: { method: string; path: string; authorization?: string; contentType?: string; body: string }[] = [];
+    const seen: {
+      method: string;
+      path: string;
+      authorization?: string;
+      contentType?: string;
+      accept?: string;
+      userAgent?: string;
+      body: string;
+    }[] = [];
     let refuse = 1;
     const server = http.createServer((req, res) => {
       let body = '';
@@ -345,6 +362,8 @@ describe('LiveCards: an edit signed by the SDK’s connector client', () => {
           path: req.url ?? '',
           authorization: req.headers.authorization,
           contentType: req.headers['content-type'],
+          accept: req.headers.accept,
+          userAgent: req.headers['user-agent'],
           body,
         });
         const busy = refuse-- > 0;
@@ -373,7 +392,16 @@ describe('LiveCards: an edit signed by the SDK’s connector client', () => {
       const where: Where = {
         tenantId: conversation.tenantId,
         conversationId: conversation.id,
-        ref: { channelId: 'msteams', serviceUrl, conversation, bot: { id: '28:bot', name: 'Notulist' } },
+        // As a turn's reference names it: the message it answered, who sent it, the language.
+        ref: {
+          channelId: 'msteams',
+          serviceUrl,
+          conversation,
+          activityId: 'f:incoming-7',
+          user: { id: '29:member', name: 'Lid' },
+          bot: { id: '28:bot', name: 'Notulist' },
+          locale: 'nl-NL',
+        },
       };
       await cards.edit(where, 'act-1', async () => card('signed'));
       assert.equal(seen.length, 2, 'the 503 was retried once');
@@ -392,17 +420,28 @@ describe('LiveCards: an edit signed by the SDK’s connector client', () => {
         assert.equal(body.conversation.id, conversation.id);
         assert.deepEqual(body.attachments[0]!.content, card('signed'));
       }
-      // The same edit as TurnContext.updateActivity makes it, through the client's operation: the same request.
+      // The same edit as TurnContext.updateActivity makes it in a proactive turn (continueConversationAsync's
+      // continuation activity), through the client's operation: the same request.
+      const continuation = ActivityEx.getContinuationActivity(where.ref as Partial<ConversationReference>) as Activity;
       const sdkActivity = TurnContext.applyConversationReference(
         { type: 'message', id: 'act-1', attachments: [CardFactory.adaptiveCard(card('signed'))] },
-        where.ref,
+        TurnContext.getConversationReference(continuation),
       );
       await client.conversations.updateActivity(conversation.id, 'act-1', sdkActivity as Activity);
       const [ours, sdk] = [seen[1]!, seen[2]!];
       assert.equal(ours.path, sdk.path);
       assert.equal(ours.contentType, sdk.contentType);
+      assert.equal(ours.accept, '*/*', 'as the SDK’s connector factory sets it');
+      assert.match(
+        ours.userAgent ?? '',
+        /^Microsoft-BotFramework\/3\.1 /,
+        'a Bot Framework user agent, as the connector factory’s clients send',
+      );
       assert.equal(ours.authorization, sdk.authorization);
-      assert.deepEqual(JSON.parse(ours.body), JSON.parse(sdk.body), 'the body the SDK would send');
+      // The SDK names its continuation's own id as what the edit answers; an edit answers nothing.
+      const { replyToId, ...sdkBody } = JSON.parse(sdk.body) as Record<string, unknown>;
+      assert.equal(replyToId, continuation.id);
+      assert.deepEqual(JSON.parse(ours.body), sdkBody, 'the body the SDK would send');
     } finally {
       server.close();
     }

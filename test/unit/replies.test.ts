@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Activity, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { connectorHttp } from '../../bot/connectorHttp';
+import { connectorHttp, ConnectorUnreachable } from '../../bot/connectorHttp';
 import { Replies } from '../../bot/replies';
 import { createLogger } from '../../services/log';
 
@@ -15,13 +15,15 @@ interface Seen {
   path: string;
   authorization?: string;
   contentType?: string;
+  accept?: string;
+  at: number;
   body: string;
 }
 
 describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
   let server: http.Server;
   let seen: Seen[];
-  let answers: { status: number; body: unknown }[];
+  let answers: { status: number; body: unknown; headers?: Record<string, string> }[];
   let serviceUrl: string;
 
   beforeEach(async () => {
@@ -36,10 +38,12 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
           path: req.url ?? '',
           authorization: req.headers.authorization,
           contentType: req.headers['content-type'],
+          accept: req.headers.accept,
+          at: Date.now(),
           body,
         });
         const answer = answers.shift() ?? { status: 200, body: { id: `msg-${seen.length}` } };
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(JSON.stringify(answer.body));
       });
     });
@@ -49,7 +53,7 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
   afterEach(() => server.close());
 
   /** A turn as CloudAdapter makes it: the activity, and the connector client (its credentials) in the turn state. */
-  function turn() {
+  function turn(incomingChanges: Partial<Activity> = {}, url = serviceUrl) {
     const log = createLogger('silent');
     const credentials = {
       signRequest: async <R extends { headers: { set(name: string, value: string): void } }>(request: R) => {
@@ -58,18 +62,19 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
       },
     } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
     const connector = connectorHttp({ timeoutMs: 5000, log });
-    const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connector.sdk });
+    const client = new ConnectorClient(credentials, { baseUri: url, httpClient: connector.sdk });
     const key = Symbol('ConnectorClient');
     const incoming = {
       type: 'message',
       id: 'f:incoming-1',
       channelId: 'msteams',
-      serviceUrl,
+      serviceUrl: url,
       text: 'mededeling: x',
       from: { id: '29:member', name: 'Lid' },
       recipient: { id: '28:bot', name: 'Notulist' },
       conversation: { id: '19:chat@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' },
       locale: 'nl-NL',
+      ...incomingChanges,
     } as unknown as Activity;
     const ctx = new TurnContext({ ConnectorClientKey: key } as never, incoming);
     ctx.turnState.set(key, client);
@@ -94,6 +99,7 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
     );
     assert.equal(ours.path, sdk.path);
     assert.equal(ours.contentType, sdk.contentType);
+    assert.equal(ours.accept, '*/*', 'as the SDK’s connector factory sets it');
     assert.equal(ours.authorization, 'Bearer signed-by-the-credentials');
     assert.equal(ours.authorization, sdk.authorization);
     assert.deepEqual(JSON.parse(ours.body), JSON.parse(sdk.body), 'the body the SDK would send');
@@ -110,5 +116,45 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
       assert.match(err.message, /Activity text too long/);
       return true;
     });
+  });
+
+  it('a text answer carries the input hint sendActivity(text) gives it', async () => {
+    const { ctx, replies } = turn();
+    await replies.text(ctx, 'Te lang.');
+    const body = JSON.parse(seen[0]!.body) as { type: string; text: string; inputHint: string };
+    assert.deepEqual([body.type, body.text, body.inputHint], ['message', 'Te lang.', 'acceptingInput']);
+  });
+
+  it('a 429 waits for its Retry-After before the next try', async () => {
+    const { ctx, replies } = turn();
+    answers.push({ status: 429, body: { error: { code: 'Throttled', message: 'slow down' } }, headers: { 'retry-after': '1' } });
+    assert.equal(await replies.reply(ctx, { text: 'een' }), 'msg-2');
+    assert.equal(seen.length, 2);
+    assert.ok(seen[1]!.at - seen[0]!.at >= 900, `waited ${seen[1]!.at - seen[0]!.at} ms`);
+  });
+
+  it('an unreachable connector fails at once, tried once', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { ctx, replies } = turn({}, url);
+    await assert.rejects(replies.reply(ctx, { text: 'een' }), ConnectorUnreachable);
+  });
+
+  it('an activity without an id is answered in its conversation, not as a reply', async () => {
+    const { ctx, replies } = turn({ id: undefined });
+    await replies.reply(ctx, { text: 'een' });
+    assert.equal(seen[0]!.path, `/v3/conversations/${encodeURIComponent('19:chat@thread.v2')}/activities`);
+  });
+
+  it('a turn that wants its answers in the HTTP answer (ExpectReplies) gets them from the SDK', async () => {
+    const { ctx, replies } = turn({ deliveryMode: 'expectReplies' });
+    await replies.reply(ctx, { text: 'een' });
+    assert.equal(seen.length, 0, 'nothing sent to the connector');
+    assert.deepEqual(
+      ctx.bufferedReplyActivities.map((a) => a.text),
+      ['een'],
+    );
   });
 });
