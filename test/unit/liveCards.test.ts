@@ -2,8 +2,6 @@
 // through the reference it was asked with (issue 12 item 2). A fake adapter records, for each call, the
 // reference it was given and what was sent through it.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import { ActivityEx } from 'botframework-schema';
@@ -12,6 +10,7 @@ import type { Where } from '../../bot/afterTurn';
 import { LiveCards, LiveCardsAdapter } from '../../bot/liveCards';
 import { connectorHttp, ConnectorSend } from '../../bot/connectorHttp';
 import { createLogger } from '../../services/log';
+import { recordingConnector, SIGNED, signingCredentials } from '../support/recordingConnector';
 
 interface Sent {
   serviceUrl: string;
@@ -343,48 +342,17 @@ describe('LiveCards: when an edit goes', () => {
 
 describe('LiveCards: an edit signed by the SDK’s connector client', () => {
   it('is signed by the client’s credentials and a 503 is retried, as the SDK’s own calls are, and is the request the SDK makes', async () => {
-    const seen: {
-      method: string;
-      path: string;
-      authorization?: string;
-      contentType?: string;
-      accept?: string;
-      userAgent?: string;
-      body: string;
-    }[] = [];
-    let refuse = 1;
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        seen.push({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          authorization: req.headers.authorization,
-          contentType: req.headers['content-type'],
-          accept: req.headers.accept,
-          userAgent: req.headers['user-agent'],
-          body,
-        });
-        const busy = refuse-- > 0;
-        res.writeHead(busy ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(busy ? JSON.stringify({ error: { code: 'ServiceError', message: 'busy' } }) : JSON.stringify({ id: 'act-1' }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // A 503 first, then what the connector answers an edit.
+    const connectorStandIn = await recordingConnector((n) =>
+      n === 1 ? { status: 503, body: { error: { code: 'ServiceError', message: 'busy' } } } : { status: 200, body: { id: 'act-1' } },
+    );
+    const { seen, url: serviceUrl } = connectorStandIn;
     try {
-      const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const log = createLogger('silent');
       // What the adapter's connector factory builds: botframework-connector's client over our HTTP client,
       // with credentials that sign each request (here a fixed token instead of one from Entra).
-      const credentials = {
-        signRequest: async <R extends { headers: { set(name: string, value: string): void } }>(request: R) => {
-          request.headers.set('Authorization', 'Bearer signed-by-the-credentials');
-          return request;
-        },
-      } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
       const connector = connectorHttp({ timeoutMs: 5000, log });
-      const client = new ConnectorClient(credentials, { baseUri: serviceUrl, httpClient: connector.sdk });
+      const client = new ConnectorClient(signingCredentials, { baseUri: serviceUrl, httpClient: connector.sdk });
       const conversation = { id: '19:signed@thread.v2', tenantId: 'tenant-1', conversationType: 'groupChat' };
       // NotulistAdapter gives the credentials of its kept client for the connector.
       const adapter = { connectorCredentials: async () => client.credentials };
@@ -408,7 +376,7 @@ describe('LiveCards: an edit signed by the SDK’s connector client', () => {
       for (const request of seen) {
         assert.equal(request.method, 'PUT');
         assert.equal(request.path, `/v3/conversations/${encodeURIComponent(conversation.id)}/activities/act-1`);
-        assert.equal(request.authorization, 'Bearer signed-by-the-credentials');
+        assert.equal(request.authorization, SIGNED);
         const body = JSON.parse(request.body) as {
           type: string;
           id: string;
@@ -443,7 +411,7 @@ describe('LiveCards: an edit signed by the SDK’s connector client', () => {
       assert.equal(replyToId, continuation.id);
       assert.deepEqual(JSON.parse(ours.body), sdkBody, 'the body the SDK would send');
     } finally {
-      server.close();
+      connectorStandIn.close();
     }
   });
 });

@@ -9,60 +9,33 @@ import { ConnectorClient } from 'botframework-connector';
 import { connectorHttp, ConnectorUnreachable } from '../../bot/connectorHttp';
 import { Replies } from '../../bot/replies';
 import { createLogger } from '../../services/log';
-
-interface Seen {
-  method: string;
-  path: string;
-  authorization?: string;
-  contentType?: string;
-  accept?: string;
-  at: number;
-  body: string;
-}
+import {
+  RecordedRequest,
+  recordingConnector,
+  RecordingConnector,
+  ScriptedAnswer,
+  SIGNED,
+  signingCredentials,
+} from '../support/recordingConnector';
 
 describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
-  let server: http.Server;
-  let seen: Seen[];
-  let answers: { status: number; body: unknown; headers?: Record<string, string> }[];
+  let connectorStandIn: RecordingConnector;
+  let seen: RecordedRequest[];
+  let answers: ScriptedAnswer[];
   let serviceUrl: string;
 
   beforeEach(async () => {
-    seen = [];
     answers = [];
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        seen.push({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          authorization: req.headers.authorization,
-          contentType: req.headers['content-type'],
-          accept: req.headers.accept,
-          at: Date.now(),
-          body,
-        });
-        const answer = answers.shift() ?? { status: 200, body: { id: `msg-${seen.length}` } };
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end(JSON.stringify(answer.body));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    connectorStandIn = await recordingConnector((n) => answers.shift() ?? { status: 200, body: { id: `msg-${n}` } });
+    ({ seen, url: serviceUrl } = connectorStandIn);
   });
-  afterEach(() => server.close());
+  afterEach(() => connectorStandIn.close());
 
   /** A turn as CloudAdapter makes it: the activity, and the connector client (its credentials) in the turn state. */
   function turn(incomingChanges: Partial<Activity> = {}, url = serviceUrl) {
     const log = createLogger('silent');
-    const credentials = {
-      signRequest: async <R extends { headers: { set(name: string, value: string): void } }>(request: R) => {
-        request.headers.set('Authorization', 'Bearer signed-by-the-credentials');
-        return request;
-      },
-    } as unknown as ConstructorParameters<typeof ConnectorClient>[0];
     const connector = connectorHttp({ timeoutMs: 5000, log });
-    const client = new ConnectorClient(credentials, { baseUri: url, httpClient: connector.sdk });
+    const client = new ConnectorClient(signingCredentials, { baseUri: url, httpClient: connector.sdk });
     const key = Symbol('ConnectorClient');
     const incoming = {
       type: 'message',
@@ -100,7 +73,7 @@ describe('Replies: a turn’s answer through the bot’s own pipeline', () => {
     assert.equal(ours.path, sdk.path);
     assert.equal(ours.contentType, sdk.contentType);
     assert.equal(ours.accept, '*/*', 'as the SDK’s connector factory sets it');
-    assert.equal(ours.authorization, 'Bearer signed-by-the-credentials');
+    assert.equal(ours.authorization, SIGNED);
     assert.equal(ours.authorization, sdk.authorization);
     assert.deepEqual(JSON.parse(ours.body), JSON.parse(sdk.body), 'the body the SDK would send');
   });
